@@ -1,0 +1,49 @@
+# 报告问答 — set-up, serve, test, bench. Every target installs what it needs.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+MODEL   := models/multilingual-e5-small
+STAMP   := $(VENV)/.installed
+PORT    ?= 8000
+
+.PHONY: install serve test test-fast bench bench-quick eval browser clean
+
+install: $(STAMP) $(MODEL)/params.json
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+$(MODEL)/params.json: $(STAMP) scripts/build_model.py
+	$(BIN)/python scripts/build_model.py $(MODEL)
+
+# Debian's Chromium and CJK fonts for the browser tests (root on these machines).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null) \
+	  || echo "warning: could not install chromium; browser tests will be skipped"; fi
+
+serve: install
+	$(BIN)/qa serve --host 127.0.0.1 --port $(PORT)
+
+test: install browser
+	$(BIN)/python -m pytest -q -rs
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+eval: install
+	$(PY) ../shared/eval/run_eval.py --questions ../shared/eval/dev.jsonl --serve "$(BIN)/qa serve --port {port}"
+	$(BIN)/python scripts/run_questions.py
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+bench-quick: install
+	$(BIN)/python scripts/bench.py --quick
+
+clean:
+	rm -rf store test-output .pytest_cache

@@ -1,0 +1,43 @@
+"""Domain exceptions of the index layer. service/ translates them to CLI lines and 4xx."""
+
+
+class IndexError_(Exception):
+    """Base class; `code` is a short machine-readable tag."""
+    code = "index_error"
+
+
+class IngestError(IndexError_):
+    code = "ingest_error"
+
+
+class UnsupportedFile(IngestError):
+    code = "unsupported_file"
+
+
+class CorruptFile(IngestError):
+    code = "corrupt_file"
+
+
+class EncryptedFile(IngestError):
+    code = "encrypted_file"
+
+
+class EmptyDocument(IngestError):
+    code = "empty_document"
+
+
+class NoTextLayer(IngestError):
+    code = "no_text_layer"
+
+
+class TooLarge(IngestError):
+    code = "too_large"
+
+
+class StoreMismatch(IndexError_):
+    """The store was built with another embedding model / dimension."""
+    code = "store_mismatch"
+
+
+class NotFound(IndexError_):
+    code = "not_found"

@@ -1,0 +1,109 @@
+"""In-memory view of the fact table for lookups: facts grouped by subject, with the
+report each came from, and fuzzy subject matching over the distinct subjects."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from .records import Fact, Report
+from .store import Store
+from .subjects import expand_query_terms, normalise_subject
+
+_PUNCT = re.compile(r"[\s“”\"'‘’《》〈〉「」（）()【】\[\]、，,。:：;；·\-—_/]+")
+
+
+def squash(text: str) -> str:
+    """Compare form of a label: no punctuation, quotes or spaces."""
+    return _PUNCT.sub("", text or "")
+
+
+@dataclass(frozen=True)
+class FactHit:
+    fact: Fact
+    report: Report
+    score: float          # subject match in [0, 1]
+
+
+def bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else {s}
+
+
+def subject_score(query: str, subject: str) -> float:
+    """How well a fact subject answers a query topic, in [0, 1]."""
+    q, s = squash(query), squash(subject)
+    if not q or not s:
+        return 0.0
+    if q == s:
+        return 1.0
+    if s in q:
+        # the subject named inside a longer question topic: good when it covers most of it
+        return 0.75 + 0.25 * len(s) / len(q)
+    if q in s:
+        return 0.7 + 0.25 * len(q) / len(s)
+    qb, sb = bigrams(q), bigrams(s)
+    inter = len(qb & sb)
+    if not inter:
+        return 0.0
+    recall = inter / len(sb)      # how much of the subject the query mentions
+    precision = inter / len(qb)   # how much of the query the subject explains
+    f = 2 * recall * precision / (recall + precision)
+    return min(0.69, 0.5 * f + 0.2 * fuzz.partial_ratio(q, s) / 100)
+
+
+class FactIndex:
+    def __init__(self, facts: Sequence[Fact], reports: dict[str, Report]):
+        self.facts = list(facts)
+        self.reports = reports
+        self.by_subject: dict[str, list[Fact]] = {}
+        self.by_doc: dict[str, list[Fact]] = {}
+        for f in self.facts:
+            self.by_subject.setdefault(squash(f.subject), []).append(f)
+            self.by_doc.setdefault(f.doc_id, []).append(f)
+
+    @classmethod
+    def load(cls, store: Store) -> "FactIndex":
+        reports = {r.doc_id: r for r in store.reports()}
+        return cls(store.facts(), reports)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def facts_of(self, doc_id: str) -> list[Fact]:
+        return self.by_doc.get(doc_id, [])
+
+    def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
+        """Distinct subjects ranked for a query, synonyms expanded."""
+        variants = [query] + [t for t in expand_query_terms(query) if t != query]
+        best: dict[str, float] = {}
+        for v_i, v in enumerate(variants):
+            penalty = 0.0 if v_i == 0 else 0.02
+            for key in self.by_subject:
+                s = subject_score(v, key) - penalty
+                if s >= min_score and s > best.get(key, 0):
+                    best[key] = s
+        return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+    def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
+               doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
+        cities, doc_ids = set(cities), set(doc_ids)
+        out: list[FactHit] = []
+        for key, score in self.subjects_for(query):
+            for f in self.by_subject[key]:
+                r = self.reports.get(f.doc_id)
+                if r is None:
+                    continue
+                if cities and r.city not in cities:
+                    continue
+                if year and r.year != year:
+                    continue
+                if doc_ids and f.doc_id not in doc_ids:
+                    continue
+                out.append(FactHit(f, r, score))
+        out.sort(key=lambda h: -h.score)
+        return out[:limit]
+
+
+__all__ = ["FactIndex", "FactHit", "subject_score", "squash", "normalise_subject"]

@@ -1,0 +1,236 @@
+"""Sentences → facts.
+
+Each number followed by a unit (万元, %, 台, 项, 个, 件 ...) is a candidate.  Its
+subject is the noun phrase it counts/measures: the phrase after the unit for
+counts ("1835 台“粤智助”政府服务自助机"), otherwise the phrase before the number
+with measure words stripped ("公务接待费支出决算为 1.13 万元" → 公务接待费 / 决算).
+Figures without a unit, years, dates, 表N, section numbers and phone numbers are
+skipped; a figure whose subject cannot be found is dropped (precision first).
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from index.numbers import CN_NUM_CHARS, parse_arabic, parse_chinese, to_halfwidth
+from index.records import Fact, Paragraph
+from index.subjects import normalise_subject
+from index.units import COUNT_UNITS, MONEY_UNITS
+
+_UNITS = sorted(set(MONEY_UNITS) | set(COUNT_UNITS) | {"%"}, key=len, reverse=True)
+_UNIT_ALT = "|".join(re.escape(u) for u in _UNITS)
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+MENTION_RE = re.compile(
+    r"(?P<pre>约|近|超过|逾|将近|大约|接近)?\s*"
+    r"(?P<num>" + _ARABIC + r"|[" + CN_NUM_CHARS + r"]+)\s*"
+    r"(?P<scale>万|亿)?\s*(?P<suf>多|余)?\s*"
+    r"(?P<unit>" + _UNIT_ALT + r")"
+    r"(?P<post>以上|左右|以内|以下)?"
+)
+_SENT_SPLIT = re.compile(r"(?<=[。；;！？!?])")
+_CLAUSE_DELIMS = "，,；;。：:、（(）)"
+VERBS = ("铺设", "上线", "接到", "接听", "受理", "办理", "办结", "交换", "申请", "报送", "评审", "立项", "提供",
+         "建立", "完成", "汇聚", "汇总", "收集", "覆盖", "开展", "组织", "举办", "培训", "发布", "转派", "处理",
+         "新增", "建设", "建成", "接入", "共享", "开放", "归集", "部署", "整合", "迁移", "涵盖", "设置", "核定",
+         "录入", "印发", "转发", "检查", "发现", "整改", "推出", "梳理", "编制", "发生", "接待", "安排", "采购",
+         "发放", "补助", "支持", "服务", "认定", "减少", "节约", "实施", "签订", "制定", "修订", "出台", "开通",
+         "审核", "审批", "登记", "回复", "答复", "办件", "接收", "调用", "访问", "注册", "下载", "使用", "召开")
+_DEPT_RE = re.compile(r"^.*?(?:局|委员会|委|办公室|中心|政府|本部门|本单位|我局|我部门|我单位|我市|全市)(?=\S)")
+_YEAR_RE = re.compile(r"(?:截[至止])?\s*\d{4}\s*年(?:度|底|末)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?(?:以来)?")
+_LEAD_WORDS = re.compile(r"^(?:其中|主要是|主要包括|包括|分别是|全年|当年|年度|本年|共|累计|合计|总计|已|截至目前|目前|同时|此外|另外|以及|和|及|与|并|为|是|有|达|的|了|在)+")
+_TAIL_MEASURE = re.compile(
+    r"(?P<m>(?:支出)?(?:决算数?|全年预算数|年初预算数?|调整预算数?|预算数?|执行数|实际支出|总额|合计|金额)?)"
+    r"(?:为|是|达到|达|共计|共|计|约|合计|总计)*$")
+
+
+def _clean_np(s: str) -> str:
+    s = s.strip(" ，,、：:；;。（）()")
+    s = _LEAD_WORDS.sub("", s)
+    s = re.sub(r"(?:为|是|达到|达|共计|共|计|约|的|了|等)+$", "", s)
+    return s.strip(" ，,、：:；;。")
+
+
+def _topic(sentence: str) -> str:
+    """Subject given as a heading-like lead: "X绩效自评综述：..." → X."""
+    m = re.match(r"^\s*([^，。；：:]{2,40})[：:]", sentence)
+    if not m:
+        return ""
+    t = re.sub(r"(?:绩效)?(?:自评)?(?:综述|情况|结果|说明)$", "", m.group(1))
+    t = re.sub(r"^\d+[.、．]", "", t)
+    return _clean_np(t)
+
+
+def _right_np(text: str) -> str:
+    """Noun phrase right after a count unit: up to a delimiter / verb-like break."""
+    out = ""
+    depth = 0
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and (ch in "，,；;。：:、！？" or ch.isdigit()):
+            break
+        out += ch
+        if len(out) >= 30:
+            return ""
+    out = re.split(r"(?:的|全覆盖|实现|提供|进行|开展|通过|等|共|，|和|按)", out)[0] if out else out
+    out = re.sub(r"\([^()]*\d[^()]*\)", "", out).strip()
+    if out.startswith(("以上", "左右", "的", "之", "次", "中", "内", "后", "前", "，", "(")):
+        return ""
+    return out
+
+
+def _left_clause(text: str) -> str:
+    i = max(text.rfind(c) for c in "，,；;。：:、(（")
+    return text[i + 1:] if i >= 0 else text
+
+
+def _skip_context(before: str, after: str, num: str, unit: str) -> bool:
+    b = before.rstrip()
+    if b.endswith(("第", "表", "附件", "电话", "编号", "代码")):
+        return True
+    if unit in ("分", "人", "名") and after.startswith(("钟", "之", "析", "别", "类", "民", "员")):
+        return True
+    if unit == "条" and after.startswith(("例", "件")):
+        return True
+    if unit == "名" and after.startswith(("称", "单")):
+        return True
+    if unit == "个" and after.startswith(("人", "别")) and unit != "人":
+        return True
+    return False
+
+
+def facts_from_paragraph(p: Paragraph) -> list[Fact]:
+    text = to_halfwidth(p.text).replace("\n", "")
+    section = getattr(p, "section_path", "") or ""
+    out: list[Fact] = []
+    for sent in _SENT_SPLIT.split(text):
+        if not sent.strip():
+            continue
+        topic = _topic(sent)
+        last_subject = ""
+        for m in MENTION_RE.finditer(sent):
+            num, unit = m.group("num"), m.group("unit")
+            before, after = sent[: m.start()], sent[m.end():]
+            if _skip_context(before, after, num, unit):
+                continue
+            if num[0].isdigit():
+                v = parse_arabic(num)
+                if before[-1:].isdigit() or before.endswith((".", ",")):
+                    continue
+            else:
+                if num in ("一", "两") or len(num) == 1 and not re.search(r"(共|有|为|达|设|了|建|各|计)$", before):
+                    continue
+                v = parse_chinese(num)
+            if v is None:
+                continue
+            scale = m.group("scale") or ""
+            full_unit = scale + unit
+            quals = "".join(q for q in (m.group("pre"), m.group("suf"), m.group("post")) if q)
+            clause = _left_clause(before)
+            subject, measure = "", ""
+            if unit == "%":
+                cl = clause
+                if re.search(r"完成(?:预算|年度预算|计划)?.*的$|完成率|执行率|完成$", cl) or re.search(r"完成预算[\d.,]*万?元的$", before[-30:]):
+                    measure = "完成率"
+                elif re.search(r"(增长|增加|上升|提高)$", cl.strip()):
+                    measure = _change_measure(cl, rate=True, up=True)
+                elif re.search(r"(下降|减少|降低)$", cl.strip()):
+                    measure = _change_measure(cl, rate=True, up=False)
+                elif re.search(r"占.*?的?$", cl) and "占" in cl:
+                    measure = "占比"
+                elif re.search(r"得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例", cl):
+                    mm = re.search(r"([^\s，。；]{0,12}?(?:得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例))", cl)
+                    subject = _clean_np(mm.group(1)) if mm else ""
+                    measure = "比率"
+                else:
+                    continue
+                if not subject:
+                    subject = last_subject or topic
+            elif full_unit in MONEY_UNITS or unit in MONEY_UNITS:
+                cl = _YEAR_RE.sub("", clause)
+                cl = _DEPT_RE.sub("", cl) if len(cl) > 6 else cl
+                if re.search(r"比(上年|年初|去年)", cl) and re.search(r"(增加|减少|增长|下降|持平)$", cl.strip()):
+                    measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()))
+                    subject = last_subject or topic
+                elif re.search(r"完成(?:年度)?预算$", cl.strip()):
+                    measure, subject = "预算", last_subject or topic
+                else:
+                    tm = _TAIL_MEASURE.search(cl)
+                    mword = tm.group("m") if tm else ""
+                    subj = cl[: tm.start()] if tm else cl
+                    subj = _clean_np(subj)
+                    if mword.startswith("支出") and subj.endswith("费"):
+                        mword = mword[2:]
+                    elif mword.startswith("支出"):
+                        subj, mword = subj + "支出", mword[2:]
+                    if subj.endswith("费支出"):
+                        subj = subj[:-2]
+                    measure = {"决算": "决算", "决算数": "决算", "预算": "预算", "预算数": "预算"}.get(mword, mword) or "金额"
+                    if measure in ("总额", "合计"):
+                        subj, measure = subj + mword, "金额"
+                    if not subj:
+                        subj = topic if measure != "金额" else ""
+                    subject = subj
+            else:
+                # counts: the counted thing usually follows the unit
+                right = _right_np(after)
+                cl = _YEAR_RE.sub("", clause)
+                verb = ""
+                for vb in sorted(VERBS, key=len, reverse=True):
+                    i = cl.rfind(vb)
+                    if i >= 0 and (not verb or i + len(vb) > cl.rfind(verb) + len(verb)):
+                        verb = vb
+                if right and not re.match(r"^(以上|左右)", right):
+                    subject = right
+                    measure = verb or ("得分" if unit == "分" else "数量")
+                else:
+                    left = cl[cl.rfind(verb) + len(verb):] if verb else cl
+                    left = _DEPT_RE.sub("", left) if len(left) > 8 else left
+                    subject = _clean_np(left)
+                    if unit == "分":
+                        measure = "得分"
+                        subject = re.sub(r"(?:绩效)?得分$", "", subject) + ("绩效得分" if "绩效" in cl else "得分")
+                        subject = subject.replace("的", "")
+                    else:
+                        measure = verb or "数量"
+            subject = normalise_subject(re.sub(r"\([^()]*\d[^()]*\)", "", subject))
+            if subject.endswith(("不", "到", "至", "超过", "达到")):
+                continue
+            if not subject or len(subject) < 2 or len(subject) > 40 or re.fullmatch(r"[\d.,%\s]+", subject):
+                continue
+            if unit not in MONEY_UNITS and unit != "%" and not scale:
+                pass
+            out.append(Fact(subject=subject, subject_raw=subject, measure=measure, value=float(v), unit=full_unit,
+                            page=p.page, text=sent.strip(), source="prose", table="", section_path=section,
+                            approx=bool(quals), qualifier=quals))
+            if unit in MONEY_UNITS and not re.search(r"比(上年|年初|去年)", clause):
+                last_subject = subject
+            elif unit not in MONEY_UNITS and unit != "%":
+                last_subject = subject
+    return out
+
+
+def _change_measure(clause: str, rate: bool, up: bool) -> str:
+    ref = "上年"
+    m = re.search(r"比(上年|年初|去年)(决算|预算)?", clause)
+    if m:
+        ref = {"去年": "上年"}.get(m.group(1), m.group(1))
+        if m.group(1) == "年初":
+            ref = "年初预算"
+    if rate:
+        return f"比{ref}{'增长' if up else '下降'}率"
+    return f"比{ref}{'增加' if up else '减少'}"
+
+
+def facts_from_paragraphs(paragraphs: Sequence[Paragraph]) -> list[Fact]:
+    out: list[Fact] = []
+    for p in paragraphs:
+        try:
+            out.extend(facts_from_paragraph(p))
+        except Exception:
+            continue
+    return out

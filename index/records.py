@@ -1,0 +1,130 @@
+"""Core records: one frozen dataclass per concept. Everything downstream of parsing
+passes these around; nothing here does I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Report:
+    """One ingested document and the metadata read from it (or given by the user)."""
+    doc_id: str            # stable id: sha1 of the file bytes, first 16 hex chars
+    title: str             # e.g. "汕尾市政务服务数据管理局2021年部门决算"
+    city: str | None       # short name: "汕尾", "广州", "上海" (no 市)
+    year: int | None       # report / fiscal year (a 2021 决算 published in 2022 is 2021)
+    department: str | None # "汕尾市政务服务数据管理局"
+    report_type: str | None  # 部门决算 / 部门预算 / 部门整体支出绩效自评报告 / ...
+    source_path: str       # original file name (never used as a path for writing)
+    pages: int
+    sha1: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A cleaned line of a page (after page-number/header removal and joining)."""
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as found in the document.
+
+    `cells` is the grid when the source gave one (pdfplumber); for text dumps it is
+    None and `lines` holds the raw table lines in order. `lines` is always filled
+    (for PDF tables: cells joined by a tab, one row a line) and is what gets shown
+    and embedded.
+    """
+    page: int
+    page_end: int
+    title: str                 # "表1 收入支出决算总表", or the nearest heading
+    unit: str | None           # "万元" from "单位：万元" / header "(万元)"
+    lines: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...] | None = None
+    section_path: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int       # 1 = 第一部分, 2 = 一、, 3 = （一）, 4 = 1. / 1、, 5 = （1）, 6 = ①; 0 = document title
+    label: str       # "一、", "（一）", "表1", "" for title-like headings
+    title: str       # full heading text, e.g. "一、部门基本情况"
+    page: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    page: int
+    page_end: int
+
+
+@dataclass(frozen=True)
+class Section:
+    section_id: int          # order in the document, 0-based
+    path: str                # "一、部门基本情况 > （六）部门整体收支情况"
+    title: str
+    level: int
+    page_start: int
+    page_end: int
+    text: str                # paragraphs of this section (not its children), tables rendered
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str            # f"{doc_id}:{n}"
+    doc_id: str
+    section_path: str
+    page_start: int
+    page_end: int
+    text: str                # the passage as shown to users
+    kind: str = "text"       # "text" | "table"
+
+    def embed_text(self) -> str:
+        """What gets embedded / indexed: the section path prefixed to the passage."""
+        return f"{self.section_path}\n{self.text}".strip() if self.section_path else self.text
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure read from a table cell or a sentence."""
+    subject: str             # normalised row label / prose subject: "一般公共预算财政拨款收入"
+    subject_raw: str         # as written: "一、一般公共预算财政拨款收入"
+    measure: str             # column or verb phrase: 决算数, 年初预算数, 完成率, 铺设 ...
+    value: float
+    unit: str                # 万元, 元, %, 台, 项, 个, 件, 人次 ... ("" if none)
+    page: int
+    text: str                # the source row (cells joined by a space/tab) or sentence
+    source: str              # "table" | "prose"
+    table: str = ""          # table title or section path it came from
+    section_path: str = ""
+    approx: bool = False     # "1.3 万多条", "480 多项", "约"
+    qualifier: str = ""      # "多", "余", "约", "以上" ...
+    doc_id: str = ""         # filled at ingest
+    fact_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """Result of a consistency check run at ingest."""
+    doc_id: str
+    kind: str                # "sum" | "rate" | "table_vs_prose"
+    status: str              # "ok" | "conflict"
+    message: str             # human-readable, Chinese
+    page: int
+    fact_ids: tuple[int, ...] = field(default_factory=tuple)
+    expected: float | None = None
+    actual: float | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What parsing a file yields: everything needed to store a report."""
+    pages: int
+    lines: tuple[Line, ...]
+    headings: tuple[Heading, ...]
+    paragraphs: tuple[Paragraph, ...]
+    tables: tuple[Table, ...]
+    sections: tuple[Section, ...]
+    chunks: tuple[Chunk, ...]   # doc_id / chunk_id left empty; filled at ingest
+    warnings: tuple[str, ...] = ()

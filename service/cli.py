@@ -1,0 +1,253 @@
+"""`qa` — a thin command line over the library (see ../shared/API.md)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from index.errors import IndexError_, IngestError
+from index.ingest import Overrides, expand_paths
+from index.settings import Settings
+
+
+def build_settings(args: argparse.Namespace | None = None) -> Settings:
+    settings = Settings()
+    if os.environ.get("QA_STORE"):
+        settings.store = Path(os.environ["QA_STORE"])
+    return settings
+
+
+def open_state(settings: Settings):
+    from .state import State
+    return State(settings)
+
+
+def ingest_paths(state, paths: list[Path], overrides_for, out=sys.stderr) -> tuple[list, list]:
+    """Ingest files one by one with a progress bar; bad files get one line each."""
+    from tqdm import tqdm
+    files = expand_paths(paths)
+    done, failed = [], []
+    bar = tqdm(total=len(files), unit="file", desc="ingest", file=out, disable=not files)
+    for path in files:
+        bar.set_postfix_str(path.name[:40])
+        sub = {"bar": None}
+
+        def progress(stage: str, n: int, total: int) -> None:
+            if stage == "embedded":
+                if sub["bar"] is None:
+                    sub["bar"] = tqdm(total=total, unit="chunk", desc="  embed", leave=False, file=out)
+                sub["bar"].n = n
+                sub["bar"].refresh()
+
+        try:
+            if not path.exists():
+                raise IngestError(f"{path}: 文件不存在 (no such file)")
+            res = state.ingest(path, overrides=overrides_for(path), progress=progress, refresh=False)
+            done.append(res)
+            bar.write(f"ok    {path.name}: {res.city or '?'} {res.year or '?'} {res.report_type or ''} — "
+                      f"{res.pages} pages, {res.sections} sections, {res.chunks} chunks, {res.tables} tables, "
+                      f"{res.facts} facts{', %d conflicts' % res.conflicts if res.conflicts else ''}"
+                      f"{' (replaced an older copy)' if res.replaced else ''} in {res.seconds:.1f}s")
+            for w in res.warnings:
+                bar.write(f"      warning: {w}")
+        except IngestError as e:
+            failed.append((path, e))
+            bar.write(f"error {path.name}: {e}")
+        finally:
+            if sub["bar"] is not None:
+                sub["bar"].close()
+            bar.update(1)
+    bar.close()
+    if done:
+        state.refresh()
+    return done, failed
+
+
+def cmd_ingest(args) -> int:
+    settings = build_settings(args)
+    state = open_state(settings)
+    t0 = time.perf_counter()
+    ov = Overrides(city=args.city, year=args.year, title=args.title)
+    from .state import corpus_overrides
+    shipped = corpus_overrides(settings.corpus)
+
+    def overrides_for(path: Path) -> Overrides:
+        base = shipped.get(path.name) if path.resolve().parent == settings.corpus.resolve() else None
+        base = base or Overrides()
+        return Overrides(city=ov.city or base.city, year=ov.year or base.year, title=ov.title or base.title,
+                         department=base.department, report_type=base.report_type)
+
+    done, failed = ingest_paths(state, [Path(p) for p in args.paths], overrides_for)
+    secs = time.perf_counter() - t0
+    pages = sum(r.pages for r in done)
+    print(f"ingested {len(done)} report(s), {pages} pages, {sum(r.sections for r in done)} sections, "
+          f"{sum(r.chunks for r in done)} chunks, {sum(r.tables for r in done)} tables, "
+          f"{sum(r.facts for r in done)} facts in {secs:.1f}s"
+          + (f"; {len(failed)} failed" if failed else ""))
+    c = state.store.counts()
+    print(f"store {settings.store}: {c['reports']} reports, {c['chunks']} chunks, {c['facts']} facts")
+    return 1 if failed and not done else (2 if failed else 0)
+
+
+def cmd_ask(args) -> int:
+    settings = build_settings(args)
+    state = open_state(settings)
+    ans = state.snapshot.engine.ask(args.question, city=args.city, year=args.year, top_k=args.top_k)
+    if args.json:
+        print(json.dumps(ans.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(ans.answer)
+    if ans.formula:
+        print("公式:", ans.formula)
+    for i, c in enumerate(ans.citations, 1):
+        print(f"[{i}] 《{c.title}》 {c.city or ''} {c.year or ''} 第 {c.page} 页 — {c.section}")
+        print("    " + (c.highlight or c.text)[:200].replace("\n", " "))
+    return 0
+
+
+FACT_FIELDS = ["city", "year", "title", "subject", "measure", "value", "unit", "page", "table", "source", "text",
+               "doc_id", "fact_id"]
+
+
+def fact_rows(store, facts) -> list[dict]:
+    reports = {r.doc_id: r for r in store.reports()}
+    rows = []
+    for f in facts:
+        r = reports[f.doc_id]
+        rows.append({"city": r.city, "year": r.year, "title": r.title, "subject": f.subject, "measure": f.measure,
+                     "value": f.value, "unit": f.unit, "page": f.page, "table": f.table or f.section_path,
+                     "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id})
+    return rows
+
+
+def cmd_facts(args) -> int:
+    from index.store import Store
+    settings = build_settings(args)
+    store = Store(settings.store)
+    facts = store.facts(city=args.city, year=args.year, q=args.q, limit=args.limit)
+    rows = fact_rows(store, facts)
+    if args.csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=FACT_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        for r in rows:
+            print(f"{r['city'] or '?'}\t{r['year'] or '?'}\t{r['subject']}\t{r['measure']}\t{r['value']:g}\t{r['unit']}"
+                  f"\tp{r['page']}\t{r['table'] or ''}")
+        print(f"{len(rows)} fact(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_checks(args) -> int:
+    from index.store import Store
+    store = Store(build_settings(args).store)
+    checks = store.checks(status=None if args.all else "conflict")
+    for c in checks:
+        print(f"{c.status}\t{c.kind}\t{c.doc_id}\tp{c.page}\t{c.message}")
+    print(f"{len(checks)} check(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_reports(args) -> int:
+    from index.store import Store
+    store = Store(build_settings(args).store)
+    rows = store.report_rows()
+    for r in rows:
+        print(f"{r['doc_id']}\t{r['city'] or '?'}\t{r['year'] or '?'}\t{r['report_type'] or '?'}\t{r['pages']}p"
+              f"\t{r['n_chunks']} chunks\t{r['n_facts']} facts\t{r['title']}")
+    print(f"{len(rows)} report(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_delete(args) -> int:
+    settings = build_settings(args)
+    state = open_state(settings)
+    for doc_id in args.doc_ids:
+        rep = state.store.delete_report(doc_id)
+        print(f"deleted {doc_id}: {rep.title}")
+    state.refresh()
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    """Re-embed every chunk with the current model (after a model change)."""
+    from tqdm import tqdm
+    from index.embed import make_embedder
+    from index.store import Store
+    settings = build_settings(args)
+    emb = make_embedder(settings, "passage")
+    store = Store(settings.store)
+    ids, chunks, _, _ = store.all_chunks()
+    bar = tqdm(total=len(chunks), unit="chunk", desc="reindex", file=sys.stderr)
+    vecs = emb.embed_passages([c.embed_text() for c in chunks], progress=lambda n: bar.update(n))
+    bar.close()
+    store.clear_vectors_model(emb.name, emb.dim)
+    store.replace_vectors(ids, vecs)
+    print(f"re-embedded {len(chunks)} chunks with {emb.name} ({emb.dim}-d)")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+    from .app import create_app
+    settings = build_settings(args)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qa", description="报告问答 — question answering over government reports")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("ingest", help="add reports (PDF, TXT, MD; folders) to the store")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--city")
+    s.add_argument("--year", type=int)
+    s.add_argument("--title")
+    s.set_defaults(fn=cmd_ingest)
+    s = sub.add_parser("ask", help="answer one question")
+    s.add_argument("question")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--city")
+    s.add_argument("--year", type=int)
+    s.add_argument("--top-k", type=int, default=5)
+    s.set_defaults(fn=cmd_ask)
+    s = sub.add_parser("facts", help="list facts from the fact table")
+    s.add_argument("--city")
+    s.add_argument("--year", type=int)
+    s.add_argument("--q")
+    s.add_argument("--csv", action="store_true")
+    s.add_argument("--limit", type=int)
+    s.set_defaults(fn=cmd_facts)
+    s = sub.add_parser("checks", help="consistency-check conflicts (--all for every check)")
+    s.add_argument("--all", action="store_true")
+    s.set_defaults(fn=cmd_checks)
+    s = sub.add_parser("reports", help="list stored reports")
+    s.set_defaults(fn=cmd_reports)
+    s = sub.add_parser("delete", help="delete reports by doc_id")
+    s.add_argument("doc_ids", nargs="+")
+    s.set_defaults(fn=cmd_delete)
+    s = sub.add_parser("reindex", help="re-embed all chunks with the current model")
+    s.set_defaults(fn=cmd_reindex)
+    s = sub.add_parser("serve", help="start the web service (ingests corpus/ into an empty store)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(fn=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except IndexError_ as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

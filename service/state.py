@@ -1,0 +1,75 @@
+"""The loaded service state: one store, one embedder (or two), and the current
+snapshot (search index + fact index + engine) that readers use while an ingest runs."""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from index.embed import Embedder, make_embedder
+from index.fact_index import FactIndex
+from index.ingest import IngestResult, Overrides, ingest_file
+from index.retrieval import SearchIndex
+from index.settings import Settings
+from index.store import Store
+from qa.router import Engine
+
+
+@dataclass
+class Snapshot:
+    search: SearchIndex
+    facts: FactIndex
+    engine: Engine
+
+
+class State:
+    def __init__(self, settings: Settings, *, passage_embedder: Embedder | None = None,
+                 query_embedder: Embedder | None = None):
+        self.settings = settings
+        self.passage_embedder = passage_embedder or make_embedder(settings, "passage")
+        self.query_embedder = query_embedder or (
+            self.passage_embedder if settings.query_backend == settings.embed_backend
+            else make_embedder(settings, "query"))
+        self.store = Store(settings.store, model_name=self.passage_embedder.name, dim=self.passage_embedder.dim)
+        self._write_lock = threading.Lock()
+        self.snapshot = self.load_snapshot()
+
+    def load_snapshot(self) -> Snapshot:
+        search = SearchIndex.load(self.store, ann_threshold=self.settings.ann_threshold)
+        facts = FactIndex.load(self.store)
+        engine = Engine(search=search, facts=facts, embedder=self.query_embedder, rrf_k=self.settings.rrf_k,
+                        weights=(self.settings.dense_weight, self.settings.lexical_weight))
+        return Snapshot(search, facts, engine)
+
+    def refresh(self) -> None:
+        """Build a new snapshot from the store and swap it in (readers keep the old one)."""
+        self.snapshot = self.load_snapshot()
+
+    def ingest(self, path: Path, *, overrides: Overrides = Overrides(), display_name: str | None = None,
+               progress: Callable[[str, int, int], None] | None = None, refresh: bool = True) -> IngestResult:
+        with self._write_lock:
+            result = ingest_file(self.store, self.passage_embedder, path, overrides=overrides,
+                                 max_pages=self.settings.max_pages, display_name=display_name,
+                                 progress=progress)
+            if refresh:
+                self.refresh()
+            return result
+
+    def delete(self, doc_id: str):
+        with self._write_lock:
+            report = self.store.delete_report(doc_id)
+            self.refresh()
+            return report
+
+
+def corpus_overrides(corpus: Path) -> dict[str, Overrides]:
+    """Metadata shipped with the corpus (corpus/corpus.json), by file name."""
+    manifest = corpus / "corpus.json"
+    if not manifest.exists():
+        return {}
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    return {r["file"]: Overrides(city=r.get("city"), year=r.get("year"), title=r.get("title"),
+                                 department=r.get("department"), report_type=r.get("report_type"))
+            for r in data.get("reports", [])}
