@@ -158,6 +158,7 @@ class _Builder:
         self.in_toc = False
         self.toc_titles: list[str] = []
         self.consumed: set[int] = set()          # items merged into an earlier line
+        self.continuing: TableBlock | None = None  # a ruled table continued after a repeated title
 
     # -- helpers
     def peek(self, i: int, k: int = 1) -> Item | None:
@@ -199,7 +200,7 @@ class _Builder:
     def wrapped_heading(self, i: int, h: Heading, line: str) -> bool:
         """A heading-like line that is the first line of a wrapped paragraph."""
         s = line.strip()
-        if ends_sentence(s) or len(s) < 0.85 * self.width:
+        if ends_sentence(s) or len(s) < 0.85 * self.width or self.width < 20:
             return False
         nxt = self.peek(i)
         return nxt is not None and nxt.table is None and classify_heading(nxt.text) is None \
@@ -240,12 +241,17 @@ class _Builder:
     def add_raw_table(self, page: int, raw: RawTable) -> None:
         self.close_para()
         prev = self.table if self.table is not None and self.table.cells is not None else None
+        if prev is None and self.continuing is not None:
+            while self.blocks and self.blocks[-1] is not self.continuing and isinstance(self.blocks[-1], ParaBlock):
+                self.blocks.pop()
+            prev, self.continuing = self.continuing, None
+            self.pending = None
         if prev is None and self.blocks and isinstance(self.blocks[-1], TableBlock) \
                 and self.blocks[-1].cells is not None and self.pending is None:
             prev = self.blocks[-1]
         ncols = max(len(r) for r in raw.cells)
         if prev is not None and prev.cells and len(prev.cells[0]) == ncols and page == prev.page_end + 1 \
-                and self.para is None:
+                and self.para is None and (self.pending is None or self.pending.label == prev.number):
             head = prev.cells[: max(1, min(3, len(prev.cells)))]
             rows = list(raw.cells)
             while rows and head and rows[0] in head:
@@ -255,9 +261,11 @@ class _Builder:
             prev.page_end = page
             if prev is self.table:
                 return
-            self.blocks.pop()
-            self.table = prev
-            self.close_table()
+            if self.blocks and self.blocks[-1] is prev:
+                self.blocks.pop()
+                self.table = prev
+                self.close_table()
+            self.pending, self.pending_unit = None, None
             return
         self.close_table()
         t = self.start_table(page)
@@ -288,6 +296,19 @@ class _Builder:
             break
         if self.para is not None and not self.para.parts:
             self.para = None
+        if self.para is None:
+            for _ in range(2):
+                if not self.blocks or not isinstance(self.blocks[-1], ParaBlock):
+                    break
+                last = self.blocks[-1].text
+                u = is_unit_line(last)
+                if u and len(last) <= 40 and not unit:
+                    unit = u
+                elif not title and len(last) <= 30 and last.endswith("表") and not has_sentence_punct(last):
+                    title = last
+                else:
+                    break
+                self.blocks.pop()
         return title, unit
 
     # -- main loop
@@ -296,11 +317,11 @@ class _Builder:
             if i in self.consumed:
                 continue
             if it.table is not None:
+                self.close_table_if_text()
                 title, unit = self.take_caption_before()
                 if title and self.pending is None:
                     self.pending = Heading(level=TABLE_LEVEL, label="", title=title, page=it.page)
                 self.pending_unit = self.pending_unit or unit
-                self.close_table_if_text()
                 self.add_raw_table(it.page, it.table)
                 continue
             self.line(i, it.page, it.text)
@@ -309,7 +330,14 @@ class _Builder:
         return self.blocks
 
     def close_table_if_text(self) -> None:
-        if self.table is not None and self.table.cells is None:
+        t = self.table
+        if t is not None and t.cells is None:
+            if t.data_rows == 0 and len(t.lines) <= 3:
+                # "单位名称：… 单位：万元" above a ruled table: its caption, not a table
+                self.table = None
+                self.pending = Heading(TABLE_LEVEL, t.number, t.title, t.page) if (t.title or t.number) else self.pending
+                self.pending_unit = t.unit or self.pending_unit
+                return
             self.close_table()
 
     def line(self, i: int, page: int, line: str) -> None:
@@ -325,10 +353,14 @@ class _Builder:
         if h is not None and self.para is not None and self.para.parts[0][1].startswith("注") \
                 and re.match(r"^\d", s):
             h = None                         # "注：1.… / 2.…" note items are not headings
-        if h is not None and h.level not in (0, TABLE_LEVEL) and len(s) >= 0.8 * self.width \
-                and not ends_sentence(s):
+        nxt0 = self.peek(i)
+        tiny_tail = nxt0 is not None and nxt0.table is None and len(nxt0.text.strip()) <= 2 \
+            and nxt0.page == page and not number_tokens(nxt0.text.strip())
+        if h is not None and h.level not in (0, TABLE_LEVEL) and not ends_sentence(s) and self.table is None and (
+                tiny_tail or (len(s) >= 0.8 * self.width and self.width >= 20)):
             nxt = self.peek(i)
             if nxt is not None and nxt.table is None and len(nxt.text.strip()) <= 12 \
+                    and not ends_sentence(nxt.text) \
                     and classify_heading(nxt.text) is None and not is_row(nxt.text):
                 h2 = classify_heading(join_pair(s, nxt.text.strip()), page)
                 if h2 is not None:       # a heading wrapped onto a second line
@@ -379,6 +411,17 @@ class _Builder:
                 self.start_table(page)
                 self.table_line(page, s)
                 return
+        if h is not None and h.level == TABLE_LEVEL and h.label and self.para is None and self.table is None:
+            prev = next((b for b in reversed(self.blocks) if isinstance(b, TableBlock)), None)
+            if prev is not None and prev.cells is not None and prev.number == h.label \
+                    and page == prev.page_end + 1 and self._only_captions_since(prev):
+                self.continuing = prev     # the same table goes on: drop its repeated title
+                return
+        if self.continuing is not None:
+            if (h is None and (is_unit_line(s) or (len(s) <= 30 and s.endswith("表")))) or \
+                    (h is not None and h.level == TABLE_LEVEL and h.label == self.continuing.number):
+                return
+            self.continuing = None
         if h is not None and not self.wrapped_heading(i, h, s):
             self.close_para()
             self.close_table()
@@ -399,6 +442,15 @@ class _Builder:
         self.pending = None
         self.add_prose(page, s)
 
+    def _only_captions_since(self, t: TableBlock) -> bool:
+        k = len(self.blocks) - 1
+        while k >= 0 and self.blocks[k] is not t:
+            b = self.blocks[k]
+            if not (isinstance(b, ParaBlock) and len(b.text) <= 40 and (is_unit_line(b.text) or b.text.endswith("表"))):
+                return False
+            k -= 1
+        return k >= 0
+
     def _retitle_last_heading(self, h: Heading) -> None:
         for k in range(len(self.blocks) - 1, -1, -1):
             b = self.blocks[k]
@@ -412,7 +464,8 @@ def attach_captions_after(blocks: list[Block]) -> list[Block]:
     """A short "…情况表" line right after an untitled table is its caption (汕头 style)."""
     out: list[Block] = []
     for b in blocks:
-        if isinstance(b, ParaBlock) and out and isinstance(out[-1], TableBlock) and not out[-1].title:
+        if isinstance(b, ParaBlock) and out and isinstance(out[-1], TableBlock) and not out[-1].title \
+                and out[-1].cells is None:
             txt = b.text
             if len(txt) <= 30 and txt.endswith("表") and not has_sentence_punct(txt):
                 out[-1].title = txt

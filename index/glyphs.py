@@ -5,7 +5,8 @@ Pure functions over strings.
 """
 from __future__ import annotations
 
-_MIN_CHARS = 20        # too little text to judge
+_MIN_CHARS = 20        # too little text to judge a whole text
+_MIN_LINE_CHARS = 6    # a line needs at least this many characters to be judged
 _PAIRED_RATIO = 0.8    # share of characters that must sit in adjacent equal pairs
 
 
@@ -49,8 +50,24 @@ def undouble_line(line: str) -> str:
     return "".join(out)
 
 
+def line_is_doubled(line: str) -> bool:
+    s = "".join(line.split())
+    return len(s) >= _MIN_LINE_CHARS and len(s) % 2 == 0 and paired_ratio(s) >= 0.95
+
+
 def repair_doubled(text: str) -> tuple[str, bool]:
-    """Return (repaired text, whether a repair was made). Lines are repaired one by one."""
-    if not is_doubled(text):
-        return text, False
-    return "\n".join(undouble_line(ln) if ln.strip() else ln for ln in text.split("\n")), True
+    """Return (repaired text, whether a repair was made).
+
+    Judged line by line: a whole doubled text, or only doubled lines (a gazette header drawn
+    twice above normal text), are repaired; normal lines are left alone.
+    """
+    whole = is_doubled(text)
+    out, changed = [], False
+    for ln in text.split("\n"):
+        if ln.strip() and (whole or line_is_doubled(ln)):
+            fixed = undouble_line(ln)
+            changed = changed or fixed != ln
+            out.append(fixed)
+        else:
+            out.append(ln)
+    return "\n".join(out), changed

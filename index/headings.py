@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from index.clean import collapse_cjk_spaces, has_sentence_punct, is_toc_line, number_tokens
+from index.clean import collapse_cjk_spaces, strip_markdown, has_sentence_punct, is_toc_line, number_tokens
 from index.records import Heading
 
 CN_NUM = "一二三四五六七八九十百零〇两"
@@ -57,7 +57,7 @@ def match_label(line: str) -> tuple[int, str, str] | None:
 
 def classify_heading(line: str, page: int = 1) -> Heading | None:
     """Return a Heading when the line is a heading, else None (paragraph / table row / TOC)."""
-    raw = line.strip()
+    raw = strip_markdown(line).strip()
     if not raw or is_toc_line(raw):
         return None
     text = _clean(raw)

@@ -35,18 +35,18 @@ VERBS = ("铺设", "上线", "接到", "接听", "受理", "办理", "办结", "
          "录入", "印发", "转发", "检查", "发现", "整改", "推出", "梳理", "编制", "发生", "接待", "安排", "采购",
          "发放", "补助", "支持", "服务", "认定", "减少", "节约", "实施", "签订", "制定", "修订", "出台", "开通",
          "审核", "审批", "登记", "回复", "答复", "办件", "接收", "调用", "访问", "注册", "下载", "使用", "召开")
-_DEPT_RE = re.compile(r"^.*?(?:局|委员会|委|办公室|中心|政府|本部门|本单位|我局|我部门|我单位|我市|全市)(?=\S)")
+_DEPT_RE = re.compile(r"^.*?(?:管理局|数据局|财政局|本部门|本单位|我局|我部门|我单位|我市|全市)(?=\S)")
 _YEAR_RE = re.compile(r"(?:截[至止])?\s*\d{4}\s*年(?:度|底|末)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?(?:以来)?")
-_LEAD_WORDS = re.compile(r"^(?:其中|主要是|主要包括|包括|分别是|全年|当年|年度|本年|共|累计|合计|总计|已|截至目前|目前|同时|此外|另外|以及|和|及|与|并|为|是|有|达|的|了|在)+")
+_LEAD_WORDS = re.compile(r"^(?:其中|主要是|主要包括|包括|分别是|全年|当年|共|累计|合计|总计|已|截至目前|目前|同时|此外|另外|以及|和|及|与|并|为|是|有|达|的|了|在)+")
 _TAIL_MEASURE = re.compile(
     r"(?P<m>(?:支出)?(?:决算数?|全年预算数|年初预算数?|调整预算数?|预算数?|执行数|实际支出|总额|合计|金额)?)"
-    r"(?:为|是|达到|达|共计|共|计|约|合计|总计)*$")
+    r"(?:为|是|达到|达|共计|共|约)*$")
 
 
 def _clean_np(s: str) -> str:
     s = s.strip(" ，,、：:；;。（）()")
     s = _LEAD_WORDS.sub("", s)
-    s = re.sub(r"(?:为|是|达到|达|共计|共|计|约|的|了|等)+$", "", s)
+    s = re.sub(r"(?:为|是|达到|达|共计|共|约|的|了|等)+$", "", s)
     return s.strip(" ，,、：:；;。")
 
 
@@ -84,8 +84,19 @@ def _right_np(text: str) -> str:
 
 
 def _left_clause(text: str) -> str:
-    i = max(text.rfind(c) for c in "，,；;。：:、(（")
-    return text[i + 1:] if i >= 0 else text
+    """Text after the last clause delimiter or unclosed parenthesis."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        c = text[i]
+        if c in ")）":
+            depth += 1
+        elif c in "(（":
+            if depth == 0:
+                return text[i + 1:]
+            depth -= 1
+        elif depth == 0 and c in "，,；;。：:、":
+            return text[i + 1:]
+    return text
 
 
 def _skip_context(before: str, after: str, num: str, unit: str) -> bool:
@@ -104,7 +115,7 @@ def _skip_context(before: str, after: str, num: str, unit: str) -> bool:
 
 
 def facts_from_paragraph(p: Paragraph) -> list[Fact]:
-    text = to_halfwidth(p.text).replace("\n", "")
+    text = re.sub(r"\s+", "", to_halfwidth(p.text))
     section = getattr(p, "section_path", "") or ""
     out: list[Fact] = []
     for sent in _SENT_SPLIT.split(text):
@@ -112,6 +123,7 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
             continue
         topic = _topic(sent)
         last_subject = ""
+        last_ref = ""
         for m in MENTION_RE.finditer(sent):
             num, unit = m.group("num"), m.group("unit")
             before, after = sent[: m.start()], sent[m.end():]
@@ -137,9 +149,9 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                 if re.search(r"完成(?:预算|年度预算|计划)?.*的$|完成率|执行率|完成$", cl) or re.search(r"完成预算[\d.,]*万?元的$", before[-30:]):
                     measure = "完成率"
                 elif re.search(r"(增长|增加|上升|提高)$", cl.strip()):
-                    measure = _change_measure(cl, rate=True, up=True)
+                    measure = _change_measure(cl if "比" in cl else last_ref + cl, rate=True, up=True)
                 elif re.search(r"(下降|减少|降低)$", cl.strip()):
-                    measure = _change_measure(cl, rate=True, up=False)
+                    measure = _change_measure(cl if "比" in cl else last_ref + cl, rate=True, up=False)
                 elif re.search(r"占.*?的?$", cl) and "占" in cl:
                     measure = "占比"
                 elif re.search(r"得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例", cl):
@@ -151,11 +163,19 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                 if not subject:
                     subject = last_subject or topic
             elif full_unit in MONEY_UNITS or unit in MONEY_UNITS:
+                if m.group("post") and re.match(r"[\u4e00-\u9fff]", after):
+                    continue          # "单价 50 万元以上通用设备": a threshold, not a figure
                 cl = _YEAR_RE.sub("", clause)
                 cl = _DEPT_RE.sub("", cl) if len(cl) > 6 else cl
                 if re.search(r"比(上年|年初|去年)", cl) and re.search(r"(增加|减少|增长|下降|持平)$", cl.strip()):
+                    last_ref = cl
                     measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()))
                     subject = last_subject or topic
+                elif re.search(r"(增加|减少)$", cl.strip()) and re.search(r"与\d{4}年度?相比|较上年|同比", before):
+                    up = cl.strip().endswith("增加")
+                    measure = f"比上年{'增加' if up else '减少'}"
+                    last_ref = "比上年"
+                    subject = _clean_np(re.sub(r"(增加|减少)$", "", cl.strip())) or last_subject or topic
                 elif re.search(r"完成(?:年度)?预算$", cl.strip()):
                     measure, subject = "预算", last_subject or topic
                 else:
@@ -163,6 +183,7 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     mword = tm.group("m") if tm else ""
                     subj = cl[: tm.start()] if tm else cl
                     subj = _clean_np(subj)
+                    subj = re.sub(r"(费)财政拨款$", r"\1", subj)
                     if mword.startswith("支出") and subj.endswith("费"):
                         mword = mword[2:]
                     elif mword.startswith("支出"):
@@ -170,7 +191,7 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     if subj.endswith("费支出"):
                         subj = subj[:-2]
                     measure = {"决算": "决算", "决算数": "决算", "预算": "预算", "预算数": "预算"}.get(mword, mword) or "金额"
-                    if measure in ("总额", "合计"):
+                    if measure in ("总额", "合计") or (not tm.group("m") and False):
                         subj, measure = subj + mword, "金额"
                     if not subj:
                         subj = topic if measure != "金额" else ""
@@ -182,7 +203,8 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                 verb = ""
                 for vb in sorted(VERBS, key=len, reverse=True):
                     i = cl.rfind(vb)
-                    if i >= 0 and (not verb or i + len(vb) > cl.rfind(verb) + len(verb)):
+                    if i >= 0 and len(cl) - (i + len(vb)) <= 8 and not re.search(r"[“”\"]", cl[i:]) and \
+                            (not verb or i + len(vb) > cl.rfind(verb) + len(verb)):
                         verb = vb
                 if right and not re.match(r"^(以上|左右)", right):
                     subject = right
@@ -191,6 +213,8 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     left = cl[cl.rfind(verb) + len(verb):] if verb else cl
                     left = _DEPT_RE.sub("", left) if len(left) > 8 else left
                     subject = _clean_np(left)
+                    if verb and len(subject) <= 2 and re.match(r"(人数|次数|数量|人次|总数|数)", subject or "-"):
+                        subject, verb = verb + subject, ""
                     if unit == "分":
                         measure = "得分"
                         subject = re.sub(r"(?:绩效)?得分$", "", subject) + ("绩效得分" if "绩效" in cl else "得分")

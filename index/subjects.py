@@ -47,8 +47,9 @@ def normalise_subject(label: str) -> str:
         if new == s:
             break
         s = new
+    s = s.replace("(", "（").replace(")", "）")
     s = s.strip(":：;；,，、.。 ")
-    s = re.sub(r"[（(](?:万元|元|亿元|%)[）)]$", "", s)
+    s = re.sub(r"（(?:万元|元|亿元|%)）$", "", s)
     # quotation marks are dropped except around 三公 (“三公”经费 is the official name)
     s = s.replace("“三公”", "\x00").replace("“", "").replace("”", "").replace("\x00", "“三公”")
     if s.startswith("三公经费"):

@@ -27,6 +27,12 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
             if v is None:
                 continue
             subject, subject_raw = label_norm, row.label
+            if not col.subject and not label_norm and col.group:
+                parts = [x for x in col.group.split("/") if x]
+                if parts and parts[-1] in ("合计", "小计", "总计") and len(parts) > 1:
+                    parts = parts[:-1]
+                if parts:
+                    subject, subject_raw = normalise_subject(parts[-1]), parts[-1]
             if col.subject:
                 if label_norm in _GENERIC_LABELS or re.search(r"(局|委|办|中心|部门|单位|政府|本级)$", label_norm):
                     subject, subject_raw = normalise_subject(col.subject), col.subject
@@ -66,7 +72,7 @@ def facts_from_tables(tables: Sequence[Table]) -> list[Fact]:
     prev_hdr: list | None = None
     prev_title = None
     for t in tables:
-        reuse = prev_hdr if (prev_title is not None and t.title == prev_title) or (t.title or "").startswith("续") else None
+        reuse = prev_hdr
         try:
             facts, hdr = facts_from_table(t, reuse)
         except Exception:   # a malformed table never stops ingest

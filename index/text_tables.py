@@ -135,6 +135,12 @@ def fit_names(lines_tokens: list[list[str]], n: int) -> list[str] | None:
 # ----------------------------------------------------------------------------- grids
 
 
+def raw_none(header_rows, ri, j) -> bool:
+    """pdfplumber marks merged cells with None; text grids use empty strings."""
+    r = header_rows[ri]
+    return j >= len(r) or r[j] is None or r[j] == ""
+
+
 def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, first_data_col: int = 1) -> list[Column | None]:
     """Combine (multi-row) header rows into one Column per grid column.
     Empty / None cells in upper rows carry the value from the left (merged cells);
@@ -144,14 +150,19 @@ def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, fi
     for r in header_rows:
         row = [(c or "").strip() for c in r] + [""] * (ncols - len(r))
         filled.append(row)
-    # carry left in all but the last header row (merged cells)
+    # carry left in all but the last header row (merged cells), but never across the
+    # boundary of the parent cell in the row above
+    parent = [0] * ncols
     for ri, row in enumerate(filled[:-1] if len(filled) > 1 else []):
-        last = ""
+        origin = list(range(ncols))
+        last, last_j = "", -1
         for j in range(first_data_col, ncols):
             if row[j]:
-                last = row[j]
-            elif last and (ri + 1 < len(filled)):
+                last, last_j = row[j], j
+            elif last and parent[j] == parent[last_j] and raw_none(header_rows, ri, j):
                 row[j] = last
+                origin[j] = last_j
+        parent = [(parent[j], origin[j]) for j in range(ncols)]
     # carry down: an empty lower cell under a filled upper cell takes nothing (path ends)
     cols: list[Column | None] = []
     for j in range(ncols):
@@ -204,7 +215,47 @@ def _cell_is_value(c: str | None) -> bool:
     return c is not None and is_value(c.replace(" ", "").replace("\n", ""))
 
 
-def rows_from_grid(grid: list[list[str | None]], page: int | None = None, header_rows: list[list[str | None]] | None = None) -> tuple[list[Row], list[list[str | None]]]:
+SIDE_START = {"项目", "经济分类", "支出功能分类", "功能分类", "科目编码"}
+
+
+def rows_from_grid(grid, page=None, header_rows=None):
+    """Grid → rows; a two-sided grid (收入 | 支出, 人员经费 | 公用经费) is split at the
+    column where a header row starts a new 项目 / 经济分类 block."""
+    grid = [list(r) for r in grid if r is not None and any((c or "").strip() for c in r)]
+    if not grid:
+        return [], header_rows or []
+    ncols = max(len(r) for r in grid)
+    grid = [r + [None] * (ncols - len(r)) for r in grid]
+    hdr_n = 0
+    while hdr_n < len(grid) and not any(_cell_is_value(c) and "." in (c or "") for c in grid[hdr_n]):
+        hdr_n += 1
+    own_header = any(looks_like_measure(c or "") or re.sub(r"\s+", "", c or "") in SIDE_START
+                     for r in grid[:hdr_n] for c in r)
+    if header_rows and not own_header and max(len(r) for r in header_rows) == ncols:
+        # a table continued from the previous page without its header: reuse it
+        grid = [list(r) + [None] * (ncols - len(r)) for r in header_rows] + grid
+        hdr_n = len(header_rows)
+        header_rows = None
+    splits = []
+    for r in grid[:hdr_n]:
+        for j in range(1, ncols):
+            c = re.sub(r"\s+", "", r[j] or "")
+            if c in SIDE_START and re.sub(r"\s+", "", r[0] or "") == c:
+                splits.append(j)
+        if splits:
+            break
+    if not splits:
+        return _rows_from_grid_one(grid, page, header_rows)
+    bounds = [0] + sorted(set(splits)) + [ncols]
+    rows, hdr = [], []
+    for a, b in zip(bounds, bounds[1:]):
+        sub = [r[a:b] for r in grid]
+        rr, hh = _rows_from_grid_one(sub, page, None)
+        rows.extend(rr)
+    return rows, [list(r) for r in grid[:hdr_n]]
+
+
+def _rows_from_grid_one(grid: list[list[str | None]], page: int | None = None, header_rows: list[list[str | None]] | None = None) -> tuple[list[Row], list[list[str | None]]]:
     """Rows of a grid (pdfplumber or tab-split text).  The header is the leading rows
     without any numeric cell (or `header_rows` given by a previous page of the same
     table).  Returns (rows, header_rows used) so a continued table can reuse them."""
@@ -224,21 +275,26 @@ def rows_from_grid(grid: list[list[str | None]], page: int | None = None, header
         hdr = header_rows
     if not hdr:
         return [], []
-    # the first data column: the first column holding a value in the data rows
+    # the first data column: the first column holding a decimal value (codes 201 / 05
+    # are integers), else the first numeric one
     first_data_col = ncols
-    for r in grid[i:]:
-        for j, c in enumerate(r):
-            if _cell_is_value(c):
-                first_data_col = min(first_data_col, j)
-                break
+    for pred in (lambda c: _cell_is_value(c) and "." in c, _cell_is_value):
+        for r in grid[i:]:
+            for j, c in enumerate(r):
+                if pred(c):
+                    first_data_col = min(first_data_col, j)
+                    break
+        if first_data_col < ncols:
+            break
     if first_data_col == ncols:
         return [], hdr
-    first_data_col = max(1, first_data_col) if ncols > 1 else 0
+    if first_data_col > 0 and all(not (r[j] or "").strip() or is_plain_integer((r[j] or "").strip()) for r in grid[i:] for j in range(first_data_col)):
+        pass
     cols = columns_from_header_rows(hdr, ncols, first_data_col)
     rows: list[Row] = []
     for r in grid[i:]:
         r = list(r) + [None] * (ncols - len(r))
-        label_parts = [(c or "").strip() for c in r[:first_data_col]]
+        label_parts = [re.sub(r"\s*\n\s*", "", c or "").strip() for c in r[:first_data_col]]
         # code column (科目编码) + name column: keep the name, drop pure codes
         label_parts = [p for p in label_parts if p and not is_plain_integer(p.replace(" ", ""))]
         label = label_parts[-1] if label_parts else ""
@@ -428,13 +484,16 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
         groups = [g for g in groups if g[1]]
         if not groups:
             continue
-        assigned = _assign_sides(groups, side_cols)
+        right_only = drop_ints and len(side_cols) > 1 and len(groups) == 1 and is_plain_integer(r.split()[0])
+        assigned = _assign_sides(groups, side_cols, right_only)
         for (label_parts, values), cols in assigned:
             label = _cjk_join(label_parts)
             if not label or cols is None:
                 continue
-            rows.append(Row(label=label, cells=list(zip(cols, values)), text=r, page=page))
-    return rows
+            side = next((k for k, sc in enumerate(side_cols) if sc is cols), 0)
+            rows.append((side, Row(label=label, cells=list(zip(cols, values)), text=r, page=page)))
+    # one side after the other (收入 rows, then 支出 rows) so totals follow their items
+    return [row for _, row in sorted(rows, key=lambda x: x[0])]
 
 
 def _join_buffer(buf: list[str]) -> str:
@@ -449,7 +508,7 @@ def _join_buffer(buf: list[str]) -> str:
     return out
 
 
-def _assign_sides(groups, side_cols):
+def _assign_sides(groups, side_cols, right_only=False):
     """Match value groups of a row to the table's sides by position and count."""
     n_sides = len(side_cols)
     out = []
@@ -463,7 +522,7 @@ def _assign_sides(groups, side_cols):
         if len(fits) >= 1:
             # several sides of the same width: the row is the right-hand side only when
             # the left side's label is missing (行次-only rows were dropped before)
-            return [(g, fits[-1] if (len(fits) > 1 and _starts_right(g)) else fits[0])]
+            return [(g, fits[-1] if (len(fits) > 1 and right_only) else fits[0])]
         return [(g, None)]
     # more groups than sides: a label split by a value-like token; give up on the row
     for g in groups:

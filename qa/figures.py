@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from index.fact_index import FactHit, FactIndex, squash
 from index.records import Fact, Report
 
-from .question import MEASURES, Question
+from .question import MEASURES, NOT_MEASURE, Question
 from .sentences import overlap
 
 MONEY_UNITS = {"万元", "元", "亿元", "千元"}
@@ -18,9 +18,14 @@ MONEY_TOPIC = re.compile(r"(费|支出|收入|经费|资金|预算|决算|拨款
 
 def topic_query(q: Question) -> str:
     """The subject words of the question: topic minus measure and unit words."""
+    keep = {m.group(0) for m in NOT_MEASURE.finditer(q.topic)}
     t = q.topic
+    for i, k in enumerate(keep):
+        t = t.replace(k, f"\x00{i}\x00")
     for word, _ in MEASURES:
         t = t.replace(word, " ")
+    for i, k in enumerate(keep):
+        t = t.replace(f"\x00{i}\x00", k)
     t = re.sub(r"(万元|亿元|(?<!单)元|比较|对比|分别|两市|各市|和|与|及|以来|累计|全市|在|为|得了|得|到|了)", " ", t)
     return re.sub(r"\s+", "", t)
 

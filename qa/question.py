@@ -36,8 +36,9 @@ COUNT_UNITS = ("台", "项", "个", "件", "家", "辆", "分", "人次", "人",
                "套", "名", "户", "万元", "元", "亿元", "核", "款")
 
 QUESTION_NOISE = re.compile(
-    r"(请问|请|一下|告诉我|是多少|有多少|多少钱|是几|多少|几个|几项|几|是什么|什么|哪些|如何|怎样|"
-    r"怎么样|吗|呢|呀|啊|了|的|是|有|共|总共|一共|合计是|情况如何|情况|？|\?|。|，|,|！|!|“|”|\"|'|\s)")
+    r"(请问|请|一下|告诉我|是多少|有多少|多少钱|是几|多少|几个|几项|是什么|什么|哪些|如何|怎样|怎么样|"
+    r"情况如何|共有|总共|一共|共计|合计是|吗|呢|呀|啊|(?<=[\u4e00-\u9fff])的|了(?!解)|？|\?|。|，|,|！|!|“|”|"
+    r"\"|'|\s)")
 
 _DIGITS = str.maketrans("０１２３４５６７８９％．，", "0123456789%.,")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -90,7 +91,7 @@ def normalise(text: str) -> str:
 def detect_lang(text: str) -> str:
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
     latin = len(re.findall(r"[A-Za-z]", text))
-    return "en" if latin > 3 * max(cjk, 1) or (cjk == 0 and latin > 0) else "zh"
+    return "en" if latin > 1.5 * cjk or (cjk == 0 and latin > 0) else "zh"
 
 
 def find_cities(text: str, known: Iterable[str] = ()) -> list[str]:
@@ -130,8 +131,12 @@ def parse_year(text: str) -> list[int]:
     return out
 
 
+NOT_MEASURE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金)预算|预算(财政)?拨款|预算单位|预算管理|"
+                         r"预算编制|部门预算|单位预算|预算绩效|决算报表|部门决算")
+
+
 def find_measure(text: str, terms: Iterable[str] = ()) -> str | None:
-    hay = text + " " + " ".join(terms)
+    hay = NOT_MEASURE.sub(" ", text + " " + " ".join(terms))
     best: tuple[int, str] | None = None
     for word, canon in MEASURES:
         i = hay.find(word)

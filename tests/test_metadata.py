@@ -1,0 +1,61 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until pyproject sets pythonpath
+
+import pytest  # noqa: E402
+
+from index.metadata import read_metadata  # noqa: E402
+from index.parse import parse_file, parse_text  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GD = "realdata/renwu-2026-dept-budgets-guangdong"
+
+CASES = [
+    ("seeds/002_dc7a5076e66a3ca6.txt", "汕尾", 2021, "汕尾市政务服务数据管理局", "部门决算",
+     "汕尾市政务服务数据管理局2021年部门决算"),
+    ("seeds/000_15065bceca4ee193.txt", "汕头", 2024, "汕头市政务服务和数据管理局", "部门整体支出绩效自评报告",
+     "汕头市政务服务和数据管理局2024年部门整体支出绩效自评报告"),
+    (f"{GD}/005_广州/政务服务和数据管理局_2026年广州市政务服务和数据管理局部门预算.pdf.pdf", "广州", 2026,
+     "广州市政务服务和数据管理局", "部门预算", "广州市政务服务和数据管理局2026年部门预算"),
+    (f"{GD}/005_广州/政务服务和数据管理局_广州市政务服务和数据局2026年部门整体预算绩效目标申报表.pdf.pdf",
+     "广州", 2026, "广州市政务服务和数据局", "部门整体预算绩效目标申报表", None),
+    (f"{GD}/022_佛山/交通运输局_2019年佛山市轨道交通局部门决算.pdf", "佛山", 2019, "佛山市轨道交通局", "部门决算",
+     "佛山市轨道交通局2019年部门决算"),
+    ("realdata/putuo-shanghai-budgets/上海市普陀区财政局2024年度部门决算.pdf", "上海", 2024, "上海市普陀区财政局",
+     "部门决算", "上海市普陀区财政局2024年部门决算"),
+    ("realdata/putuo-shanghai-budgets/上海市普陀区商务委员会25年预算.pdf", "上海", 2025, "上海市普陀区商务委员会",
+     "部门预算", None),
+    (f"{GD}/003_深圳/统计局_2026年部门预算.pdf", "深圳", 2026, "深圳市统计局", "部门预算", "深圳市统计局2026年部门预算"),
+    ("realdata/gov-info-disclosure-annual-reports/淮安市洪泽区人民政府2024年政府信息公开工作年度报告.pdf", "淮安", 2024,
+     "淮安市洪泽区人民政府", "政府信息公开工作年度报告", None),
+]
+
+
+@pytest.mark.parametrize("rel,city,year,dept,rtype,title", CASES)
+def test_read_metadata(rel, city, year, dept, rtype, title):
+    path = SHARED / rel
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    meta = read_metadata(parse_file(path), path.name)
+    assert meta["city"] == city
+    assert meta["year"] == year
+    assert meta["department"] == dept
+    assert meta["report_type"] == rtype
+    if title:
+        assert meta["title"] == title
+
+
+@pytest.mark.parametrize("text,filename,expect", [
+    ("", "汕尾市政务服务数据管理局2021年部门决算.txt",
+     {"city": "汕尾", "year": 2021, "report_type": "部门决算", "department": "汕尾市政务服务数据管理局"}),
+    ("苏州市数据局2026年度部门预算公开\n第一部分 部门概况\n", "x.pdf", {"city": "苏州", "year": 2026, "report_type": "部门预算"}),
+    ("上海市普陀区2026年区级单位预算\n预算单位：上海市普陀区司法局\n", "unit_budget.pdf",
+     {"city": "上海", "year": 2026, "report_type": "单位预算", "department": "上海市普陀区司法局"}),
+    ("2026年广东省政府工作报告\n", "r.txt", {"year": 2026, "report_type": "政府工作报告"}),
+])
+def test_read_metadata_from_text(text, filename, expect):
+    doc = parse_text(text or "\n")
+    meta = read_metadata(doc, filename)
+    for k, v in expect.items():
+        assert meta[k] == v, (k, meta)

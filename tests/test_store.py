@@ -1,0 +1,115 @@
+"""The store: atomic per-report ingest, replace, delete, generation-checked FAISS file."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import HashEmbedder
+from index.errors import CorruptFile, IngestError, StoreMismatch, UnsupportedFile
+from index.ingest import Overrides, ingest_file
+from index.retrieval import Filters, SearchIndex
+from index.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
+
+
+@pytest.fixture()
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "store", model_name="hash-384", dim=384)
+
+
+@pytest.fixture(scope="module")
+def emb():
+    return HashEmbedder(dim=384)
+
+
+def test_ingest_seeds_counts_and_metadata(store, emb):
+    results = [ingest_file(store, emb, p) for p in SEEDS]
+    assert {r.city for r in results} == {"汕头", "汕尾"}
+    assert {r.year for r in results} == {2024, 2021}
+    c = store.counts()
+    assert c["reports"] == 2 and c["chunks"] == sum(r.chunks for r in results) and c["facts"] > 100
+    idx = SearchIndex.load(store, ann_threshold=10_000)
+    assert len(idx) == c["chunks"]
+    hits = idx.search(emb, "公务接待费", k=5, filters=Filters(city="汕尾"))
+    assert hits and all(h.report.city == "汕尾" for h in hits)
+
+
+def test_reingest_replaces_not_duplicates(store, emb):
+    a = ingest_file(store, emb, SEEDS[0])
+    before = store.counts()
+    b = ingest_file(store, emb, SEEDS[0])
+    assert a.doc_id == b.doc_id
+    assert store.counts() == before
+
+
+def test_same_name_new_content_replaces_old(store, emb, tmp_path):
+    p = tmp_path / "report.txt"
+    p.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    first = ingest_file(store, emb, p, overrides=Overrides(city="汕头", year=2024))
+    p.write_text(SEEDS[0].read_text(encoding="utf-8") + "\n补充说明：新增 12 台设备。\n", encoding="utf-8")
+    second = ingest_file(store, emb, p, overrides=Overrides(city="汕头", year=2024))
+    assert second.replaced == 1 and first.doc_id != second.doc_id
+    assert [r.doc_id for r in store.reports()] == [second.doc_id]
+    assert not list((store.root / "files").glob(f"{first.doc_id}.*"))
+
+
+def test_delete_removes_chunks_facts_checks(store, emb):
+    res = ingest_file(store, emb, SEEDS[1])
+    store.delete_report(res.doc_id)
+    assert store.counts() == {"reports": 0, "chunks": 0, "facts": 0}
+    assert store.checks() == []
+
+
+def test_bad_file_leaves_store_as_it_was(store, emb, tmp_path):
+    ingest_file(store, emb, SEEDS[0])
+    before = store.counts()
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    with pytest.raises(IngestError):
+        ingest_file(store, emb, bad)
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(b"PK\x03\x04zipdata")
+    with pytest.raises(UnsupportedFile):
+        ingest_file(store, emb, docx)
+    assert store.counts() == before
+
+
+def test_stale_faiss_file_is_rebuilt(store, emb):
+    ingest_file(store, emb, SEEDS[0])
+    idx = SearchIndex.load(store, ann_threshold=10_000)
+    n = len(idx)
+    ingest_file(store, emb, SEEDS[1])  # generation moves; the FAISS file on disk is now stale
+    idx2 = SearchIndex.load(store, ann_threshold=10_000)
+    assert len(idx2) > n and idx2.vectors.ntotal == len(idx2)
+    assert store.read_params()["generation"] == store.generation()
+
+
+def test_corrupt_faiss_file_is_rebuilt(store, emb):
+    ingest_file(store, emb, SEEDS[0])
+    SearchIndex.load(store, ann_threshold=10_000)
+    store.index_path.write_bytes(b"not a faiss index")
+    params = store.read_params()
+    params["generation"] = -1
+    store.write_params(params)
+    idx = SearchIndex.load(store, ann_threshold=10_000)
+    assert idx.vectors.ntotal == store.count_chunks()
+
+
+def test_model_mismatch_is_a_clear_error(store, emb, tmp_path):
+    ingest_file(store, emb, SEEDS[0])
+    store.close()
+    with pytest.raises(StoreMismatch, match="reindex"):
+        Store(store.root, model_name="another-model", dim=384)
+
+
+def test_vectors_roundtrip_through_sqlite(store, emb):
+    ingest_file(store, emb, SEEDS[0])
+    ids, chunks, tokens, vecs = store.all_chunks()
+    again = emb.embed_passages([c.embed_text() for c in chunks])
+    assert np.allclose(vecs, again, atol=1e-6)
+    assert all(t for t in tokens)
