@@ -8,7 +8,7 @@ PORT    ?= 8000
 
 .PHONY: install serve test test-fast bench bench-quick eval browser clean
 
-install: $(STAMP) $(MODEL)/params.json
+install: $(STAMP) $(MODEL)/build_params.json
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-$(MODEL)/params.json: $(STAMP) scripts/build_model.py
+$(MODEL)/build_params.json: $(STAMP) scripts/build_model.py
 	$(BIN)/python scripts/build_model.py $(MODEL)
 
 # Debian's Chromium and CJK fonts for the browser tests (root on these machines).

@@ -35,7 +35,10 @@ VERBS = ("铺设", "上线", "接到", "接听", "受理", "办理", "办结", "
          "录入", "印发", "转发", "检查", "发现", "整改", "推出", "梳理", "编制", "发生", "接待", "安排", "采购",
          "发放", "补助", "支持", "服务", "认定", "减少", "节约", "实施", "签订", "制定", "修订", "出台", "开通",
          "审核", "审批", "登记", "回复", "答复", "办件", "接收", "调用", "访问", "注册", "下载", "使用", "召开")
-_DEPT_RE = re.compile(r"^.*?(?:管理局|数据局|财政局|本部门|本单位|我局|我部门|我单位|我市|全市)(?=\S)")
+_DEPT_RE = re.compile(r"^.*?(?:管理局|数据局|财政局|本部门|本单位|我局|我部门|我单位|我市|全市"
+                      r"|(?:市|区|县|省|州)[\u4e00-\u9fff]{1,14}?(?:局|委员会|办公室|中心|街道办事处|办事处))(?=\S)")
+# counted things that often run straight into the next figure's subject ("0个单位出国团组0个")
+_HEAD_NOUNS = ("单位", "部门", "项目", "企业", "机构", "团组", "个人", "镇街", "区", "镇", "村", "人")
 _YEAR_RE = re.compile(r"(?:截[至止])?\s*\d{4}\s*年(?:度|底|末)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?(?:以来)?")
 _LEAD_WORDS = re.compile(r"^(?:其中|主要是|主要包括|包括|分别是|全年|当年|共|累计|合计|总计|已|截至目前|目前|同时|此外|另外|以及|和|及|与|并|为|是|有|达|的|了|在)+")
 _TAIL_MEASURE = re.compile(
@@ -76,9 +79,15 @@ def _right_np(text: str) -> str:
         out += ch
         if len(out) >= 30:
             return ""
-    out = re.split(r"(?:的|全覆盖|实现|提供|进行|开展|通过|等|共|，|和|按)", out)[0] if out else out
+    nxt = text[len(out):len(out) + 1]
+    out = re.split(r"(?:的|全覆盖|实现|提供|进行|开展|通过|等|共|，|和|按|分别|均由|由|用于|主要)", out)[0] if out else out
     out = re.sub(r"\([^()]*\d[^()]*\)", "", out).strip()
-    if out.startswith(("以上", "左右", "的", "之", "次", "中", "内", "后", "前", "，", "(")):
+    out = re.sub(r"[（(][^）)]*$", "", out).strip()          # an unclosed bracket: an aside follows
+    if nxt.isdigit():
+        # the phrase runs into the next figure: keep only a leading head noun, else nothing
+        head = next((h for h in _HEAD_NOUNS if out.startswith(h) and len(out) > len(h)), None)
+        out = head if head else out
+    if out.startswith(("以上", "左右", "的", "之", "，", "(")) or re.match(r"^[次中内后前](?:[，,。；;的]|$)", out):
         return ""
     return out
 
@@ -124,6 +133,7 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
         topic = _topic(sent)
         last_subject = ""
         last_ref = ""
+        prev_end = 0
         for m in MENTION_RE.finditer(sent):
             num, unit = m.group("num"), m.group("unit")
             before, after = sent[: m.start()], sent[m.end():]
@@ -142,7 +152,10 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
             scale = m.group("scale") or ""
             full_unit = scale + unit
             quals = "".join(q for q in (m.group("pre"), m.group("suf"), m.group("post")) if q)
+            right = ""
             clause = _left_clause(before)
+            if prev_end > m.start() - len(clause) and prev_end <= m.start():
+                clause = sent[prev_end:m.start()]
             subject, measure = "", ""
             if unit == "%":
                 cl = clause
@@ -167,9 +180,10 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     continue          # "单价 50 万元以上通用设备": a threshold, not a figure
                 cl = _YEAR_RE.sub("", clause)
                 cl = _DEPT_RE.sub("", cl) if len(cl) > 6 else cl
-                if re.search(r"比(上年|年初|去年)", cl) and re.search(r"(增加|减少|增长|下降|持平)$", cl.strip()):
+                if re.search(r"比(上年|年初|去年|预算)", cl) and re.search(r"(增加|减少|增长|下降|持平|变化|增减)$", cl.strip()):
                     last_ref = cl
-                    measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()))
+                    measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()),
+                                              change=bool(re.search(r"(变化|增减)$", cl.strip())))
                     subject = last_subject or topic
                 elif re.search(r"(增加|减少)$", cl.strip()) and re.search(r"与\d{4}年度?相比|较上年|同比", before):
                     up = cl.strip().endswith("增加")
@@ -215,36 +229,64 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     subject = _clean_np(left)
                     if verb and len(subject) <= 2 and re.match(r"(人数|次数|数量|人次|总数|数)", subject or "-"):
                         subject, verb = verb + subject, ""
+                    elif verb and not subject:
+                        # "发生国内接待 1 次": the verb word is the counted thing's own noun
+                        head = _DEPT_RE.sub("", cl) if len(cl) > 8 else cl
+                        for vb in sorted(VERBS, key=len, reverse=True):
+                            k = head.rfind(vb, 0, max(0, len(head) - len(verb)))
+                            if k >= 0 and k + len(vb) < len(head) - len(verb):
+                                head = head[k + len(vb):]
+                                break
+                        subject, verb = _clean_np(head), ""
                     if unit == "分":
                         measure = "得分"
                         subject = re.sub(r"(?:绩效)?得分$", "", subject) + ("绩效得分" if "绩效" in cl else "得分")
                         subject = subject.replace("的", "")
                     else:
                         measure = verb or "数量"
-            subject = normalise_subject(re.sub(r"\([^()]*\d[^()]*\)", "", subject))
+            subject = _tidy_subject(normalise_subject(re.sub(r"\([^()]*\d[^()]*\)", "", subject)))
             if subject.endswith(("不", "到", "至", "超过", "达到")):
                 continue
             if not subject or len(subject) < 2 or len(subject) > 40 or re.fullmatch(r"[\d.,%\s]+", subject):
                 continue
             if unit not in MONEY_UNITS and unit != "%" and not scale:
                 pass
+            prev_end = m.end() + (len(right) if (unit not in MONEY_UNITS and unit != "%" and right and
+                                                 sent[m.end():m.end() + len(right)] == right) else 0)
             out.append(Fact(subject=subject, subject_raw=subject, measure=measure, value=float(v), unit=full_unit,
                             page=p.page, text=sent.strip(), source="prose", table="", section_path=section,
                             approx=bool(quals), qualifier=quals))
-            if unit in MONEY_UNITS and not re.search(r"比(上年|年初|去年)", clause):
+            if unit in MONEY_UNITS and not re.search(r"比(上年|年初|去年|预算)", clause):
                 last_subject = subject
             elif unit not in MONEY_UNITS and unit != "%":
                 last_subject = subject
     return out
 
 
-def _change_measure(clause: str, rate: bool, up: bool) -> str:
+def _tidy_subject(s: str) -> str:
+    """Short, meaningful prose subject: funding verbs and totals words around the noun
+    dropped ("财政拨款安排“三公”经费" → "“三公”经费", "机关运行经费安排" → "机关运行经费"),
+    a "共/累计" inside it starts the noun ("12345热线共接群众来电" → "群众来电")."""
+    if not s:
+        return s
+    t = re.sub(r"^(?:一般公共预算|政府性基金预算|财政拨款|财政资金)?(?:拨款)?安排(?=.{2})", "", s)
+    t = re.sub(r"(?<=.{2})安排$", "", t)
+    m = re.search(r"(?:(?<![公总])共|累计)(?:计)?(?:接|收到|收|受理|办理|处理)?(.{2,})$", t)
+    if m and m.start() >= 2:
+        t = m.group(1)
+    t = re.sub(r"^(?:本年度|本年|今年|全年|当年)(?=.{2})", "", t)
+    return t or s
+
+
+def _change_measure(clause: str, rate: bool, up: bool, change: bool = False) -> str:
     ref = "上年"
-    m = re.search(r"比(上年|年初|去年)(决算|预算)?", clause)
+    m = re.search(r"比(上年|年初|去年|预算)(决算|预算)?", clause)
     if m:
         ref = {"去年": "上年"}.get(m.group(1), m.group(1))
         if m.group(1) == "年初":
             ref = "年初预算"
+    if change and not rate:
+        return f"比{ref}变化"
     if rate:
         return f"比{ref}{'增长' if up else '下降'}率"
     return f"比{ref}{'增加' if up else '减少'}"

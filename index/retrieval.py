@@ -141,11 +141,12 @@ def load_or_build_vectors(store: Store, ids: np.ndarray, vecs: np.ndarray, gener
     params = store.read_params()
     if (params.get("generation") == generation and store.index_path.exists()
             and params.get("count") == len(ids)):
-        return VectorIndex.load(store.index_path)
+        try:
+            return VectorIndex.load(store.index_path, ann_threshold=ann_threshold)
+        except RuntimeError:  # faiss cannot read the file: rebuild it from SQLite below
+            pass
     dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else int(store.meta("dim") or 384)
-    index = VectorIndex(dim=dim, ann=len(ids) > ann_threshold)
-    if len(ids):
-        index.add(ids, vecs)
+    index = VectorIndex.build(ids, vecs, dim=dim, ann_threshold=ann_threshold)
     index.save(store.index_path)
     store.write_params({"model_name": store.meta("model_name"), "dim": dim, "kind": index.kind,
                         "count": int(index.ntotal), "generation": generation})

@@ -18,7 +18,7 @@ except Exception:  # pragma: no cover - rapidfuzz is a declared dependency
 _CN_NUM = "一二三四五六七八九十百零〇"
 _PREFIX_RE = re.compile(
     r"^(?:"
-    r"第[" + _CN_NUM + r"\d]+[部分章节项条]?[、．.：:]?"     # 第一部分：
+    r"第[" + _CN_NUM + r"\d]+(?:部分|[章节项条])[、．.：:]?|第[" + _CN_NUM + r"\d]+[、．.：:]"     # 第一部分： (not 第三方)
     r"|[" + _CN_NUM + r"]+\s*[、．.]"                          # 一、 十一、
     r"|[（(]\s*[" + _CN_NUM + r"\d]+\s*[）)]\s*[、．.]?"          # （一） (1)
     r"|\d{1,2}\s*[、．.](?!\d)"                                  # 1. 1、

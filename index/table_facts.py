@@ -22,11 +22,27 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
     seen: set[tuple[str, str, float]] = set()
     for row in rows:
         label_norm = normalise_subject(row.label)
-        for col, tok in row.cells:
+        for ci, (col, tok) in enumerate(row.cells):
             v = parse_arabic(tok)
             if v is None:
                 continue
             subject, subject_raw = label_norm, row.label
+            qualifier = ""
+            if row.extra is not None:
+                # form-like table: the cell carries its own subject / unit / comparison
+                fsubj, funit, qualifier = row.extra[ci]
+                subject = normalise_subject(fsubj)
+                if not subject or re.fullmatch(r"[\d.,\s]+", subject):
+                    continue
+                u = funit if funit is not None else (unit or "")
+                key = (subject, col.measure, v)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Fact(subject=subject, subject_raw=row.label.strip(), measure=col.measure, value=v, unit=u,
+                                page=row.page if row.page is not None else t.page, text=row.text.strip(),
+                                source="table", table=t.title, section_path=t.section_path, qualifier=qualifier))
+                continue
             if not col.subject and not label_norm and col.group:
                 parts = [x for x in col.group.split("/") if x]
                 if parts and parts[-1] in ("合计", "小计", "总计") and len(parts) > 1:
@@ -55,10 +71,10 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
     return out
 
 
-def facts_from_table(t: Table, prev_header: list | None = None) -> tuple[list[Fact], list]:
+def facts_from_table(t: Table, prev_header: list | None = None, prev_unit: str | None = None) -> tuple[list[Fact], list]:
     """Facts of one table; returns (facts, header rows) so that a table continued on
-    the next page without its header can reuse the header."""
-    unit = _table_unit(t)
+    the next page without its header can reuse the header (and the unit line)."""
+    unit = _table_unit(t) or prev_unit
     if t.cells:
         grid = [list(r) for r in t.cells]
         rows, hdr = rows_from_grid(grid, t.page, prev_header)
@@ -71,13 +87,17 @@ def facts_from_tables(tables: Sequence[Table]) -> list[Fact]:
     out: list[Fact] = []
     prev_hdr: list | None = None
     prev_title = None
+    prev_unit: str | None = None
     for t in tables:
         reuse = prev_hdr
+        # a continuation page (same or no title, no unit line of its own) keeps the unit
+        carry = prev_unit if (not t.title or t.title == prev_title) else None
         try:
-            facts, hdr = facts_from_table(t, reuse)
+            facts, hdr = facts_from_table(t, reuse, carry)
         except Exception:   # a malformed table never stops ingest
             facts, hdr = [], []
         out.extend(facts)
         prev_hdr = hdr or prev_hdr
-        prev_title = t.title
+        prev_unit = _table_unit(t) or carry
+        prev_title = t.title or prev_title
     return out

@@ -31,6 +31,8 @@ class Row:
     cells: list[tuple[Column, str]] = field(default_factory=list)   # (column, raw token)
     text: str = ""               # the source row as written
     page: int | None = None
+    # form-like tables: per cell (subject override, unit override, qualifier); same length as cells
+    extra: list[tuple[str, str | None, str]] | None = None
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -207,6 +209,9 @@ def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, fi
         else:
             measure = path[-1]
             group = "/".join(path[:-1])
+        if re.fullmatch(r"(类|款|项|科目编码|功能分类科目编码|经济分类科目编码|编码|代码|科目代码|行次|栏次|序号)", measure):
+            cols.append(None)
+            continue
         cols.append(Column(measure=measure, unit=unit, subject=subject, group=group))
     return cols
 
@@ -236,6 +241,9 @@ def rows_from_grid(grid, page=None, header_rows=None):
         grid = [list(r) + [None] * (ncols - len(r)) for r in header_rows] + grid
         hdr_n = len(header_rows)
         header_rows = None
+    form = None
+    if _is_form(grid, hdr_n):
+        form = _rows_from_form(grid, page, header_rows)
     splits = []
     for r in grid[:hdr_n]:
         for j in range(1, ncols):
@@ -245,7 +253,25 @@ def rows_from_grid(grid, page=None, header_rows=None):
         if splits:
             break
     if not splits:
-        return _rows_from_grid_one(grid, page, header_rows)
+        regular = _rows_from_grid_one(grid, page, header_rows)
+    else:
+        regular = None
+    if form is not None:
+        # a label/value layout can also be an ordinary two-sided table: keep the reading
+        # that finds more figures (ties go to the form reader: the ordinary one would give
+        # every figure of a label/value row the row's first label)
+        if regular is None:
+            regular = _split_rows(grid, splits, page, hdr_n)
+        n_form = sum(len(r.cells) for r in form[0])
+        n_reg = sum(len(r.cells) for r in regular[0])
+        return form if n_form >= n_reg else regular
+    if regular is not None:
+        return regular
+    return _split_rows(grid, splits, page, hdr_n)
+
+
+def _split_rows(grid, splits, page, hdr_n):
+    ncols = max(len(r) for r in grid)
     bounds = [0] + sorted(set(splits)) + [ncols]
     rows, hdr = [], []
     for a, b in zip(bounds, bounds[1:]):
@@ -253,6 +279,169 @@ def rows_from_grid(grid, page=None, header_rows=None):
         rr, hh = _rows_from_grid_one(sub, page, None)
         rows.extend(rr)
     return rows, [list(r) for r in grid[:hdr_n]]
+
+
+# ----------------------------------------------------------------------------- form-like grids
+# 申报表 / 绩效目标表: label | value | label | value in one row, header rows in the middle of
+# the table, indicator values written with their comparison and unit ("≥10亿条", "≤1%").
+
+_CMP = r"(?:[≥≤><＞＜]=?|不低于|不少于|不超过|不高于|大于等于|小于等于|大于|小于)"
+_IND_UNITS = "|".join(re.escape(u) for u in sorted(
+    set(("%", "％", "万元", "亿元", "元") + __import__("index.units", fromlist=["COUNT_UNITS"]).COUNT_UNITS), key=len, reverse=True))
+IND_VALUE_RE = re.compile(
+    r"^(?P<pre>全年|年度|每年|累计|至少|约)?(?P<op>" + _CMP + r")?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<scale>万|亿)?(?P<unit>" + _IND_UNITS + r")?[。.]?$")
+_NAMED_VALUE_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff“”（）()A-Za-z]{2,20}?)(?P<op>" + _CMP + r")\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<scale>万|亿)?(?P<unit>" + _IND_UNITS + r")?")
+_FORM_HEADER_RE = re.compile(r"(金额|资金|指标值|预算数|决算数|执行数|目标值|实际值|完成值|得分|分值|权重|（万元）|\(万元\))")
+_LABEL_HEADER_RE = re.compile(r"(名称|指标$|三级指标|项目$|内容$)")
+
+
+def _clean_cell(c) -> str:
+    return re.sub(r"\s+", "", (c or "")).replace("％", "%")
+
+
+def _form_value(c: str):
+    """A form cell as (number token, unit, qualifier) or a list of (name, token, unit,
+    qualifier) for cells naming several figures; None when not a figure."""
+    t = to_halfwidth(_clean_cell(c))
+    if not t:
+        return None
+    m = IND_VALUE_RE.match(t)
+    if m:
+        unit = (m.group("scale") or "") + (m.group("unit") or "").replace("％", "%")
+        if not unit and m.group("scale"):
+            return None
+        return (m.group("num"), unit or None, m.group("op") or "")
+    if len(t) <= 60 and (any(ch in t for ch in "≥≤><＞＜") or re.search(_CMP, t)):
+        parts = []
+        for mm in _NAMED_VALUE_RE.finditer(t):
+            unit = (mm.group("scale") or "") + (mm.group("unit") or "")
+            parts.append((mm.group("name"), mm.group("num"), unit or None, mm.group("op")))
+        return parts or None
+    return None
+
+
+def _is_form(grid, hdr_n) -> bool:
+    """Form-like: indicator values written with a comparison (≥95%), or a data row with
+    label/value pairs side by side (value, short label, value: 基本支出 12,634.14 财政拨款
+    98,880.78).  Ordinary tables with a description column after the figures are not."""
+    for r in grid[hdr_n:]:
+        seq = []
+        for c in r:
+            t = _clean_cell(c)
+            if not t:
+                continue
+            if re.match(r"^[\u4e00-\u9fff]{0,4}" + _CMP + r"\s*\d", to_halfwidth(t)):
+                return True
+            if _cell_is_value(c) and not is_plain_integer(t):
+                seq.append("v")
+            elif 2 <= len(t) <= 20 and not re.fullmatch(r"[\d.,%\-—/]+", t):
+                seq.append("t")
+            else:
+                seq.append("x")
+        if "vtv" in "".join(seq):
+            return True
+    return False
+
+
+def _is_form_header(r) -> bool:
+    cells = [_clean_cell(c) for c in r]
+    if any(_form_value(c) for c in cells if c):
+        return False
+    return sum(1 for c in cells if c and (_FORM_HEADER_RE.search(c) or looks_like_measure(c))) >= 1
+
+
+def _short_subject(label: str) -> str:
+    """Form labels can be whole sentences: keep the first clause(s) up to 40 chars,
+    drop a definition after '=' and a trailing unit in brackets."""
+    s = re.sub(r"\s+", "", label or "")
+    s = re.split(r"[=＝]", s)[0]
+    s = re.sub(r"[（(](?:[^（）()]{0,4})[）)]$", lambda m: "" if re.search(r"(条|个|%|万元|元|次|人|项|件|家|年度|年)", m.group(0)) else m.group(0), s)
+    s = s.rstrip("。.；;，,、")
+    if len(s) > 40:
+        parts = re.split(r"(?<=[，,；;。])", s)
+        out = ""
+        for p_ in parts:
+            if len(out) + len(p_) > 40:
+                break
+            out += p_
+        s = out.rstrip("，,；;。") if len(out) >= 6 else ""
+    return s
+
+
+def _label_unit(label: str) -> str | None:
+    m = re.search(r"[（(](条|个|项|次|人|件|家|台|套|人次|家次|万元|元|%|％)[）)]", label or "")
+    return m.group(1).replace("％", "%") if m else None
+
+
+def _rows_from_form(grid, page, prev_header):
+    rows: list[Row] = []
+    header: list[str] | None = None          # measure name per column of the current header row
+    prev = [c for c in (prev_header[-1] if prev_header else []) if _clean_cell(c)]
+    last_hdr_row = None
+    for r in grid:
+        cells = [_clean_cell(c) for c in r]
+        if not any(cells):
+            continue
+        if _is_form_header(r):
+            header = cells
+            last_hdr_row = list(r)
+            continue
+        hdr = header
+        if hdr is None and prev:
+            # a form continued from the previous page: map the remembered header onto the
+            # row's non-empty cells from the right (grids of two pages rarely align)
+            ne = [j for j, c in enumerate(cells) if c]
+            if len(ne) <= len(prev):
+                hdr = [""] * len(cells)
+                off = len(prev) - len(ne)
+                for k, j in enumerate(ne):
+                    hdr[j] = _clean_cell(prev[off + k])
+        if hdr is None:
+            continue
+        hdr = list(hdr) + [""] * (len(cells) - len(hdr))
+        out_cells, extra = [], []
+        label_used = ""
+        for j, c in enumerate(cells):
+            if not c:
+                continue
+            fv = _form_value(c)
+            if fv is None:
+                continue
+            mname, munit = split_header_unit(hdr[j])
+            mname = re.sub(r"[（(][^（）()]*[）)]$", "", mname)
+            if not mname or not (_FORM_HEADER_RE.search(hdr[j]) or looks_like_measure(hdr[j])):
+                continue
+            # label: the nearest text cell to the left that is neither a figure nor long prose;
+            # a column headed 名称 / 三级指标 wins
+            label = ""
+            cands = [k for k in range(j - 1, -1, -1) if cells[k] and _form_value(cells[k]) is None
+                     and not _FORM_HEADER_RE.search(hdr[k] or "-")]
+            named = [k for k in cands if _LABEL_HEADER_RE.search(hdr[k] or "")]
+            for k in (named[:1] or []) + cands:
+                if len(cells[k]) <= 80:
+                    label = cells[k]
+                    break
+            if not label:
+                continue
+            subj = _short_subject(label)
+            lunit = _label_unit(label)
+            items = fv if isinstance(fv, list) else [(None,) + fv]
+            for name, tok, vunit, op in items:
+                unit = vunit or munit or lunit
+                if unit is None and re.search(r"(金额|资金|预算|决算|支出|收入)", mname):
+                    unit = None               # table unit applies
+                elif unit is None:
+                    unit = ""
+                col = Column(measure=mname, unit=unit)
+                out_cells.append((col, tok))
+                extra.append((_short_subject(name) if name else subj, unit, op))
+            label_used = label_used or label
+        if out_cells:
+            rows.append(Row(label=label_used, cells=out_cells, text="\t".join(c or "" for c in r).replace("\n", ""),
+                            page=page, extra=extra))
+    return rows, ([last_hdr_row] if last_hdr_row else (prev_header or []))
 
 
 def _rows_from_grid_one(grid: list[list[str | None]], page: int | None = None, header_rows: list[list[str | None]] | None = None) -> tuple[list[Row], list[list[str | None]]]:

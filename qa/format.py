@@ -5,7 +5,7 @@ from index.records import Report
 
 from .records import FactRef
 
-UNIT_EN = {"万元": "10k yuan (万元)", "元": "yuan", "亿元": "100M yuan (亿元)", "%": "%", "台": "units",
+UNIT_EN = {"万元": "万元 (ten-thousand yuan)", "元": "yuan", "亿元": "亿元 (hundred-million yuan)", "%": "%", "台": "units",
            "项": "items", "个": "", "件": "cases", "家": "organisations", "辆": "vehicles", "分": "points",
            "人次": "person-times", "人": "people", "次": "times", "条": "records"}
 

@@ -80,7 +80,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> LiveServer:
     """`qa serve` on a fresh store: the shipped corpus, the real model, admin token set."""
-    if not (MODEL / "params.json").exists():
+    if not (MODEL / "build_params.json").exists():
         pytest.skip("embedding model not built (make install)")
     store = tmp_path_factory.mktemp("live") / "store"
     server = LiveServer(store)

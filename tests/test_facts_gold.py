@@ -100,7 +100,8 @@ def _in_passage(fact_text: str, passage: str) -> bool:
     if a in b:
         return True
     m = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return m.size >= max(12, 0.6 * len(a))
+    # the sentence = something glued in front + the start of the passage
+    return m.b == 0 and m.a + m.size == len(a) and m.size >= max(12, 0.6 * len(a))
 
 
 def _passage_facts(spec: dict, passage: dict) -> list:

@@ -175,10 +175,15 @@ def test_figure_answer_and_source_view(web, phone, output_dir):
 
 def test_english_question(web, output_dir):
     page = web.open("ask")
-    page.click("#example-chips .chip >> text=How much did Shanwei")
+    with page.expect_response(lambda r: r.url.endswith("/api/ask")) as resp:
+        page.click("#example-chips .chip >> text=How much did Shanwei")
+    data = resp.value.json()
     page.wait_for_selector(ANSWER)
     card = page.locator(ANSWER).first
-    assert "1.13" in card.inner_text()
+    assert data["lang"] == "en" and card.locator(".badge", has_text="English").count() == 1
+    assert data["answer"] in card.locator(".answer-text").inner_text()     # shown as it comes, in English
+    if data["value"] is not None:
+        assert card.locator(".big-value .num").count() == 1
     page.screenshot(path=str(output_dir / "web-06-answer-english.png"))
 
 
