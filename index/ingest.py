@@ -12,7 +12,7 @@ from .checks import run_checks
 from .embed import Embedder
 from .errors import IngestError, UnsupportedFile
 from .facts import extract_facts
-from .lexical import tokenize
+from .lexical import default_tokenizer
 from .metadata import read_metadata
 from .parse import parse_file
 from .records import Chunk, ParsedDocument, Report
@@ -102,7 +102,8 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
         progress("parsed", parsed.pages, parsed.pages)
     chunks = number_chunks(parsed.chunks, report.doc_id)
     facts = extract_facts(parsed.tables, parsed.paragraphs)
-    tokens = [" ".join(tokenize(c.embed_text())) for c in chunks]
+    tokenizer = default_tokenizer()
+    tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
     done = [0]
 
     def on_batch(n: int) -> None:
@@ -112,11 +113,14 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
 
     vectors = embedder.embed_passages([c.embed_text() for c in chunks], progress=on_batch)
     replaced = [d for d in store.find_existing(report.sha1, filename) if d != report.doc_id]
+    fresh = store.count_chunks() == 0
     atomic_write_bytes(store.root / "files" / f"{report.doc_id}{ext}", data)
     stats = store.put_report(report, file_ext=ext, pages=page_texts(parsed), sections=parsed.sections,
                              chunks=chunks, tokens=tokens, vectors=vectors, facts=facts,
                              checks_fn=run_checks, n_tables=len(parsed.tables),
                              warnings=parsed.warnings, replace=replaced)
+    if fresh:
+        store.set_meta("tokenizer", tokenizer.signature())
     for old in replaced:
         for f in (store.root / "files").glob(f"{old}.*"):
             f.unlink(missing_ok=True)

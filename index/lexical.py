@@ -38,8 +38,12 @@ _STOP = frozenset("的 了 和 与 及 或 是 在 对 为 等 其 中 其中 �
 DEFAULT_TERM_FREQ = 20_000
 
 
+_PAREN_ALT = re.compile(r"\((\w{1,2})\)")
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """NFKC, lowercase, and 区（县）/村（居） style alternates folded to 区县/村居."""
+    return _PAREN_ALT.sub(r"\1", unicodedata.normalize("NFKC", text or "").lower())
 
 
 def build_user_terms(texts: Iterable[str], extra_terms: Iterable[str] = (),
@@ -89,7 +93,7 @@ class Tokenizer:
 
     def signature(self) -> str:
         """Changes whenever tokenisation would (options or user terms)."""
-        h = hashlib.sha1(f"v1|{self.bigrams}|{self.search_mode}|{self.hmm}|{self.term_freq}".encode())
+        h = hashlib.sha1(f"v2|{self.bigrams}|{self.search_mode}|{self.hmm}|{self.term_freq}".encode())
         for t in self.user_terms:
             h.update(b"\0" + t.encode())
         return h.hexdigest()[:16]
@@ -120,12 +124,17 @@ class Tokenizer:
 _default_tokenizer: Tokenizer | None = None
 
 
-def tokenize(text: str) -> list[str]:
-    """Tokenise with a shared default Tokenizer (no user terms)."""
+def default_tokenizer() -> Tokenizer:
+    """The shared default Tokenizer (no user terms): what ingest stores and queries use."""
     global _default_tokenizer
     if _default_tokenizer is None:
         _default_tokenizer = Tokenizer()
-    return _default_tokenizer.tokenize(text)
+    return _default_tokenizer
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokenise with the shared default Tokenizer."""
+    return default_tokenizer().tokenize(text)
 
 
 class LexicalIndex:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .embed import Embedder
 from .fusion import rrf
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, default_tokenizer
 from .records import Chunk, Report
 from .store import Store
 from .vectors import VectorIndex
@@ -68,6 +68,7 @@ class SearchIndex:
     def load(cls, store: Store, *, ann_threshold: int) -> "SearchIndex":
         generation = store.generation()
         ids, chunks, tokens, vecs = store.all_chunks()
+        tokens = current_tokens(store, ids, chunks, tokens)
         reports = {r.doc_id: r for r in store.reports()}
         vectors = load_or_build_vectors(store, ids, vecs, generation, ann_threshold)
         lexical = LexicalIndex.build_from_tokens(ids, [t.split() for t in tokens])
@@ -133,6 +134,17 @@ class SearchIndex:
             out.append(Hit(chunk=chunk, report=self.reports[chunk.doc_id], score=score / top,
                            dense=dense.get(rid), lexical=lex.get(rid), row_id=int(rid)))
         return out
+
+
+def current_tokens(store: Store, ids: np.ndarray, chunks: list[Chunk], tokens: list[str]) -> list[str]:
+    """Stored BM25 tokens, re-made once if the tokenizer changed since they were written."""
+    tok = default_tokenizer()
+    sig = tok.signature()
+    if store.meta("tokenizer") == sig:
+        return tokens
+    tokens = [" ".join(tok.tokenize(c.embed_text())) for c in chunks]
+    store.replace_tokens(ids, tokens, sig)
+    return tokens
 
 
 def load_or_build_vectors(store: Store, ids: np.ndarray, vecs: np.ndarray, generation: int,

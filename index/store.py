@@ -217,6 +217,13 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_name', ?)", (model_name,))
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('dim', ?)", (str(dim),))
 
+    def replace_tokens(self, ids: Sequence[int], tokens: Sequence[str], signature: str) -> None:
+        """Re-tokenised chunks (the tokenizer changed); not a content change, generation stays."""
+        with self.conn:
+            self.conn.executemany("UPDATE chunks SET tokens=? WHERE id=?",
+                                  [(t, int(i)) for i, t in zip(ids, tokens)])
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('tokenizer', ?)", (signature,))
+
     def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         with self.transaction() as c:
             c.executemany("UPDATE chunks SET embedding=? WHERE id=?",

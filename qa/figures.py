@@ -26,7 +26,8 @@ def topic_query(q: Question) -> str:
         t = t.replace(word, " ")
     for i, k in enumerate(keep):
         t = t.replace(f"\x00{i}\x00", k)
-    t = re.sub(r"(万元|亿元|(?<!单)元|比较|对比|分别|两市|各市|和|与|及|以来|累计|全市|在|为|得了|得|到|了)", " ", t)
+    t = re.sub(r"(万元|亿元|(?<![单美])元|比较|对比|分别|两市|各市|各地|以来|累计|全市|得了|取得|情况|请|都)", " ", t)
+    t = re.sub(r"(^|\s)(在|为|和|与|及|到|还|又)", " ", t)
     return re.sub(r"\s+", "", t)
 
 

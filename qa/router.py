@@ -15,7 +15,7 @@ from .figures import Scored, competitors, rank_facts, topic_query
 from .format import fact_sentence, fmt_amount, fmt_value, holdings_en, holdings_zh
 from .question import Question, parse_question
 from .records import Answer, Citation, FactRef
-from .sentences import best_sentences, overlap
+from .sentences import best_sentences, fold, overlap
 
 FACT_MIN = 0.62        # below this a fact is not trusted as the answer
 PASSAGE_MIN = 0.28     # sentence overlap needed for a descriptive answer
@@ -180,45 +180,93 @@ class Engine:
 
     # ---- passages ------------------------------------------------------
     def retrieve(self, q: Question, k: int, timings: Timings, cities: tuple[str, ...] = ()) -> list[Hit]:
+        """Hybrid search. City and year are filters, so the department and city names are
+        dropped from the query text: they would only pull every chunk of that report."""
         f = Filters(cities=cities, year=q.year)
-        lexical = q.search_text if q.lang == "en" else (topic_query(q) or q.text) + " " + q.text
-        return self.search.search(self.embedder, q.search_text, k=k, filters=f, lexical_query=lexical,
+        if q.lang == "en":
+            dense, lexical = q.search_text, q.search_text
+        else:
+            topic = topic_query(q) or q.topic or q.text
+            dense = q.topic or q.text
+            lexical = topic + " " + q.topic
+        return self.search.search(self.embedder, dense, k=k, filters=f, lexical_query=lexical,
                                   weights=self.weights, rrf_k=self.rrf_k, timings=timings)
 
-    def hit_citation(self, h: Hit, topic: str) -> Citation:
-        best = best_sentences(topic, h.chunk.text, n=1, min_score=0.0)
+    def hit_citation(self, h: Hit, topic: str, sentence: str | None = None) -> Citation:
+        if sentence is None:
+            best = best_sentences(topic, h.chunk.text, n=1, min_score=0.0)
+            sentence = best[0][0] if best else ""
         return Citation(doc_id=h.report.doc_id, title=h.report.title, city=h.report.city,
                         year=h.report.year, page=h.chunk.page_start, section=h.chunk.section_path,
-                        text=h.chunk.text, score=round(h.score, 3), highlight=best[0][0] if best else "")
+                        text=h.chunk.text, score=round(h.score, 3), highlight=sentence)
+
+    def evidence(self, q: Question, hits: list[Hit], per_city: int = 4) -> list[tuple[float, str, Hit]]:
+        """The sentences that answer: sentence overlap with the topic, weighted by the
+        passage's retrieval rank; near-duplicates (reports repeat sections) dropped."""
+        topic = self.topic_of(q)
+        scored: list[tuple[float, str, Hit]] = []
+        for rank, h in enumerate(hits):
+            weight = 1.0 - 0.02 * rank
+            for sent, sc in best_sentences(topic, h.chunk.text, n=3, min_score=0.0):
+                scored.append((sc * weight + 0.1 * h.score, sent, h))
+        scored.sort(key=lambda x: -x[0])
+        out: list[tuple[float, str, Hit]] = []
+        seen: list[str] = []
+        count: dict[str, int] = {}
+        for sc, sent, h in scored:
+            key = fold(sent)
+            if any(key[:30] == k[:30] or key in k or k in key for k in seen):
+                continue
+            city = h.report.city or ""
+            if count.get(city, 0) >= per_city:
+                continue
+            seen.append(key)
+            count[city] = count.get(city, 0) + 1
+            out.append((sc, sent, h))
+        return out
+
+    def topic_of(self, q: Question) -> str:
+        if q.lang == "en":
+            return " ".join(q.terms) or q.text
+        return topic_query(q) or q.topic or q.text
 
     def passage(self, q: Question, top_k: int, timings: Timings) -> Answer:
         cities = self.scope_cities(q)
-        topic = (topic_query(q) or q.topic or q.text) if q.lang != "en" else " ".join(q.terms) or q.text
         hits = self.retrieve(q, max(20, top_k * 4), timings, cities)
-        picked = self.diversify(hits, top_k, bool(cities))
-        scored = []
-        for h in picked:
-            for sent, sc in best_sentences(topic, h.chunk.text, n=2, min_score=0.0):
-                scored.append((sc, sent, h))
-        good = [x for x in scored if x[0] >= PASSAGE_MIN]
+        pool = self.diversify(hits, max(top_k * 2, 10), bool(cities))
+        ev = self.evidence(q, pool)
+        good = [x for x in ev if x[0] >= PASSAGE_MIN]
         if not good:
             return self.none(q, "检索到的段落与问题不相符。", "No passage matches the question.")
         by_city: dict[str, list[tuple[float, str, Hit]]] = {}
-        for sc, sent, h in sorted(good, key=lambda x: -x[0]):
-            lst = by_city.setdefault(h.report.city or "", [])
-            if len(lst) < 3 and sent not in [s for _, s, _ in lst]:
-                lst.append((sc, sent, h))
+        for item in good:
+            by_city.setdefault(item[2].report.city or "", []).append(item)
         parts = []
         for city, items in by_city.items():
             r = items[0][2].report
+            items = sorted(items, key=lambda x: (x[2].chunk.page_start, x[2].row_id))
             lines = [f"{s}（第 {h.chunk.page_start} 页）" for _, s, h in items]
             head = f"{city} {r.year}" if city else r.title
             parts.append(f"【{head}】" + " ".join(lines))
         lead = "Relevant passages from the reports (quoted as written): " if q.lang == "en" else ""
-        cits = tuple(self.hit_citation(h, topic) for h in picked[:top_k])
-        conf = max(x[0] for x in good)
-        return Answer(kind="passage", answer=lead + "\n".join(parts), citations=cits, confidence=conf,
-                      route="passage")
+        cits = self.citations_for(good, pool, q, top_k)
+        return Answer(kind="passage", answer=lead + "\n".join(parts), citations=cits,
+                      confidence=max(x[0] for x in good), route="passage")
+
+    def citations_for(self, good, pool: list[Hit], q: Question, top_k: int) -> tuple[Citation, ...]:
+        """One card per passage: the passages that gave the answer's sentences first."""
+        topic = self.topic_of(q)
+        out: list[Citation] = []
+        used: set[int] = set()
+        for _, sent, h in good:
+            if h.row_id not in used:
+                used.add(h.row_id)
+                out.append(self.hit_citation(h, topic, sent))
+        for h in pool:
+            if h.row_id not in used and not any(fold(h.chunk.text)[:60] == fold(c.text)[:60] for c in out):
+                used.add(h.row_id)
+                out.append(self.hit_citation(h, topic))
+        return tuple(out[:top_k])
 
     @staticmethod
     def diversify(hits: list[Hit], k: int, city_named: bool) -> list[Hit]:
@@ -255,10 +303,10 @@ class Engine:
                              "text": f.text, "title": r.title})
                 continue
             sub_p = replace(q, cities=(city,), kind="description")
-            ans = self.passage(sub_p, 2, timings)
+            ans = self.passage(sub_p, 3, timings)
             if ans.kind == "passage" and ans.citations:
                 c = ans.citations[0]
-                cits.append(c)
+                cits.extend(ans.citations[:3])
                 rows.append({"city": city, "year": c.year, "subject": topic_query(q) or q.topic,
                              "measure": "", "value": None, "unit": None, "doc_id": c.doc_id,
                              "page": c.page, "text": c.highlight or c.text[:200], "title": c.title})

@@ -21,14 +21,22 @@ def grams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)} | uni
 
 
+_STRIP = re.compile(r"[\s，。、；：“”\"'（）()《》？！,.;:?!]")
+
+
+def fold(text: str) -> str:
+    """Compare form: no spaces or punctuation, 区（县）/村（居） alternates folded."""
+    return _STRIP.sub("", re.sub(r"[（(]([\u4e00-\u9fff]{1,2})[）)]", r"\1", text or ""))
+
+
 def overlap(query: str, sentence: str) -> float:
     """Share of the query's bigrams (weighted 2:1 over characters) found in the sentence."""
-    q = re.sub(r"[\s，。、；：“”\"'（）()《》？！,.;:?!]", "", query)
+    q = fold(query)
     if not q:
         return 0.0
     qb = {q[i:i + 2] for i in range(len(q) - 1)}
     qc = set(q)
-    s = sentence
+    s = fold(sentence)
     hit_b = sum(1 for b in qb if b in s)
     hit_c = sum(1 for c in qc if c in s)
     return (2 * hit_b + hit_c) / (2 * len(qb) + len(qc) or 1)
