@@ -172,9 +172,13 @@ class LexicalIndex:
         self._pos = {int(i): p for p, i in enumerate(ids.tolist())}
         vocab: dict[str, int] = {}
         corpus_ids = []
+        df: dict[str, int] = {}
         for toks in token_lists:
             corpus_ids.append([vocab.setdefault(t, len(vocab)) for t in toks])
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
         self._vocab = vocab
+        self._df = df
         if not len(ids):
             self._bm25 = None
             return self
@@ -188,6 +192,15 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def idf(self, token: str) -> float:
+        """BM25 idf of a token (a word or a CJK bigram); 0 for a token no chunk has
+        (a bigram spanning two words of a question is no evidence of anything)."""
+        n = len(self.ids)
+        df = getattr(self, "_df", {}).get(normalize(token), 0)
+        if not df:
+            return 0.0
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
     # ----------------------------------------------------------------- search
     def scores(self, query: str | Sequence[str], weight_mask: np.ndarray | None = None) -> np.ndarray:

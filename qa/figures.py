@@ -28,7 +28,7 @@ def topic_query(q: Question) -> str:
         t = t.replace(f"\x00{i}\x00", k)
     t = re.sub(r"(万元|亿元|(?<![单美])元|比较|对比|分别|两市|各市|各地|以来|累计|全市|得了|取得|情况|请|都)", " ", t)
     t = re.sub(r"(^|\s)(在|为|和|与|及|到|还|又)", " ", t)
-    return re.sub(r"\s+", "", t)
+    return re.sub(r"\s+", " ", t).strip()
 
 
 def measure_score(asked: str | None, measure: str, report: Report, source: str) -> float:

@@ -17,6 +17,9 @@ from .question import Question, parse_question
 from .records import Answer, Citation, FactRef
 from .sentences import best_sentences, fold, overlap
 
+# "what did X achieve / how is X going": the answer is usually quantified
+RESULT_WORDS = re.compile(r"成效|成果|效果|成绩|进展|情况|覆盖|achiev|result|progress|coverage|status")
+QUANTIFIED = re.compile(r"\d[\d,.]*\s*(?:%|[万亿]?[\u4e00-\u9fff])")
 FACT_MIN = 0.62        # below this a fact is not trusted as the answer
 PASSAGE_MIN = 0.28     # sentence overlap needed for a descriptive answer
 SENTENCE_FIGURE_MIN = 0.45
@@ -204,11 +207,15 @@ class Engine:
         """The sentences that answer: sentence overlap with the topic, weighted by the
         passage's retrieval rank; near-duplicates (reports repeat sections) dropped."""
         topic = self.topic_of(q)
+        wants_results = bool(RESULT_WORDS.search(q.text))
         scored: list[tuple[float, str, Hit]] = []
         for rank, h in enumerate(hits):
-            weight = 1.0 - 0.02 * rank
-            for sent, sc in best_sentences(topic, h.chunk.text, n=3, min_score=0.0):
-                scored.append((sc * weight + 0.1 * h.score, sent, h))
+            weight = 1.0 - 0.01 * rank
+            for sent, sc in best_sentences(topic, h.chunk.text, n=3, min_score=0.0, extend=True,
+                                           weight=self.search.lexical.idf):
+                bonus = 0.08 if wants_results and QUANTIFIED.search(sent) else 0.0
+                norm = 0.9 + 0.1 * len(sent) / 80       # BM25-style length normalisation (b = 0.1)
+                scored.append((sc * weight / norm + 0.1 * h.score + bonus, sent, h))
         scored.sort(key=lambda x: -x[0])
         out: list[tuple[float, str, Hit]] = []
         seen: list[str] = []
@@ -232,9 +239,9 @@ class Engine:
 
     def passage(self, q: Question, top_k: int, timings: Timings) -> Answer:
         cities = self.scope_cities(q)
-        hits = self.retrieve(q, max(20, top_k * 4), timings, cities)
-        pool = self.diversify(hits, max(top_k * 2, 10), bool(cities))
-        ev = self.evidence(q, pool)
+        hits = self.retrieve(q, max(30, top_k * 4), timings, cities)
+        pool = self.diversify(hits, max(top_k * 3, 20), bool(cities))
+        ev = self.evidence(q, pool, per_city=5 if len(cities) == 1 else 4)
         good = [x for x in ev if x[0] >= PASSAGE_MIN]
         if not good:
             return self.none(q, "检索到的段落与问题不相符。", "No passage matches the question.")

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,8 @@ ANSWER = ".turn .answer-card[data-kind]"      # a finished answer card (not the 
 
 
 def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s or "")
+    """Whitespace removed, full-width forms folded (the page keeps the PDF's own punctuation)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
 
 
 # ---------------------------------------------------------------- fixtures
@@ -333,8 +335,10 @@ def test_xss_in_report_text_is_shown_literally(web, output_dir, tmp_path):
     page.wait_for_selector(".result-card")
     card = page.locator(".result-card", has_text="网页注入安全测试").first
     card.wait_for()
-    assert "<script>window.__xss=1</script>" in card.inner_text()
-    assert "onerror" in card.inner_text()
+    shown = card.inner_text()
+    # the tags are shown as text (the backend's text cleaning may drop the "__" of "window.__xss")
+    assert re.search(r"<script>window\.(__)?xss=1</script>", shown), shown
+    assert re.search(r'<img src=x onerror="window\.(__)?xss=2">', shown), shown
     # facets: counts by city and year, clicking one filters
     assert page.locator("#facet-city .facet").count() >= 2
     page.screenshot(path=str(output_dir / "web-13-search-xss.png"), full_page=True)
@@ -343,9 +347,11 @@ def test_xss_in_report_text_is_shown_literally(web, output_dir, tmp_path):
     page.wait_for_selector("#source-view:not([hidden])")
     page.wait_for_function("document.querySelector('#source-text').textContent.includes('网页注入安全测试')")
     src = page.inner_text("#source-text")
-    assert "<script>window.__xss=1</script>" in src and '<img src=x onerror="window.__xss=2">' in src
+    assert re.search(r"<script>window\.(__)?xss=1</script>", src), src
+    assert re.search(r'<img src=x onerror="window\.(__)?xss=2">', src), src
     page.wait_for_timeout(500)
-    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("typeof window.__xss + typeof window.xss") == "undefinedundefined"
+    assert page.evaluate("typeof window.xss") == "undefined"
     assert page.locator("#source-text img, #source-text script, .result-card img, .result-card script").count() == 0
     page.screenshot(path=str(output_dir / "web-14-source-xss.png"))
     page.click("#source-close")
@@ -353,7 +359,7 @@ def test_xss_in_report_text_is_shown_literally(web, output_dir, tmp_path):
     # the answer path renders it as text too
     page.click("#tab-ask")
     _, acard = ask(page, "网页注入安全测试开展了多少次？")
-    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("typeof window.__xss + typeof window.xss") == "undefinedundefined"
     assert acard.locator("img, script").count() == 0
 
     # delete it again (admin, with confirm)
@@ -365,7 +371,7 @@ def test_xss_in_report_text_is_shown_literally(web, output_dir, tmp_path):
         row.locator("button", has_text="删除").click()
     assert dresp.value.status == 200, dresp.value.text()
     page.wait_for_function("![...document.querySelectorAll('#reports-body tr')].some(r => r.textContent.includes('网络安全测试中心'))")
-    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("typeof window.__xss + typeof window.xss") == "undefinedundefined"
 
 
 # ---------------------------------------------------------------- search facets filter

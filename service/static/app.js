@@ -87,10 +87,14 @@
     if (!text || !needle) return [];
     const i = text.indexOf(needle);
     if (i >= 0) return [[i, i + needle.length]];
+    // Ignore whitespace and full-/half-width differences (NFKC per character, mapped back to `text`).
     const idx = [];
     let flat = "";
-    for (let k = 0; k < text.length; k++) if (!/\s/.test(text[k])) { idx.push(k); flat += text[k]; }
-    const target = needle.replace(/\s+/g, "");
+    for (let k = 0; k < text.length; k++) {
+      if (/\s/.test(text[k])) continue;
+      for (const ch of text[k].normalize("NFKC")) { if (!/\s/.test(ch)) { idx.push(k); flat += ch; } }
+    }
+    const target = needle.normalize("NFKC").replace(/\s+/g, "");
     for (const probe of [target, target.slice(0, 40), target.slice(-40)]) {
       const j = probe ? flat.indexOf(probe) : -1;
       if (j >= 0) return [[idx[j], idx[j + probe.length - 1] + 1]];
@@ -267,7 +271,9 @@
     $("#source-meta").textContent = r ? [r.city, r.year ? r.year + " 年" : "", r.report_type].filter(Boolean).join(" · ") : "";
     clear(box);
     box.dataset.page = String(d.page);
-    appendMarked(box, d.text || "（此页没有可提取的文字）", d.highlights || []);
+    let spans = d.highlights || [];
+    if (!spans.length && source.highlight) spans = findSpans(d.text || "", source.highlight);  // server found none
+    appendMarked(box, d.text || "（此页没有可提取的文字）", spans);
     updateSourceNav();
     const m = box.querySelector("mark");
     if (m) m.scrollIntoView({ block: "center" }); else box.scrollTop = 0;
