@@ -40,7 +40,7 @@ def subject_score(query: str, subject: str) -> float:
         return 1.0
     if s in q:
         # the subject named inside a longer question topic: good when it covers most of it
-        return 0.75 + 0.25 * len(s) / len(q)
+        return 0.5 + 0.45 * len(s) / len(q)
     if q in s:
         return 0.7 + 0.25 * len(q) / len(s)
     qb, sb = bigrams(q), bigrams(s)
@@ -59,6 +59,7 @@ class FactIndex:
         self.reports = reports
         self.by_subject: dict[str, list[Fact]] = {}
         self.by_doc: dict[str, list[Fact]] = {}
+        self.totals = [f for f in self.facts if squash(f.subject) in ("合计", "总计", "小计", "合计数")]
         for f in self.facts:
             self.by_subject.setdefault(squash(f.subject), []).append(f)
             self.by_doc.setdefault(f.doc_id, []).append(f)
@@ -79,7 +80,7 @@ class FactIndex:
         variants = [query] + [t for t in expand_query_terms(query) if t != query]
         best: dict[str, float] = {}
         for v_i, v in enumerate(variants):
-            penalty = 0.0 if v_i == 0 else 0.02
+            penalty = 0.0 if v_i == 0 else 0.08
             for key in self.by_subject:
                 s = subject_score(v, key) - penalty
                 if s >= min_score and s > best.get(key, 0):

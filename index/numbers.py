@@ -60,6 +60,8 @@ def parse_chinese(text: str) -> float | None:
     t = text.strip()
     if not t or any(c not in CN_NUM_CHARS for c in t):
         return None
+    if not any(c in CN_DIGITS or c in CN_SMALL_UNITS for c in t):
+        return None   # "万" / "亿" alone is a scale word ("支出决算为万元"), not a number
     # digit-by-digit form: 二〇二四
     if all(c in CN_DIGITS for c in t):
         if len(t) == 1:

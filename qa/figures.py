@@ -13,6 +13,7 @@ from .sentences import overlap
 
 MONEY_UNITS = {"万元", "元", "亿元", "千元"}
 TOTAL_SUBJECTS = {"合计", "总计", "小计", "本年收入合计", "本年支出合计", "收入合计", "支出合计"}
+TOTAL_KEYS = {"合计", "总计", "小计", "合计数"}
 MONEY_TOPIC = re.compile(r"(费|支出|收入|经费|资金|预算|决算|拨款|结余|结转|金额|总额|万元|元)")
 
 
@@ -31,43 +32,64 @@ def topic_query(q: Question) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+FUND_SOURCE = re.compile(r"^(一般公共预算|政府性基金预算|国有资本经营预算|财政拨款|财政专户|其他资金|单位资金|"
+                         r"事业收入|上级补助|经营收入|附属单位|社会保险基金|专项资金|一般公共预算拨款|"
+                         r"政府性基金|国有资本经营|财政拨款收入|其他收入)")
+
+
+def canon_measure(m: str) -> str:
+    """A column or verb phrase reduced to the measure it names ("part" for a funding-source split)."""
+    m = m or ""
+    if FUND_SOURCE.match(m):
+        return "part"
+    if re.search(r"完成率|执行率|完成预算的|预算完成", m):
+        return "完成率"
+    if re.search(r"增长率|增幅|下降率|降幅|增减率|变动率", m):
+        return "增长率"
+    if re.search(r"占|比例|比重", m):
+        return "占比"
+    if re.search(r"增减|增加|减少|比上年|较上年|变动|变化|增长|下降", m):
+        return "增减"
+    if "年初预算" in m:
+        return "年初预算数"
+    if "调整预算" in m:
+        return "调整预算数"
+    if "全年预算" in m:
+        return "全年预算数"
+    if "上年" in m:
+        return "上年数"
+    if re.search(r"决算|执行数|实际支出|实际", m):
+        return "决算数"
+    if "预算" in m:
+        return "预算数"
+    return ""          # 金额, 合计, 本年收入合计 ... : an amount with no budget/actual sense
+
+
 def measure_score(asked: str | None, measure: str, report: Report, source: str) -> float:
-    m = measure or ""
-    if source == "prose" and not any(k in m for k in ("预算", "决算", "执行", "完成率", "占", "增")):
-        return 0.9 if asked in (None, "决算数", "执行数") else 0.5
+    m = canon_measure(measure)
+    rt = report.report_type or ""
+    if m == "part":
+        return 0.6
     if asked is None:
-        rt = report.report_type or ""
-        default = "预算数" if "预算" in rt and "决算" not in rt else "决算数"
-        if default in m or (default == "决算数" and m in ("决算", "执行数", "本年决算数")):
+        default = "预算数" if ("预算" in rt and "决算" not in rt) else "决算数"
+        if m == default:
             return 1.0
-        if default == "预算数" and ("预算" in m and "年初" not in m and "调整" not in m):
-            return 1.0
-        if any(k in m for k in ("完成率", "占", "比例", "增", "率")):
-            return 0.4
+        if m == "":
+            return 1.0 if source == "prose" else 0.95
+        if default == "预算数" and m in ("年初预算数", "全年预算数"):
+            return 0.95
+        if m in ("完成率", "占比", "增长率", "增减", "上年数"):
+            return 0.35
         return 0.75
     if m == asked:
         return 1.0
-    if asked == "决算数":
-        return 0.95 if ("决算" in m or m in ("执行数", "实际支出")) and "率" not in m else 0.3
-    if asked == "预算数":
-        if m in ("全年预算数", "预算", "本年预算数", "预算数（万元）"):
-            return 0.95
-        if "年初预算" in m:
-            return 0.85
-        if "调整预算" in m:
-            return 0.75
-        return 0.3
-    if asked == "全年预算数":
-        return 0.9 if m in ("预算数", "调整预算数", "预算") else 0.3
-    if asked in ("年初预算数", "调整预算数"):
-        return 0.3
-    if asked == "完成率":
-        return 1.0 if ("完成" in m or "执行率" in m) else 0.2
-    if asked == "占比":
-        return 1.0 if ("占" in m or "比例" in m or "比重" in m) else 0.2
-    if asked == "增长率":
-        return 1.0 if ("增长" in m and ("率" in m or "%" in m)) else 0.3
-    return 0.5 if asked in m else 0.3
+    if m == "":
+        return 0.9
+    near = {("预算数", "全年预算数"): 0.95, ("预算数", "年初预算数"): 0.85, ("预算数", "调整预算数"): 0.75,
+            ("全年预算数", "预算数"): 0.95, ("全年预算数", "调整预算数"): 0.85,
+            ("年初预算数", "预算数"): 0.8, ("调整预算数", "预算数"): 0.6, ("执行数", "决算数"): 0.95,
+            ("增长率", "增减"): 0.4, ("增减", "增长率"): 0.4}
+    return near.get((asked, m), 0.3)
 
 
 def unit_score(q: Question, fact: Fact, topic: str) -> float:
@@ -108,9 +130,27 @@ class Scored:
     score: float
 
 
+def title_topic(table: str) -> str:
+    """What a table is about, from its title: "3.部门一般公共预算拨款“三公”经费支出情况。" → its words."""
+    t = re.sub(r"^\s*(表\s*\d+|[\d.、]+|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", table or "")
+    return re.sub(r"(情况|明细|统计|汇总)?(表|说明)?[。.]?$", "", t)
+
+
+def total_row_score(topic: str, fact: Fact) -> float:
+    """A 合计/小计 row answers for its table's topic: share of the question's words in the title."""
+    title = squash(title_topic(fact.table))
+    q = squash(topic)
+    if not title or len(q) < 2:
+        return 0.0
+    grams = {q[i:i + 2] for i in range(len(q) - 1)}
+    return 0.92 * sum(g in title for g in grams) / len(grams)
+
+
 def score_fact(q: Question, topic: str, hit: FactHit) -> float:
     f = hit.fact
     subj = hit.score
+    if squash(f.subject) in TOTAL_KEYS:
+        subj = max(min(subj, 0.6), total_row_score(topic, f))
     if f.source == "prose":
         ctx = overlap(topic, local_context(f))
         subj = max(subj * 0.8 + 0.2 * ctx, 0.45 * subj + 0.55 * ctx)
@@ -123,6 +163,14 @@ def score_fact(q: Question, topic: str, hit: FactHit) -> float:
 def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40) -> list[Scored]:
     topic = topic_query(q) or q.topic
     hits = facts.lookup(topic, cities=cities, year=year, limit=400)
+    seen_ids = {h.fact.fact_id for h in hits}
+    for f in facts.totals:
+        if f.fact_id in seen_ids or total_row_score(topic, f) < 0.6:
+            continue
+        r = facts.reports.get(f.doc_id)
+        if r is None or (cities and r.city not in cities) or (year and r.year != year):
+            continue
+        hits.append(FactHit(f, r, 0.0))
     if q.unit_hint:
         seen = {h.fact.fact_id for h in hits}
         for f in facts.facts:

@@ -61,6 +61,12 @@ EN_CITIES: dict[str, str] = {
     "zhanjiang": "湛江", "maoming": "茂名", "zhaoqing": "肇庆", "qingyuan": "清远",
     "chaozhou": "潮州", "jieyang": "揭阳", "yunfu": "云浮", "shanghai": "上海", "beijing": "北京",
     "suzhou": "苏州", "xi'an": "西安", "xian": "西安", "yantai": "烟台", "putuo": "上海",
+    "hangzhou": "杭州", "nanjing": "南京", "chengdu": "成都", "wuhan": "武汉", "tianjin": "天津",
+    "chongqing": "重庆", "xiamen": "厦门", "fuzhou": "福州", "changsha": "长沙", "zhengzhou": "郑州",
+    "jinan": "济南", "qingdao": "青岛", "hefei": "合肥", "nanning": "南宁", "haikou": "海口",
+    "kunming": "昆明", "guiyang": "贵阳", "shenyang": "沈阳", "dalian": "大连", "harbin": "哈尔滨",
+    "changchun": "长春", "shijiazhuang": "石家庄", "taiyuan": "太原", "lanzhou": "兰州", "ningbo": "宁波",
+    "wuxi": "无锡", "hong kong": "香港", "macau": "澳门", "macao": "澳门",
 }
 
 _COMPILED = tuple((re.compile(r"\b(?:%s)\b" % pat, re.I), zh) for pat, zh in EN_TERMS)

@@ -29,15 +29,16 @@ DESCRIBE_WORDS = ("情况", "成效", "哪些", "如何", "怎样", "怎么", "�
                   "介绍", "举措", "经验", "进展", "工作", "职能", "职责", "内容", "为什么", "有何", "亮点")
 FIGURE_WORDS = ("多少", "几", "金额", "数额", "是多少", "多大", "how much", "how many", "what was the",
                 "what is the", "amount", "total", "数是", "分数", "得分", "总额", "总量")
-COMPUTE_WORDS = {"完成率": "rate", "执行率": "rate", "增长率": "growth", "增幅": "growth",
-                 "占比": "share", "比重": "share", "差额": "diff", "相差": "diff", "差多少": "diff"}
+COMPUTE_WORDS = {"完成率": "rate", "执行率": "rate", "完成预算": "rate", "增长率": "growth", "增幅": "growth",
+                 "占比": "share", "比重": "share", "比例": "share", "百分比": "share", "百分之": "share",
+                 "差额": "diff", "相差": "diff", "差多少": "diff"}
 # unit words in "多少台" / "几个" / "how many X"
 COUNT_UNITS = ("台", "项", "个", "件", "家", "辆", "分", "人次", "人", "条", "次", "部", "类", "座",
                "套", "名", "户", "万元", "元", "亿元", "核", "款")
 
 QUESTION_NOISE = re.compile(
     r"(请问|请|一下|告诉我|是多少|有多少|多少钱|是几|多少|几个|几项|是什么|什么|哪些|如何|怎样|怎么样|"
-    r"情况如何|共有|总共|一共|共计|合计是|吗|呢|呀|啊|(?<=[\u4e00-\u9fff])的|了(?!解)|？|\?|。|，|,|！|!|“|”|"
+    r"情况如何|共有|总共|一共|共计|合计是|花了|花费|花掉|用了|吗|呢|呀|啊|(?<=[\u4e00-\u9fff])的|了(?!解)|？|\?|。|，|,|！|!|“|”|"
     r"\"|'|\s)")
 
 _DIGITS = str.maketrans("０１２３４５６７８９％．，", "0123456789%.,")
@@ -103,8 +104,9 @@ def find_cities(text: str, known: Iterable[str] = ()) -> list[str]:
                 found.append((m.start(), name))
     for m in re.finditer(r"([\u4e00-\u9fff]{2,3})市", text):
         name = m.group(1)
-        if name not in {n for _, n in found} and not any(s <= m.start() < s + len(n) for s, n in found) \
-                and not re.search(r"(全|本|各|我|该|城|两|省|县|地|超|都|门|和|级)", name[-1:] + name[:1]):
+        overlaps = any(s < m.end() and m.start() < s + len(n) for s, n in found)
+        if name not in {n for _, n in found} and not overlaps \
+                and not re.search(r"[全本各我该城两省县地超都门和级年度的在与及、]", name):
             found.append((m.start(), name))
     found += [(10_000 + i, c) for i, c in enumerate(english_city(text))]
     out: list[str] = []
@@ -135,8 +137,22 @@ NOT_MEASURE = re.compile(r"(一般公共|政府性基金|国有资本经营|社�
                          r"预算编制|部门预算|单位预算|预算绩效|决算报表|部门决算")
 
 
+RATIO_WORDS = re.compile(r"占比|比例|比重|百分比|百分之|所占|占[^，。？?]{1,20}的?(比|%)")
+RATE_WORDS = re.compile(r"完成率|执行率|完成预算的?(百分之|比例|%)|完成了?预算的|预算完成")
+CHANGE_WORDS = re.compile(r"比上年|较上年|比\d{4}年|较\d{4}年|同比|上年|增减|增加|减少|增长|下降|增幅|降幅")
+PERCENT_ASKED = re.compile(r"百分之|百分比|%|率|幅|几成")
+
+
 def find_measure(text: str, terms: Iterable[str] = ()) -> str | None:
+    """The measure a question asks for: a rate or share first, then a change, then the
+    budget column named (预算数 / 年初预算数 / 决算数 …)."""
     hay = NOT_MEASURE.sub(" ", text + " " + " ".join(terms))
+    if RATE_WORDS.search(hay):
+        return "完成率"
+    if CHANGE_WORDS.search(hay) and re.search(r"比上年|较上年|比\d{4}年|较\d{4}年|同比|增加|减少|增长|下降|增减", hay):
+        return "增长率" if PERCENT_ASKED.search(hay) else "增减"
+    if RATIO_WORDS.search(hay):
+        return "占比"
     best: tuple[int, str] | None = None
     for word, canon in MEASURES:
         i = hay.find(word)
@@ -148,6 +164,8 @@ def find_measure(text: str, terms: Iterable[str] = ()) -> str | None:
 
 
 def find_unit_hint(text: str) -> str | None:
+    if re.search(r"百分之(几|多少)|百分比|多少%|几成", text):
+        return "%"
     m = re.search(r"(?:多少|几)(%s)" % "|".join(COUNT_UNITS), text)
     if m:
         return m.group(1)
@@ -160,21 +178,27 @@ def classify(text: str, cities: list[str], lang: str, all_cities: bool) -> tuple
     compute = next((v for k, v in COMPUTE_WORDS.items() if k in text), None)
     if len(cities) >= 2 or all_cities or any(w in low for w in COMPARE_WORDS):
         return "comparison", compute
-    if compute and re.search(r"(是多少|多少|计算|算)", text):
+    if compute and re.search(r"(多少|几|计算|算|比例|百分比|占比|比重|完成率|执行率)", text):
         return "computation", compute
     figure = any(w in low for w in FIGURE_WORDS) or bool(re.search(r"(数|费|额|金|收入|支出)[？?]?$", text))
     describe = any(w in text for w in DESCRIBE_WORDS) and not re.search(r"多少|几", text)
     if lang == "en":
-        figure = bool(re.search(r"\bhow (much|many)\b|\bwhat (was|is) the (total|amount|number|score)", low))
+        figure = bool(re.search(r"\bhow (much|many)\b|\bwhat (was|is|were|are) (the|its|their|\w+'s) .*"
+                                r"(total|amount|number|score|budget|expenditure|spending|income|revenue|cost|rate)",
+                                low))
         describe = not figure
     if figure and not describe:
         return "figure", compute
     if describe:
         return "description", compute
-    # bare noun phrases: "公务接待费决算数" is a figure, "粤智助覆盖情况" a description
-    if re.search(r"(费|数|额|收入|支出|经费|资金|金额|结余|合计)$", text.rstrip("？?。 ")):
+    # bare noun phrases: "公务接待费决算数" / "项目支出预算" are figures, "粤智助覆盖" a description
+    if FIGURE_TERMS.search(text):
         return "figure", compute
     return "description", compute
+
+
+FIGURE_TERMS = re.compile(r"预算|决算|支出|收入|经费|费用|费|资金|金额|拨款|结余|结转|合计|总计|总额|比例|占比|"
+                          r"增长|减少|完成率|得分|分数|数量|人数")
 
 
 def strip_to_topic(text: str, cities: Iterable[str], departments: Iterable[str] = ()) -> str:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, replace
 
 from index.embed import Embedder
-from index.fact_index import FactIndex
+from index.fact_index import FactIndex, squash
 from index.records import Report
 from index.retrieval import Filters, Hit, SearchIndex, Timings
 
@@ -65,6 +65,9 @@ class Engine:
         if q.kind == "comparison":
             return self.compare(q, top_k, timings)
         if q.kind == "computation":
+            stated = self.stated_figure(q, top_k)
+            if stated:
+                return stated
             ans = self.compute(q)
             if ans:
                 return ans
@@ -129,6 +132,25 @@ class Engine:
         if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
             return self.fact_answer(q, ranked[0], ranked, top_k)
         return self.figure_from_passages(q, top_k, timings, cities, strict)
+
+    def stated_figure(self, q: Question, top_k: int) -> Answer | None:
+        """A rate or share the report states itself wins over one we compute."""
+        cities = self.scope_cities(q)
+        ranked = rank_facts(q, self.facts, cities=cities, year=q.year)
+        if not (ranked and ranked[0].score >= FACT_MIN and ranked[0].hit.fact.unit == "%"):
+            return None
+        ans = self.fact_answer(q, ranked[0], ranked, top_k)
+        check = self.compute(q)
+        if check is None or check.value is None:
+            return ans
+        stated = ranked[0].hit.fact.value
+        notes = list(ans.notes)
+        text = ans.answer + (f" 按所引数据核算：{check.formula}。" if q.lang != "en" else f" Check: {check.formula}.")
+        if abs(check.value - stated) > 0.05:
+            notes.append(f"报告所载 {fmt_value(stated)}% 与按表中数据计算的 {fmt_value(check.value)}% 不一致。")
+            text += notes[-1]
+        return replace(ans, answer=text, formula=check.formula, facts=ans.facts + check.facts,
+                       citations=tuple(dict.fromkeys(ans.citations + check.citations)), notes=tuple(notes))
 
     def fact_answer(self, q: Question, best: Scored, ranked: list[Scored], top_k: int) -> Answer:
         ref = FactRef(best.hit.fact, best.hit.report, best.score)
@@ -339,36 +361,55 @@ class Engine:
 
     # ---- computations --------------------------------------------------
     def compute(self, q: Question) -> Answer | None:
-        if q.compute != "rate":
-            return None
-        cities = self.scope_cities(q)
-        stated = rank_facts(replace(q, measure="完成率"), self.facts, cities=cities, year=q.year)
-        actual = rank_facts(replace(q, measure="决算数", unit_hint=None), self.facts, cities=cities, year=q.year)
-        budget = rank_facts(replace(q, measure="预算数", unit_hint=None), self.facts, cities=cities, year=q.year)
-        if not actual or not budget or actual[0].score < FACT_MIN or budget[0].score < FACT_MIN:
-            return None
-        a, b = actual[0].hit, budget[0].hit
-        if a.report.doc_id != b.report.doc_id or b.fact.value == 0:
-            return None
-        rate = round(a.fact.value / b.fact.value * 100, 2)
-        formula = (f"完成率 = 决算数 ÷ 预算数 = {fmt_value(a.fact.value)} ÷ {fmt_value(b.fact.value)} "
-                   f"= {fmt_value(rate)}%")
-        refs = [FactRef(a.fact, a.report, actual[0].score), FactRef(b.fact, b.report, budget[0].score)]
-        text = f"{a.report.city} {a.report.year} 年{a.fact.subject}完成率为 {fmt_value(rate)}%（{formula}）。"
-        value = rate
-        notes = []
-        if stated and stated[0].score >= FACT_MIN and stated[0].hit.fact.unit == "%":
-            s = stated[0].hit.fact
-            refs.insert(0, FactRef(s, stated[0].hit.report, stated[0].score))
-            value = s.value
-            text = (f"报告所载{s.subject}完成率为 {fmt_value(s.value)}%（第 {s.page} 页）。"
-                    f"按表中数据计算：{formula}。")
-            if abs(s.value - rate) > 0.05:
-                notes.append(f"报告所载 {fmt_value(s.value)}% 与计算值 {fmt_value(rate)}% 不一致。")
-                text += notes[-1]
+        if q.compute == "rate":
+            return self.compute_rate(q)
+        if q.compute == "share":
+            return self.compute_share(q)
+        return None
+
+    def best_fact(self, q: Question, **changes) -> Scored | None:
+        sub = replace(q, **changes)
+        ranked = rank_facts(sub, self.facts, cities=self.scope_cities(q), year=q.year)
+        return ranked[0] if ranked and ranked[0].score >= FACT_MIN else None
+
+    def computed_answer(self, q: Question, name: str, value: float, formula: str,
+                        inputs: list[Scored]) -> Answer:
+        refs = [FactRef(s.hit.fact, s.hit.report, s.score) for s in inputs]
+        r = inputs[0].hit.report
         if q.lang == "en":
-            text = f"Completion rate = actual ÷ budget = {fmt_value(a.fact.value)} ÷ {fmt_value(b.fact.value)} = {fmt_value(rate)}%."
-        cits = tuple(dict.fromkeys(self.fact_citation(r) for r in refs))
+            text = f"{r.city} {r.year}: {name} = {formula} (computed from the cited figures)."
+        else:
+            text = f"{r.city} {r.year} 年{name}为 {fmt_value(value)}%（计算：{formula}；报告未直接载明，按所引数据计算）。"
+        cits = tuple(dict.fromkeys(self.fact_citation(x) for x in refs))
         return Answer(kind="fact", answer=text, value=value, unit="%", facts=tuple(refs), citations=cits,
-                      confidence=min(r.score for r in refs), route="computed", formula=formula,
-                      notes=tuple(notes))
+                      confidence=min(x.score for x in inputs), route="computed", formula=formula)
+
+    def compute_rate(self, q: Question) -> Answer | None:
+        """完成率 = 决算数 ÷ 预算数, from the same report."""
+        a = self.best_fact(q, measure="决算数", unit_hint=None)
+        b = self.best_fact(q, measure="预算数", unit_hint=None)
+        if not a or not b or a.hit.report.doc_id != b.hit.report.doc_id or not b.hit.fact.value:
+            return None
+        if squash(a.hit.fact.subject) != squash(b.hit.fact.subject):
+            return None
+        rate = round(a.hit.fact.value / b.hit.fact.value * 100, 2)
+        formula = (f"决算数 ÷ 预算数 = {fmt_value(a.hit.fact.value)} ÷ {fmt_value(b.hit.fact.value)} × 100% "
+                   f"= {fmt_value(rate)}%")
+        return self.computed_answer(q, f"{a.hit.fact.subject}完成率", rate, formula, [a, b])
+
+    def compute_share(self, q: Question) -> Answer | None:
+        """A 占 B 的比例 = A ÷ B, both figures from the same report."""
+        m = re.search(r"([\u4e00-\u9fff“”A-Za-z0-9（）()]+?)(?:决算数|预算数|年初预算数|调整预算数)?占(.+?)的?(比例|比重|百分比|百分之|%)",
+                      q.topic.replace(" ", ""))
+        if not m:
+            return None
+        part_topic, whole_topic = m.group(1), m.group(2)
+        a = self.best_fact(replace(q, topic=part_topic), measure=q.measure if q.measure != "占比" else None,
+                           unit_hint=None)
+        b = self.best_fact(replace(q, topic=whole_topic), measure=None, unit_hint=None)
+        if not a or not b or a.hit.report.doc_id != b.hit.report.doc_id or not b.hit.fact.value:
+            return None
+        share = round(a.hit.fact.value / b.hit.fact.value * 100, 2)
+        formula = (f"{a.hit.fact.subject} ÷ {b.hit.fact.subject} = {fmt_value(a.hit.fact.value)} ÷ "
+                   f"{fmt_value(b.hit.fact.value)} × 100% = {fmt_value(share)}%")
+        return self.computed_answer(q, f"{a.hit.fact.subject}占{b.hit.fact.subject}的比例", share, formula, [a, b])

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.errors import IndexError_, IngestError, NotFound
 from index.ingest import Overrides, SUPPORTED
+from index.numbers import to_halfwidth
 from index.retrieval import Filters
 from index.settings import Settings
 
@@ -289,18 +290,19 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
 
 
 def find_highlight(text: str, needle: str) -> list[list[int]]:
-    """Where `needle` stands in the page text, ignoring whitespace differences: [[start, end]]."""
+    """Where `needle` stands in the page text, ignoring whitespace and full/half-width
+    differences (facts keep their sentence normalised): [[start, end]] or []."""
     needle = (needle or "").strip()
     if not needle:
         return []
     i = text.find(needle)
     if i >= 0:
         return [[i, i + len(needle)]]
-    compact = [(k, ch) for k, ch in enumerate(text) if not ch.isspace()]
+    compact = [(k, to_halfwidth(ch)) for k, ch in enumerate(text) if not ch.isspace()]
     flat = "".join(ch for _, ch in compact)
-    target = re.sub(r"\s+", "", needle)
-    for probe in (target, target[:40], target[-40:]):
-        j = flat.find(probe) if probe else -1
+    target = re.sub(r"\s+", "", to_halfwidth(needle))
+    for probe in (target, target[:40], target[-40:], target[:20]):
+        j = flat.find(probe) if len(probe) >= 4 else -1
         if j >= 0:
             return [[compact[j][0], compact[j + len(probe) - 1][0] + 1]]
     return []
