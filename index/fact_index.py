@@ -63,6 +63,11 @@ class FactIndex:
         for f in self.facts:
             self.by_subject.setdefault(squash(f.subject), []).append(f)
             self.by_doc.setdefault(f.doc_id, []).append(f)
+        # bigram → subject keys: only subjects sharing a bigram with the query are scored
+        self.by_gram: dict[str, set[str]] = {}
+        for key in self.by_subject:
+            for g in bigrams(key):
+                self.by_gram.setdefault(g, set()).add(key)
 
     @classmethod
     def load(cls, store: Store) -> "FactIndex":
@@ -81,7 +86,10 @@ class FactIndex:
         best: dict[str, float] = {}
         for v_i, v in enumerate(variants):
             penalty = 0.0 if v_i == 0 else 0.08
-            for key in self.by_subject:
+            candidates: set[str] = set()
+            for g in bigrams(squash(v)):
+                candidates |= self.by_gram.get(g, set())
+            for key in candidates:
                 s = subject_score(v, key) - penalty
                 if s >= min_score and s > best.get(key, 0):
                     best[key] = s

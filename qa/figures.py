@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.fact_index import FactHit, FactIndex, squash
+from index.fact_index import FactHit, FactIndex, squash, subject_score
 from index.records import Fact, Report
 
 from .question import MEASURES, NOT_MEASURE, Question
@@ -107,21 +107,53 @@ def unit_score(q: Question, fact: Fact, topic: str) -> float:
     return 1.0
 
 
-def local_context(fact: Fact, width: int = 24) -> str:
-    """The words around the figure in its sentence: what the number counts."""
+def number_span(fact: Fact) -> tuple[int, int]:
+    """Where the fact's number stands in its sentence (-1, -1 if not found)."""
     text = fact.text or ""
     v = fact.value
-    forms = {f"{v:,.2f}", f"{v:.2f}", str(v)}
+    forms = {f"{v:,.2f}", f"{v:.2f}", str(v), f"{v:g}"}
     if float(v).is_integer():
         forms |= {str(int(v)), f"{int(v):,}"}
-    pos = -1
     for form in sorted(forms, key=len, reverse=True):
-        pos = text.find(form)
-        if pos >= 0:
-            break
-    if pos < 0:
+        for m in re.finditer(re.escape(form), text):
+            before = text[m.start() - 1] if m.start() else ""
+            after = text[m.end()] if m.end() < len(text) else ""
+            if not (before.isdigit() or before == "." or after.isdigit()):
+                return m.start(), m.end()
+    return -1, -1
+
+
+def local_context(fact: Fact) -> str:
+    """The clause that holds the figure and the one before it: what the number counts."""
+    text = fact.text or ""
+    start, end = number_span(fact)
+    if start < 0:
         return fact.subject
-    return text[max(0, pos - width): pos + width]
+    clauses = [m.span() for m in re.finditer(r"[^,，;；。:：]+", text)]
+    for i, (a, b) in enumerate(clauses):
+        if a <= start < b:
+            lo = clauses[i - 1][0] if i and b - a < 12 else a
+            return text[lo:b]
+    return text[max(0, start - 20): end + 8]
+
+
+def coverage(part: str, whole: str) -> float:
+    """Share of `part`'s bigrams found in `whole` (both squashed)."""
+    p, w = squash(part), squash(whole)
+    if len(p) < 2:
+        return 1.0 if p and p in w else 0.0
+    grams = {p[i:i + 2] for i in range(len(p) - 1)}
+    return sum(g in w for g in grams) / len(grams)
+
+
+def prose_score(topic: str, fact: Fact, before: str = "") -> float:
+    """A figure read from a sentence answers a question when its subject is what the
+    question asks about, and the question's words stand around the number, in the
+    sentence, or just before it (`before`: the text preceding the sentence)."""
+    specific = min(1.0, 0.5 + len(squash(fact.subject)) / 8)
+    return (0.4 * coverage(fact.subject, topic) * specific
+            + 0.3 * coverage(topic, local_context(fact))
+            + 0.3 * coverage(topic, before[-80:] + fact.text))
 
 
 @dataclass(frozen=True)
@@ -146,21 +178,28 @@ def total_row_score(topic: str, fact: Fact) -> float:
     return 0.92 * sum(g in title for g in grams) / len(grams)
 
 
-def score_fact(q: Question, topic: str, hit: FactHit) -> float:
+MONEY_MEASURES = {"预算数", "年初预算数", "调整预算数", "全年预算数", "决算数", "执行数", "增减"}
+
+
+def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     f = hit.fact
     subj = hit.score
     if squash(f.subject) in TOTAL_KEYS:
         subj = max(min(subj, 0.6), total_row_score(topic, f))
     if f.source == "prose":
-        ctx = overlap(topic, local_context(f))
-        subj = max(subj * 0.8 + 0.2 * ctx, 0.45 * subj + 0.55 * ctx)
-    s = subj * measure_score(q.measure, f.measure, hit.report, f.source) * unit_score(q, f, topic)
+        subj = max(prose_score(topic, f, context(f) if context else ""), 0.85 * subj)
+    u = unit_score(q, f, topic)
+    if q.measure in MONEY_MEASURES and not q.unit_hint and f.unit not in MONEY_UNITS:
+        u = min(u, 0.4)
+    s = subj * measure_score(q.measure, f.measure, hit.report, f.source) * u
+    if q.unit_hint and u == 1.0:
+        s += 0.1        # "多少台" and the fact counts 台: strong evidence of the right kind of figure
     if f.source == "table":
         s += 0.01
     return s
 
 
-def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40) -> list[Scored]:
+def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, context=None) -> list[Scored]:
     topic = topic_query(q) or q.topic
     hits = facts.lookup(topic, cities=cities, year=year, limit=400)
     seen_ids = {h.fact.fact_id for h in hits}
@@ -179,8 +218,8 @@ def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40) 
             r = facts.reports.get(f.doc_id)
             if r is None or (cities and r.city not in cities) or (year and r.year != year):
                 continue
-            hits.append(FactHit(f, r, 0.0))
-    scored = [Scored(h, score_fact(q, topic, h)) for h in hits]
+            hits.append(FactHit(f, r, subject_score(topic, f.subject)))
+    scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits]
     scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.page))
     return scored[:limit]
 

@@ -37,7 +37,9 @@ COUNT_UNITS = ("台", "项", "个", "件", "家", "辆", "分", "人次", "人",
                "套", "名", "户", "万元", "元", "亿元", "核", "款")
 
 QUESTION_NOISE = re.compile(
-    r"(请问|请|一下|告诉我|是多少|有多少|多少钱|是几|多少|几个|几项|是什么|什么|哪些|如何|怎样|怎么样|"
+    r"(请问|请|一下|告诉我|(?:是|有|为|共|达|达到)?(?:多少|几)(?:万元|亿元|元|人次|个|项|台|件|家|辆|名|次|条|部|类|座|套|户|"
+    r"核|款|种|所|分|天|倍|平方米|公里|米|亿条|万条|万次|万人|万件)?|那边|这边|那里|那儿|这里|"
+    r"是多少|有多少|多少钱|是几|多少|几个|几项|是什么|什么|哪些|如何|怎样|怎么样|"
     r"情况如何|共有|总共|一共|共计|合计是|花了|花费|花掉|用了|吗|呢|呀|啊|(?<=[\u4e00-\u9fff])的|了(?!解)|？|\?|。|，|,|！|!|“|”|"
     r"\"|'|\s)")
 
@@ -106,7 +108,7 @@ def find_cities(text: str, known: Iterable[str] = ()) -> list[str]:
         name = m.group(1)
         overlaps = any(s < m.end() and m.start() < s + len(n) for s, n in found)
         if name not in {n for _, n in found} and not overlaps \
-                and not re.search(r"[全本各我该城两省县地超都门和级年度的在与及、]", name):
+                and not re.search(r"[全本各我该城两省县地超都门和级年度的在与及、个多少几每此哪]", name):
             found.append((m.start(), name))
     found += [(10_000 + i, c) for i, c in enumerate(english_city(text))]
     out: list[str] = []

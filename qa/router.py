@@ -8,14 +8,16 @@ from dataclasses import dataclass, replace
 
 from index.embed import Embedder
 from index.fact_index import FactIndex, squash
-from index.records import Report
+from index.numbers import to_halfwidth
+from index.fact_index import FactHit
+from index.records import Fact, Report
 from index.retrieval import Filters, Hit, SearchIndex, Timings
 
 from .figures import Scored, competitors, rank_facts, topic_query
 from .format import fact_sentence, fmt_amount, fmt_value, holdings_en, holdings_zh
 from .question import Question, parse_question
 from .records import Answer, Citation, FactRef
-from .sentences import best_sentences, fold, overlap
+from .sentences import best_sentences, fold, overlap, split_sentences
 
 # "what did X achieve / how is X going": the answer is usually quantified
 RESULT_WORDS = re.compile(r"成效|成果|效果|成绩|进展|情况|覆盖|achiev|result|progress|coverage|status")
@@ -25,6 +27,10 @@ PASSAGE_MIN = 0.28     # sentence overlap needed for a descriptive answer
 SENTENCE_FIGURE_MIN = 0.45
 
 
+def squash_text(text: str) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(text or ""))
+
+
 @dataclass
 class Engine:
     search: SearchIndex
@@ -32,6 +38,24 @@ class Engine:
     embedder: Embedder
     rrf_k: int = 60
     weights: tuple[float, float] = (1.0, 1.0)
+
+    # ---- facts ---------------------------------------------------------
+    def rank(self, q: Question, *, cities, year, limit: int = 40, facts: FactIndex | None = None) -> list[Scored]:
+        return rank_facts(q, facts or self.facts, cities=cities, year=year, limit=limit, context=self.before_text)
+
+    def before_text(self, fact) -> str:
+        """The text just before a fact's sentence in its report (what the sentence is about)."""
+        flat = self._doc_text(fact.doc_id)
+        key = re.sub(r"\s+", "", to_halfwidth(fact.text or ""))[:16]
+        i = flat.find(key) if key else -1
+        return flat[max(0, i - 100):i] if i > 0 else ""
+
+    def _doc_text(self, doc_id: str) -> str:
+        cache = self.__dict__.setdefault("_doc_cache", {})
+        if doc_id not in cache:
+            texts = [c.text for c in self.search.chunks if c.doc_id == doc_id]
+            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth("".join(texts)))
+        return cache[doc_id]
 
     # ---- scope ---------------------------------------------------------
     @property
@@ -101,7 +125,7 @@ class Engine:
     def suggest(self, q: Question, scope: list[Report]) -> tuple[str, ...]:
         """What the store does hold for this question in other years (a suggestion, not the answer)."""
         out = []
-        ranked = rank_facts(q, self.facts, cities=q.cities, year=None, limit=5)
+        ranked = self.rank(q, cities=q.cities, year=None, limit=5)
         for s in ranked[:3]:
             if s.score >= FACT_MIN:
                 f, r = s.hit.fact, s.hit.report
@@ -128,7 +152,7 @@ class Engine:
 
     def figure(self, q: Question, top_k: int, timings: Timings, strict: bool = False) -> Answer | None:
         cities = self.scope_cities(q)
-        ranked = rank_facts(q, self.facts, cities=cities, year=q.year)
+        ranked = self.rank(q, cities=cities, year=q.year)
         if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
             return self.fact_answer(q, ranked[0], ranked, top_k)
         return self.figure_from_passages(q, top_k, timings, cities, strict)
@@ -136,7 +160,7 @@ class Engine:
     def stated_figure(self, q: Question, top_k: int) -> Answer | None:
         """A rate or share the report states itself wins over one we compute."""
         cities = self.scope_cities(q)
-        ranked = rank_facts(q, self.facts, cities=cities, year=q.year)
+        ranked = self.rank(q, cities=cities, year=q.year)
         if not (ranked and ranked[0].score >= FACT_MIN and ranked[0].hit.fact.unit == "%"):
             return None
         ans = self.fact_answer(q, ranked[0], ranked, top_k)
@@ -179,14 +203,13 @@ class Engine:
 
     def figure_from_passages(self, q: Question, top_k: int, timings: Timings, cities: tuple[str, ...],
                              strict: bool) -> Answer | None:
-        """Read the figure from the best retrieved sentence that has a prose fact."""
+        """Read the figure from the best retrieved sentence: a prose fact of that sentence, or
+        (when the question names its unit, "多少核") the number written with that unit."""
         hits = self.retrieve(q, 8, timings, cities)
         topic = topic_query(q) or q.topic
         best: tuple[float, Scored, Hit] | None = None
         for rank, h in enumerate(hits):
-            for s in rank_facts(q, self.facts_in_hit(h), cities=cities, year=q.year, limit=5):
-                if s.hit.fact.text and s.hit.fact.text[:20] not in h.chunk.text:
-                    continue
+            for s in self.rank(q, cities=cities, year=q.year, limit=5, facts=self.facts_in_hit(h, q.unit_hint)):
                 sc = s.score * (1.0 - 0.03 * rank) + 0.2 * overlap(topic, s.hit.fact.text)
                 if best is None or sc > best[0]:
                     best = (sc, s, h)
@@ -198,9 +221,29 @@ class Engine:
             self.hit_citation(h, topic) for h in hits if h is not best[2])[: top_k - 1]
         return replace(ans, citations=cits, confidence=min(1.0, best[0]), route="fact")
 
-    def facts_in_hit(self, h: Hit) -> FactIndex:
+    def numbers_in_hit(self, h: Hit, unit: str) -> list[Fact]:
+        """Every number written with the asked unit in a passage, as candidate facts (the
+        extractor may have missed it: "VCPU 总量 23704 核")."""
+        rx = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(多|余)?\s*" + re.escape(unit))
+        out = []
+        for sent in split_sentences(h.chunk.text):
+            for m in rx.finditer(sent):
+                lead = re.split(r"[,，;；:：、]", sent[:m.start()])[-1][-14:].strip()
+                out.append(Fact(subject=lead or unit, subject_raw=lead, measure="",
+                                value=float(m.group(1).replace(",", "").replace("，", "")),
+                                unit=(m.group(2) or "") + unit, page=h.chunk.page_start, text=sent,
+                                source="prose", section_path=h.chunk.section_path, approx=bool(m.group(3)),
+                                qualifier=m.group(3) or "", doc_id=h.report.doc_id, fact_id=-(len(out) + 1)))
+        return out
+
+    def facts_in_hit(self, h: Hit, unit: str | None = None) -> FactIndex:
+        flat = squash_text(h.chunk.text)
         facts = [f for f in self.facts.facts_of(h.chunk.doc_id)
-                 if f.source == "prose" and h.chunk.page_start <= f.page <= h.chunk.page_end]
+                 if f.source == "prose" and h.chunk.page_start <= f.page <= h.chunk.page_end
+                 and squash_text(f.text)[:20] in flat]
+        if unit:
+            known = {(f.value, squash_text(f.text)[:20]) for f in facts}
+            facts += [f for f in self.numbers_in_hit(h, unit) if (f.value, squash_text(f.text)[:20]) not in known]
         return FactIndex(facts, self.facts.reports)
 
     # ---- passages ------------------------------------------------------
@@ -320,7 +363,7 @@ class Engine:
         rows, refs, cits = [], [], []
         for city in cities:
             sub = replace(q, cities=(city,), kind="figure")
-            ranked = rank_facts(sub, self.facts, cities=(city,), year=q.year)
+            ranked = self.rank(sub, cities=(city,), year=q.year)
             if ranked and ranked[0].score >= FACT_MIN:
                 best = ranked[0]
                 ref = FactRef(best.hit.fact, best.hit.report, best.score)
@@ -369,7 +412,7 @@ class Engine:
 
     def best_fact(self, q: Question, **changes) -> Scored | None:
         sub = replace(q, **changes)
-        ranked = rank_facts(sub, self.facts, cities=self.scope_cities(q), year=q.year)
+        ranked = self.rank(sub, cities=self.scope_cities(q), year=q.year)
         return ranked[0] if ranked and ranked[0].score >= FACT_MIN else None
 
     def computed_answer(self, q: Question, name: str, value: float, formula: str,

@@ -11,6 +11,7 @@ from typing import Callable
 from index.embed import Embedder, make_embedder
 from index.fact_index import FactIndex
 from index.ingest import IngestResult, Overrides, ingest_file
+from index.lexical import default_tokenizer
 from index.retrieval import SearchIndex
 from index.settings import Settings
 from index.store import Store
@@ -41,6 +42,8 @@ class State:
         facts = FactIndex.load(self.store)
         engine = Engine(search=search, facts=facts, embedder=self.query_embedder, rrf_k=self.settings.rrf_k,
                         weights=(self.settings.dense_weight, self.settings.lexical_weight))
+        default_tokenizer().tokenize("预热 warm-up")      # jieba loads its dictionary once, here
+        self.query_embedder.embed_query("预热 warm-up")
         return Snapshot(search, facts, engine)
 
     def refresh(self) -> None:

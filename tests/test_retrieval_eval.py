@@ -157,7 +157,9 @@ def evaluation(corpus) -> Evaluation:
     results = []
     for q in load_questions():
         ev = squash(q["evidence"])
-        evidence_rows = {int(idx.ids[n]) for n, t in enumerate(squashed) if ev in t}
+        # other cities' chunks may hold the same line item: the city filter excludes them
+        evidence_rows = {int(idx.ids[n]) for n, t in enumerate(squashed)
+                         if ev in t and idx.city_arr[n] == q["city"]}
         res = Result(q)
         # raw question: the same text for both sides, city filter as the UI sets it
         f = Filters(city=q["city"])
@@ -259,8 +261,6 @@ def test_question_set_is_well_formed(evaluation):
         q = r.q
         if len(squash(q["evidence"])) < 6 or q["evidence_in_city"] == 0:
             bad.append(f"{q['q']}: evidence {q['evidence']!r} not in any {q['city']} chunk")
-        elif q["evidence_in_city"] != q["evidence_chunks"]:
-            bad.append(f"{q['q']}: evidence {q['evidence']!r} also in other cities' chunks")
     assert not bad, "\n".join(bad)
 
 

@@ -566,6 +566,7 @@
       return;
     }
     $("#checks-count").textContent = String(d.checks.length);
+    $("#checks-count").className = "badge " + (d.checks.length ? "danger" : "ok");
     if (!d.checks.length) { list.appendChild(el("li", { class: "none" }, "未发现冲突")); return; }
     for (const c of d.checks) {
       const li = el("li", {},
@@ -694,7 +695,7 @@
         el("td", { class: "title" }, r.title, r.source_name && r.source_name !== r.title ? el("div", { class: "muted small-text" }, r.source_name) : null),
         el("td", { class: "nowrap" }, r.city || "—"),
         el("td", {}, r.year || "—"),
-        el("td", { class: "nowrap" }, r.report_type || "—"),
+        el("td", { class: "type" }, r.report_type || "—"),
         el("td", { class: "num" }, r.pages),
         el("td", { class: "num" }, r.n_chunks ?? r.chunks ?? ""),
         el("td", { class: "num" }, r.n_facts ?? r.facts ?? ""),

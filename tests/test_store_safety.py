@@ -1,0 +1,221 @@
+"""Store safety: SIGKILL in the middle of `qa ingest` leaves a store that loads and answers;
+a stale or broken FAISS file is rebuilt from SQLite; asks during an ingest answer from the
+old snapshot and see the new report once it is complete. HashEmbedder throughout."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from index.embed import HashEmbedder  # noqa: E402
+from index.retrieval import SearchIndex  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from index.store import Store  # noqa: E402
+from service.state import State  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHANWEI = CORPUS / "汕尾市政务服务数据管理局2021年部门决算.txt"
+SHANTOU = CORPUS / "汕头市政务服务和数据管理局2024年部门整体支出绩效自评报告.txt"
+
+
+def copies(folder: Path, n: int) -> list[Path]:
+    """n distinct (different sha1) copies of the 汕尾 report, each a few seconds of ingest."""
+    text = SHANWEI.read_text(encoding="utf-8")
+    out = []
+    for i in range(n):
+        p = folder / f"副本{i:02d}.txt"
+        p.write_text(text + f"\n\n附注：副本 {i}。\n", encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def n_reports(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return c.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        finally:
+            c.close()
+    except sqlite3.Error:
+        return 0
+
+
+def assert_consistent(store: Store) -> None:
+    rows = store.conn.execute(
+        "SELECT r.doc_id, r.n_chunks, r.n_facts, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=r.doc_id), "
+        "(SELECT COUNT(*) FROM facts f WHERE f.doc_id=r.doc_id), "
+        "(SELECT COUNT(*) FROM pages p WHERE p.doc_id=r.doc_id), r.pages FROM reports r").fetchall()
+    for doc, nc, nf, c, f, pages, npages in rows:
+        assert (nc, nf, npages) == (c, f, pages), f"report {doc} is partial"
+    orphans = store.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM chunks WHERE doc_id NOT IN (SELECT doc_id FROM reports)) + "
+        "(SELECT COUNT(*) FROM facts WHERE doc_id NOT IN (SELECT doc_id FROM reports))").fetchone()[0]
+    assert orphans == 0
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def hash_settings(store: Path) -> Settings:
+    empty = store.parent / "no-corpus"
+    empty.mkdir(exist_ok=True)
+    return Settings(store=store, corpus=empty, embed_backend="hash", query_backend="hash")
+
+
+def test_sigkill_mid_ingest_leaves_a_loadable_store(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    files = copies(tmp_path, 6)
+    env = dict(os.environ, QA_STORE=str(store_dir), QA_EMBED_BACKEND="hash", QA_QUERY_BACKEND="hash")
+    # a first report, then the batch that gets killed
+    subprocess.run([sys.executable, "-m", "service.cli", "ingest", str(SHANTOU)], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=120)
+    st = State(hash_settings(store_dir))
+    before = st.snapshot.engine.ask("汕头市公共资源交易中心设置了哪些职能部室？").as_dict()
+    st.store.close()
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "ingest", *map(str, files)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = store_dir / "qa.sqlite"
+    t = time.time()
+    try:
+        while n_reports(db) < 2 and time.time() - t < 120:   # the first of the batch is committed
+            assert proc.poll() is None, "ingest finished before it could be killed"
+            time.sleep(0.02)
+        time.sleep(0.3)                                       # somewhere inside the next file
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+
+    store = Store(store_dir, model_name="hash-384", dim=384)
+    assert_consistent(store)
+    counts = store.counts()
+    assert 2 <= counts["reports"] < 1 + len(files)
+    idx = SearchIndex.load(store, ann_threshold=50_000)       # rebuilds FAISS if it is stale
+    assert len(idx) == counts["chunks"] == idx.vectors.ntotal
+    params = store.read_params()
+    assert params["generation"] == store.generation() and params["count"] == counts["chunks"]
+    store.close()
+
+    st = State(hash_settings(store_dir))
+    after = st.snapshot.engine.ask("汕头市公共资源交易中心设置了哪些职能部室？").as_dict()
+    assert after["answer"] == before["answer"]
+    assert st.snapshot.engine.ask("汕尾2021年科学技术支出决算数").route == "fact"
+    # the store still takes new reports after the crash
+    st.ingest(files[-1])
+    assert st.store.counts()["reports"] == counts["reports"] + (0 if counts["reports"] > len(files) else 1)
+    assert_consistent(st.store)
+    st.store.close()
+
+
+def test_stale_or_broken_faiss_file_is_rebuilt(tmp_path: Path) -> None:
+    st = State(hash_settings(tmp_path / "store"))
+    st.ingest(SHANTOU)
+    n = st.store.counts()["chunks"]
+    root = st.store.root
+    st.store.close()
+    # 1. a FAISS file from another generation (as after a crash between commit and index write)
+    params = (root / "params.json").read_text()
+    store = Store(root)
+    store.write_params({**store.read_params(), "generation": -1})
+    assert SearchIndex.load(store, ann_threshold=50_000).vectors.ntotal == n
+    assert store.read_params()["generation"] == store.generation()
+    # 2. garbage in the FAISS file with matching params
+    (root / "vectors.faiss").write_bytes(b"not a faiss index" * 10)
+    (root / "params.json").write_text(params)
+    store.write_params({**store.read_params(), "generation": store.generation(), "count": n})
+    idx = SearchIndex.load(store, ann_threshold=50_000)
+    assert idx.vectors.ntotal == n
+    # 3. the FAISS file deleted
+    (root / "vectors.faiss").unlink()
+    assert SearchIndex.load(store, ann_threshold=50_000).vectors.ntotal == n
+    store.close()
+
+
+class SlowHash(HashEmbedder):
+    """HashEmbedder that takes its time on passages, so asks overlap the ingest."""
+
+    def __init__(self, started: threading.Event):
+        super().__init__()
+        self.started = started
+
+    def embed_passages(self, texts, batch_size=32, progress=None):
+        self.started.set()
+        time.sleep(1.0)
+        return super().embed_passages(texts, batch_size, progress)
+
+
+def test_asks_during_ingest_use_the_old_snapshot_then_the_new(tmp_path: Path) -> None:
+    started = threading.Event()
+    emb = SlowHash(started)
+    st = State(hash_settings(tmp_path / "store"), passage_embedder=emb, query_embedder=HashEmbedder())
+    emb_started_for_first = started.is_set()
+    st.ingest(SHANTOU)
+    started.clear()
+    assert not emb_started_for_first
+    q = "汕尾市政务服务数据管理局2021年科学技术支出决算数"
+    assert st.snapshot.engine.ask(q).route == "none"            # no 汕尾 report yet
+    errors: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            st.ingest(SHANWEI)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    th = threading.Thread(target=ingest)
+    th.start()
+    assert started.wait(30)
+    during = []
+    while th.is_alive():
+        snap = st.snapshot
+        a = snap.engine.ask(q)
+        during.append((a.route, len(snap.search.reports)))
+        time.sleep(0.01)
+    th.join()
+    assert not errors, errors
+    assert during, "no ask ran during the ingest"
+    # while ingesting: old state (1 report, answer none) or, at the very end, the complete new one
+    for route, nrep in during:
+        assert (route, nrep) in (("none", 1), ("fact", 2)), during
+    assert during[0] == ("none", 1)
+    a = st.snapshot.engine.ask(q)
+    assert a.route == "fact" and a.value == pytest.approx(3610.14), a.answer
+    assert len(st.snapshot.search.reports) == 2
+    assert_consistent(st.store)
+    st.store.close()
+
+
+def test_failed_put_report_rolls_back(tmp_path: Path) -> None:
+    """An exception inside the write transaction (here from checks_fn) leaves nothing behind."""
+    from index.ingest import ingest_file
+    store = Store(tmp_path / "store", model_name="hash-384", dim=384)
+    ingest_file(store, HashEmbedder(), SHANTOU)
+    before = store.counts(), store.generation()
+    import index.ingest as ing
+
+    def boom(_facts):
+        raise RuntimeError("checks crashed")
+
+    orig = ing.run_checks
+    ing.run_checks = boom
+    try:
+        with pytest.raises(RuntimeError):
+            ingest_file(store, HashEmbedder(), SHANWEI)
+    finally:
+        ing.run_checks = orig
+    assert (store.counts(), store.generation()) == before
+    assert_consistent(store)
+    vecs = store.all_chunks()[3]
+    assert np.isfinite(vecs).all()
+    store.close()
