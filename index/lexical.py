@@ -120,6 +120,12 @@ class Tokenizer:
 
     __call__ = tokenize
 
+    def words(self, text: str) -> list[str]:
+        """Plain jieba words of a text (no bigrams, no search-mode sub-words)."""
+        if not self._ready:
+            self._init()
+        return [w for w in self._jieba.lcut(normalize(text), HMM=self.hmm) if _WORD.search(w)]
+
 
 _default_tokenizer: Tokenizer | None = None
 
@@ -192,6 +198,10 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def max_idf(self) -> float:
+        n = len(self.ids)
+        return float(np.log(1 + (n + 0.5) / 0.5))
 
     def idf(self, token: str) -> float:
         """BM25 idf of a token (a word or a CJK bigram); 0 for a token no chunk has

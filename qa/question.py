@@ -27,7 +27,7 @@ COMPARE_WORDS = ("比较", "对比", "各市", "各地", "分别", "两市", "�
                  "相比", "差异", "排名", "compare", "versus", " vs")
 DESCRIBE_WORDS = ("情况", "成效", "哪些", "如何", "怎样", "怎么", "原因", "问题", "措施", "做法", "什么",
                   "介绍", "举措", "经验", "进展", "工作", "职能", "职责", "内容", "为什么", "有何", "亮点")
-FIGURE_WORDS = ("多少", "几", "金额", "数额", "是多少", "多大", "how much", "how many", "what was the",
+FIGURE_WORDS = ("多少", "几", "金额", "数额", "是多少", "多大", "多长", "多久", "多远", "多高", "多重", "how much", "how many", "what was the",
                 "what is the", "amount", "total", "数是", "分数", "得分", "总额", "总量")
 COMPUTE_WORDS = {"完成率": "rate", "执行率": "rate", "完成预算": "rate", "增长率": "growth", "增幅": "growth",
                  "占比": "share", "比重": "share", "比例": "share", "百分比": "share", "百分之": "share",

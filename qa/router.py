@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from index.embed import Embedder
 from index.fact_index import FactIndex, squash
+from index.lexical import default_tokenizer
 from index.numbers import to_halfwidth
 from index.fact_index import FactHit
 from index.records import Fact, Report
@@ -23,7 +24,8 @@ from .sentences import best_sentences, fold, overlap, split_sentences
 RESULT_WORDS = re.compile(r"成效|成果|效果|成绩|进展|情况|覆盖|achiev|result|progress|coverage|status")
 QUANTIFIED = re.compile(r"\d[\d,.]*\s*(?:%|[万亿]?[\u4e00-\u9fff])")
 FACT_MIN = 0.62        # below this a fact is not trusted as the answer
-PASSAGE_MIN = 0.28     # sentence overlap needed for a descriptive answer
+PASSAGE_MIN = 0.35
+FIGURE_PASSAGE_MIN = 0.5   # a figure question answered by passages needs stronger evidence     # sentence overlap needed for a descriptive answer
 SENTENCE_FIGURE_MIN = 0.45
 
 
@@ -100,6 +102,8 @@ class Engine:
             if ans:
                 return ans
         ans = self.passage(q, top_k, timings)
+        if q.kind in ("figure", "computation") and ans.kind == "passage" and ans.confidence < FIGURE_PASSAGE_MIN:
+            ans = self.none(q, "报告中没有找到这个数字。", "The reports do not state this figure.")
         if ans.kind == "none" and q.kind == "description":
             fig = self.figure(q, top_k, timings, strict=True)
             if fig:
@@ -271,13 +275,13 @@ class Engine:
     def evidence(self, q: Question, hits: list[Hit], per_city: int = 4) -> list[tuple[float, str, Hit]]:
         """The sentences that answer: sentence overlap with the topic, weighted by the
         passage's retrieval rank; near-duplicates (reports repeat sections) dropped."""
-        topic = self.topic_of(q)
+        topic = default_tokenizer().words(self.topic_of(q))
         wants_results = bool(RESULT_WORDS.search(q.text))
         scored: list[tuple[float, str, Hit]] = []
         for rank, h in enumerate(hits):
             weight = 1.0 - 0.01 * rank
             for sent, sc in best_sentences(topic, h.chunk.text, n=3, min_score=0.0, extend=True,
-                                           weight=self.search.lexical.idf):
+                                           weight=self.term_weight):
                 bonus = 0.08 if wants_results and QUANTIFIED.search(sent) else 0.0
                 norm = 0.9 + 0.1 * len(sent) / 80       # BM25-style length normalisation (b = 0.1)
                 scored.append((sc * weight / norm + 0.1 * h.score + bonus, sent, h))
@@ -296,6 +300,11 @@ class Engine:
             count[city] = count.get(city, 0) + 1
             out.append((sc, sent, h))
         return out
+
+    def term_weight(self, gram: str) -> float:
+        """idf of a question bigram; one no passage holds is maximally specific (地铁, GDP)."""
+        lex = self.search.lexical
+        return lex.idf(gram) or lex.max_idf()
 
     def topic_of(self, q: Question) -> str:
         if q.lang == "en":

@@ -42,14 +42,14 @@ def overlap(query: str, sentence: str) -> float:
     return (2 * hit_b + hit_c) / (2 * len(qb) + len(qc) or 1)
 
 
-def best_sentences(query: str, text: str, n: int = 2, min_score: float = 0.2,
+def best_sentences(query: str | list[str], text: str, n: int = 2, min_score: float = 0.2,
                    extend: bool = False, weight=None) -> list[tuple[str, float]]:
     """The n sentences of `text` that best match `query`. With `extend`, a short sentence
     (a lead-in like "三是全省率先创建“无证明城市”。") carries the sentence after it."""
     sents = split_sentences(text)
     scored = []
     for i, s in enumerate(sents):
-        sc = weighted_overlap(query, s, weight) if weight else overlap(query, s)
+        sc = weighted_overlap(query, s, weight) if weight else overlap(" ".join(query) if isinstance(query, list) else query, s)
         if extend and len(s) < 40 and i + 1 < len(sents):
             s = s + sents[i + 1]
         scored.append((s, sc))
@@ -62,10 +62,12 @@ def numbers_in(text: str) -> list[str]:
     return re.findall(r"\d+(?:[,，]\d{3})*(?:\.\d+)?", text)
 
 
-def weighted_overlap(query: str, sentence: str, weight) -> float:
+def weighted_overlap(query: str | list[str], sentence: str, weight) -> float:
     """Share of the query's bigram weight (e.g. corpus idf) that the sentence contains:
-    rare words like “无证明城市” count, generic ones like 成效/情况 barely."""
-    grams_ = {p[i:i + 2] for p in map(fold, query.split()) for i in range(len(p) - 1)}
+    rare words like “无证明城市” count, generic ones like 成效/情况 barely. `query` is a
+    text (bigrams within its space-separated parts) or a list of words."""
+    parts = query if isinstance(query, list) else query.split()
+    grams_ = {p[i:i + 2] for p in map(fold, parts) for i in range(len(p) - 1)}
     if not grams_:
         return overlap(query, sentence)
     s = fold(sentence)
