@@ -20,6 +20,21 @@ def squash(text: str) -> str:
     return _PUNCT.sub("", text or "")
 
 
+TOTALS = ("合计", "总计", "小计", "合计数")
+MEASURE_WORDS = re.compile(r"预算|决算|执行|完成|占|比例|比重|增|减|上年|金额|合计|小计|总计|数$|率|栏次|行次|编码")
+
+
+def is_category(measure: str) -> bool:
+    """A column that names a kind of spending/income (基本支出, 财政拨款收入), not a measure."""
+    m = squash(measure)
+    return len(m) >= 3 and not MEASURE_WORDS.search(m) and bool(re.search(r"(支出|收入|经费|费|拨款|资金|结余|结转)$", m))
+
+
+def column_total_view(f: Fact) -> Fact:
+    from dataclasses import replace
+    return replace(f, subject=f.measure, subject_raw=f"{f.subject} × {f.measure}", measure="合计")
+
+
 @dataclass(frozen=True)
 class FactHit:
     fact: Fact
@@ -59,7 +74,10 @@ class FactIndex:
         self.reports = reports
         self.by_subject: dict[str, list[Fact]] = {}
         self.by_doc: dict[str, list[Fact]] = {}
-        self.totals = [f for f in self.facts if squash(f.subject) in ("合计", "总计", "小计", "合计数")]
+        self.totals = [f for f in self.facts if squash(f.subject) in TOTALS]
+        # a 合计 row of a column-wise table ("合计 × 基本支出") states the column's figure:
+        # index it as a fact about that column as well
+        self.facts += [column_total_view(f) for f in self.totals if is_category(f.measure)]
         for f in self.facts:
             self.by_subject.setdefault(squash(f.subject), []).append(f)
             self.by_doc.setdefault(f.doc_id, []).append(f)

@@ -65,8 +65,12 @@ def canon_measure(m: str) -> str:
     return ""          # 金额, 合计, 本年收入合计 ... : an amount with no budget/actual sense
 
 
-def measure_score(asked: str | None, measure: str, report: Report, source: str) -> float:
+def measure_score(asked: str | None, measure: str, report: Report, source: str, table: str = "") -> float:
     m = canon_measure(measure)
+    if m == "" and table:
+        # a plain amount column takes its sense from the table: "…基本支出决算明细表" → 决算数
+        t = canon_measure(re.sub(r"^\s*表\s*\d+", "", table))
+        m = t if t in ("决算数", "预算数", "年初预算数", "调整预算数") else ""
     rt = report.report_type or ""
     if m == "part":
         return 0.6
@@ -187,11 +191,11 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     if squash(f.subject) in TOTAL_KEYS:
         subj = max(min(subj, 0.6), total_row_score(topic, f))
     if f.source == "prose":
-        subj = max(prose_score(topic, f, context(f) if context else ""), 0.85 * subj)
+        subj = max(prose_score(topic, f, context(f) if context else ""), 0.95 * subj)
     u = unit_score(q, f, topic)
     if q.measure in MONEY_MEASURES and not q.unit_hint and f.unit not in MONEY_UNITS:
         u = min(u, 0.4)
-    s = subj * measure_score(q.measure, f.measure, hit.report, f.source) * u
+    s = subj * measure_score(q.measure, f.measure, hit.report, f.source, f.table) * u
     if q.unit_hint and u == 1.0:
         s += 0.1        # "多少台" and the fact counts 台: strong evidence of the right kind of figure
     if f.source == "table":

@@ -1,6 +1,8 @@
 """Rendering numbers and answer sentences in Chinese or English (pure)."""
 from __future__ import annotations
 
+import re
+
 from index.records import Report
 
 from .records import FactRef
@@ -44,11 +46,23 @@ def source_en(ref: FactRef) -> str:
     return f" (source: 《{r.title}》, p. {f.page}{(', ' + (f.table or f.section_path)) if (f.table or f.section_path) else ''})"
 
 
+TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def subject_phrase(ref: FactRef) -> str:
+    """The row label, with the table's topic for a bare 合计 row."""
+    f = ref.fact
+    if f.subject in TOTAL_WORDS and f.table:
+        topic = re.sub(r"^\s*(表\s*\d+|[\d.、]+|[一二三四五六七八九十]+、)\s*", "", f.table).rstrip("。.")
+        return f"{topic}{f.subject}"
+    return f.subject
+
+
 def measure_phrase(ref: FactRef) -> str:
     f = ref.fact
     if f.source == "prose":
-        return ""
-    return f.measure
+        return f.measure if re.search(r"预算|决算|执行|完成|占|增|减", f.measure or "") else ""
+    return "" if f.measure == "合计" and f.subject_raw.endswith(f.subject) else f.measure
 
 
 def fact_sentence(ref: FactRef, lang: str) -> str:
@@ -63,8 +77,8 @@ def fact_sentence(ref: FactRef, lang: str) -> str:
                 + f" Source text: “{f.text[:160]}”")
     measure = measure_phrase(ref)
     if f.source == "prose":
-        return f"{who(r)} {year}：{f.subject} {amount}。原文：“{f.text[:200]}”{source_zh(ref)}"
-    return f"{who(r)} {year}{f.subject}{measure}为 {amount}。{source_zh(ref)}"
+        return f"{who(r)} {year}：{f.subject}{measure} {amount}。原文：“{f.text[:200]}”{source_zh(ref)}"
+    return f"{who(r)} {year}{subject_phrase(ref)}{measure}为 {amount}。{source_zh(ref)}"
 
 
 def holdings_zh(reports: list[Report]) -> str:

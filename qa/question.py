@@ -38,7 +38,7 @@ COUNT_UNITS = ("台", "项", "个", "件", "家", "辆", "分", "人次", "人",
 
 QUESTION_NOISE = re.compile(
     r"(请问|请|一下|告诉我|(?:是|有|为|共|达|达到)?(?:多少|几)(?:万元|亿元|元|人次|个|项|台|件|家|辆|名|次|条|部|类|座|套|户|"
-    r"核|款|种|所|分|天|倍|平方米|公里|米|亿条|万条|万次|万人|万件)?|那边|这边|那里|那儿|这里|"
+    r"核|款|种|所|分|天|倍|平方米|公里|米|亿条|万条|万次|万人|万件|钱)?|那边|这边|那里|那儿|这里|"
     r"是多少|有多少|多少钱|是几|多少|几个|几项|是什么|什么|哪些|如何|怎样|怎么样|"
     r"情况如何|共有|总共|一共|共计|合计是|花了|花费|花掉|用了|吗|呢|呀|啊|(?<=[\u4e00-\u9fff])的|了(?!解)|？|\?|。|，|,|！|!|“|”|"
     r"\"|'|\s)")
@@ -97,8 +97,12 @@ def detect_lang(text: str) -> str:
     return "en" if latin > 1.5 * cjk or (cjk == 0 and latin > 0) else "zh"
 
 
-def find_cities(text: str, known: Iterable[str] = ()) -> list[str]:
-    names = sorted(set(GUANGDONG) | set(OTHER_CITIES) | {k for k in known if k}, key=len, reverse=True)
+def find_cities(text: str, known: Iterable[str] = (), aliases: dict[str, str] | None = None) -> list[str]:
+    """Cities a text names, in order: known city names, districts the store maps to a city
+    (普陀 → 上海), English names, and any other "XX市"."""
+    aliases = aliases or {}
+    names = sorted(set(GUANGDONG) | set(OTHER_CITIES) | {k for k in known if k} | set(aliases),
+                   key=len, reverse=True)
     found: list[tuple[int, str]] = []
     for name in names:
         for m in re.finditer(re.escape(name), text):
@@ -113,6 +117,7 @@ def find_cities(text: str, known: Iterable[str] = ()) -> list[str]:
     found += [(10_000 + i, c) for i, c in enumerate(english_city(text))]
     out: list[str] = []
     for _, name in sorted(found):
+        name = aliases.get(name, name)
         if name not in out:
             out.append(name)
     return out
@@ -217,11 +222,18 @@ def strip_to_topic(text: str, cities: Iterable[str], departments: Iterable[str] 
     return re.sub(r"\s+", " ", t).strip()
 
 
-def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iterable[str] = ()) -> Question:
+def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iterable[str] = (),
+                   aliases: dict[str, str] | None = None) -> Question:
     text = normalise(raw)
     lang = detect_lang(text)
     terms = tuple(translate_terms(text)) if lang == "en" else ()
-    cities = find_cities(text, known_cities)
+    known_cities = list(known_cities)
+    all_found = find_cities(text, known_cities, aliases)
+    listed = set(GUANGDONG) | set(OTHER_CITIES) | set(known_cities)
+    cities = all_found
+    if any(c in listed for c in all_found):
+        # "汕尾陆丰市…": a county-level place inside a known city is part of the topic
+        cities = [c for c in all_found if c in listed]
     all_cities = bool(re.search(r"各市|各地|各城市|所有城市|全部城市|每个城市|哪个市|哪个城市|哪些城市|"
                                 r"\b(each|every|all) cit(y|ies)\b|\bwhich cit(y|ies)\b|across cities",
                                 text, re.I))
@@ -232,7 +244,8 @@ def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iter
     if lang == "en":
         topic = " ".join(t for t in terms if t not in {"比较", "部门", "预算数", "决算数"})
     else:
-        topic = strip_to_topic(text, cities, departments)
+        topic = strip_to_topic(text, list(cities) + [a for a, c in (aliases or {}).items() if c in cities],
+                               departments)
     return Question(raw=raw, text=text, lang=lang, cities=tuple(cities), year=years[0] if years else None,
                     years=tuple(years), measure=measure, kind=kind, compute=compute, unit_hint=unit_hint,
                     topic=topic, terms=terms, all_cities=all_cities)

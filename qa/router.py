@@ -64,13 +64,26 @@ class Engine:
     def reports(self) -> list[Report]:
         return sorted(self.search.reports.values(), key=lambda r: (r.city or "", r.year or 0))
 
+    def places(self) -> dict[str, str]:
+        """Districts and counties the stored reports name, mapped to their city (普陀 → 上海)."""
+        out: dict[str, str] = {}
+        for r in self.reports:
+            if not r.city:
+                continue
+            for text in (r.department or "", r.title or ""):
+                for m in re.finditer(r"(?:市|^)([\u4e00-\u9fff]{2,3}?)(?:区|县)", text):
+                    name = m.group(1)
+                    if name != r.city and name not in out:
+                        out[name] = r.city
+        return out
+
     def known_cities(self) -> list[str]:
         return sorted({r.city for r in self.reports if r.city})
 
     def ask(self, text: str, *, city: str | None = None, year: int | None = None, top_k: int = 5) -> Answer:
         t0 = time.perf_counter()
         departments = [r.department for r in self.reports if r.department]
-        q = parse_question(text, self.known_cities(), departments)
+        q = parse_question(text, self.known_cities(), departments, self.places())
         if city:
             q = replace(q, cities=(city,), all_cities=False,
                         kind="figure" if q.kind == "comparison" and len(q.cities) < 2 else q.kind)

@@ -189,3 +189,22 @@ def test_page_text_is_returned_verbatim_as_json(client) -> None:
     assert "<img src=x onerror=alert(1)>" in text
     r = client.get(f"/api/reports/{doc}/file")
     assert r.headers["content-type"].startswith("text/plain")
+
+
+# ------------------------------------------------------------------ found by tests/test_api_fuzz.py
+@pytest.fixture(scope="module")
+def corpus_client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus-api")
+    s = Settings(store=root / "store", corpus=Path(__file__).resolve().parents[1] / "corpus",
+                 embed_backend="hash", query_backend="hash", admin_token=TOKEN)
+    with TestClient(create_app(s), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize("q", ["0", "a", "？", "0 1", "公", "<script>"])
+def test_tiny_questions_do_not_500(corpus_client, q: str) -> None:
+    """Regression: a question whose topic has no CJK bigram ("0") made qa/sentences.py
+    weighted_overlap() call overlap() with a list -> TypeError -> HTTP 500."""
+    r = corpus_client.post("/api/ask", json={"question": q})
+    assert r.status_code == 200, r.text
+    assert r.json()["route"] in ("fact", "computed", "passage", "comparison", "none")
