@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
     embed_batch: int = 32
     # Retrieval
-    rrf_k: int = 60
+    rrf_k: int = 20
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     ann_threshold: int = 50_000   # switch FAISS to HNSW past this many chunks

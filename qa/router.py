@@ -23,6 +23,10 @@ from .sentences import best_sentences, fold, overlap, split_sentences
 # "what did X achieve / how is X going": the answer is usually quantified
 RESULT_WORDS = re.compile(r"成效|成果|效果|成绩|进展|情况|覆盖|achiev|result|progress|coverage|status")
 QUANTIFIED = re.compile(r"\d[\d,.]*\s*(?:%|[万亿]?[\u4e00-\u9fff])")
+FRAME_WORDS = {"成效", "情况", "成果", "效果", "进展", "做法", "措施", "举措", "工作", "取得", "建设", "开展", "方面"}
+# glossary terms too common in the reports to help a lexical search
+GENERIC_TERMS = {"部门", "决算数", "预算数", "支出", "收入", "比较", "成效", "覆盖情况", "增长率", "占比", "完成率",
+                 "调整预算数", "年初预算数"}
 FACT_MIN = 0.62        # below this a fact is not trusted as the answer
 PASSAGE_MIN = 0.35
 FIGURE_PASSAGE_MIN = 0.5   # a figure question answered by passages needs stronger evidence     # sentence overlap needed for a descriptive answer
@@ -38,7 +42,7 @@ class Engine:
     search: SearchIndex
     facts: FactIndex
     embedder: Embedder
-    rrf_k: int = 60
+    rrf_k: int = 20
     weights: tuple[float, float] = (1.0, 1.0)
 
     # ---- facts ---------------------------------------------------------
@@ -269,7 +273,9 @@ class Engine:
         dropped from the query text: they would only pull every chunk of that report."""
         f = Filters(cities=cities, year=q.year)
         if q.lang == "en":
-            dense, lexical = q.search_text, q.search_text
+            # the multilingual model reads the English itself; BM25 gets the report's own words
+            specific = [w for t in q.terms if t not in GENERIC_TERMS for w in t.split()]
+            dense, lexical = q.text, " ".join(specific) or q.text
         else:
             topic = topic_query(q) or q.topic or q.text
             dense = q.topic or q.text
@@ -288,15 +294,16 @@ class Engine:
     def evidence(self, q: Question, hits: list[Hit], per_city: int = 4) -> list[tuple[float, str, Hit]]:
         """The sentences that answer: sentence overlap with the topic, weighted by the
         passage's retrieval rank; near-duplicates (reports repeat sections) dropped."""
-        topic = default_tokenizer().words(self.topic_of(q))
+        topic = self.topic_words(q)
         wants_results = bool(RESULT_WORDS.search(q.text))
         scored: list[tuple[float, str, Hit]] = []
         for rank, h in enumerate(hits):
             weight = 1.0 - 0.01 * rank
             for sent, sc in best_sentences(topic, h.chunk.text, n=3, min_score=0.0, extend=True,
                                            weight=self.term_weight):
-                bonus = 0.08 if wants_results and QUANTIFIED.search(sent) else 0.0
-                norm = 0.9 + 0.1 * len(sent) / 80       # BM25-style length normalisation (b = 0.1)
+                # an achievement is stated in figures: the more a sentence quantifies, the better it answers
+                bonus = 0.04 * min(4, len(QUANTIFIED.findall(sent))) if wants_results else 0.0
+                norm = 0.9 + 0.1 * min(len(sent), 60) / 80   # mild length normalisation (b = 0.1), capped
                 scored.append((sc * weight / norm + 0.1 * h.score + bonus, sent, h))
         scored.sort(key=lambda x: -x[0])
         out: list[tuple[float, str, Hit]] = []
@@ -314,10 +321,21 @@ class Engine:
             out.append((sc, sent, h))
         return out
 
+    def topic_words(self, q: Question) -> list[str]:
+        """The question's words for sentence scoring: quoted names kept whole (“无证明城市”),
+        the rest segmented by jieba."""
+        quoted = [m for m in re.findall(r"[“\"「《]([^”\"」》]{2,20})[”\"」》]", q.raw)]
+        rest = self.topic_of(q)
+        for t in quoted:
+            rest = rest.replace(t, " ")
+        return quoted + default_tokenizer().words(rest)
+
     def term_weight(self, gram: str) -> float:
-        """idf of a question bigram; one no passage holds is maximally specific (地铁, GDP)."""
+        """idf of a question bigram; one no passage holds is maximally specific (地铁, GDP);
+        the words that frame a question (成效, 情况) rarely stand in the answer and count less."""
         lex = self.search.lexical
-        return lex.idf(gram) or lex.max_idf()
+        w = lex.idf(gram) or lex.max_idf()
+        return 0.3 * w if gram in FRAME_WORDS else w
 
     def topic_of(self, q: Question) -> str:
         if q.lang == "en":

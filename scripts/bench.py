@@ -354,12 +354,16 @@ def floor_latency(engine, q: str) -> float:
 def bench_asks_lib(state, reps: int) -> dict:
     engine = state.snapshot.engine
     engine.ask(QUESTIONS[0][0])
-    samples, floors, embeds = [], [], {r: [0, 0] for r in ROUTES}
+    samples, floors, embeds, errors = [], [], {r: [0, 0] for r in ROUTES}, []
     routes = {}
     for _ in range(reps):
         for q, _ev in QUESTIONS:
             t = time.perf_counter()
-            a = engine.ask(q)
+            try:
+                a = engine.ask(q)
+            except Exception as e:  # noqa: BLE001 - counted and reported, the run goes on
+                errors.append(f"{q}: {type(e).__name__}: {e}")
+                continue
             dt = time.perf_counter() - t
             samples.append((a.route, dt))
             routes[q] = a.route
@@ -368,7 +372,7 @@ def bench_asks_lib(state, reps: int) -> dict:
             embeds[a.route][1] += bool(a.timings.get("embed"))
             floors.append(floor_latency(engine, q))
     return {"by_route": by_route(samples), "floor": {"p50": pct(floors, 50), "p95": pct(floors, 95)},
-            "embedded": embeds, "routes": routes}
+            "embedded": embeds, "routes": routes, "errors": errors}
 
 
 def bench_asks_http(server: Server, reps: int) -> dict:
@@ -402,7 +406,8 @@ def asks_markdown(lib: dict, http_: dict) -> str:
             f"p50 {ms(fl)} ms, p95 {ms(lib['floor']['p95'])} ms.\n\n" +
             table(["route", "asks", "Engine p50 ms", "Engine p95 ms", "HTTP p50 ms", "HTTP p95 ms",
                    "Engine ÷ floor", "HTTP ÷ floor", "goal", "asks that embedded the query"], rows) +
-            f"\n\nHTTP errors: {http_['errors']}.")
+            f"\n\nHTTP errors: {http_['errors']}; Engine exceptions: {len(lib['errors'])}"
+            + "".join(f"\n- `{e[:200]}`" for e in lib["errors"][:5]))
 
 
 # --------------------------------------------------------------------------- 3. scale
@@ -612,9 +617,12 @@ def bench_peer(state, corpus: Path, settings: Settings) -> dict:
         hits = engine.search.search(engine.embedder, it["q"], k=5)
         t_s = time.perf_counter() - t
         t = time.perf_counter()
-        ans = engine.ask(it["q"], top_k=5)
+        try:
+            ans = engine.ask(it["q"], top_k=5)
+            ask_texts = [ans.answer] + [c.text for c in ans.citations] + [f.fact.text for f in ans.facts[:5]]
+        except Exception:  # noqa: BLE001 - a miss
+            ask_texts = []
         t_a = time.perf_counter() - t
-        ask_texts = [ans.answer] + [c.text for c in ans.citations] + [f.fact.text for f in ans.facts[:5]]
         res.append({"q": it["q"], "kind": it["kind"], "src": it["src"],
                     "llama": has_evidence([n.node.get_content() for n in got], it["evidence"]),
                     "search": has_evidence([h.chunk.text for h in hits], it["evidence"]),
