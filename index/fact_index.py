@@ -100,7 +100,11 @@ class FactIndex:
 
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
         """Distinct subjects ranked for a query, synonyms expanded."""
-        variants = [query] + [t for t in expand_query_terms(query) if t != query]
+        q = squash(query)
+        # a synonym's canonical form found literally inside the query adds nothing: the
+        # containment score of the whole query already rates it (and must, to prefer
+        # 信息化运维类 over 项目支出 for "信息化运维类项目支出")
+        variants = [query] + [t for t in expand_query_terms(query) if t != query and squash(t) not in q]
         best: dict[str, float] = {}
         for v_i, v in enumerate(variants):
             penalty = 0.0 if v_i == 0 else 0.08

@@ -123,12 +123,21 @@ def _skip_context(before: str, after: str, num: str, unit: str) -> bool:
     return False
 
 
+_DETACHED = re.compile(r"(?:(?<![\d.,])[万亿]元|(?<![\d.,万亿千])元)(?=[,，;；。:：、]|其中|$)|[为占计达]%|占[;；,，。]")
+
+
+def detached_numbers(sentence: str) -> bool:
+    """A text layer that placed the numbers elsewhere ("支出决算为万元，占；"): the figures
+    left in such a sentence cannot be tied to their words, so it yields no facts."""
+    return bool(_DETACHED.search(sentence))
+
+
 def facts_from_paragraph(p: Paragraph) -> list[Fact]:
     text = re.sub(r"\s+", "", to_halfwidth(p.text))
     section = getattr(p, "section_path", "") or ""
     out: list[Fact] = []
     for sent in _SENT_SPLIT.split(text):
-        if not sent.strip():
+        if not sent.strip() or detached_numbers(sent):
             continue
         topic = _topic(sent)
         last_subject = ""

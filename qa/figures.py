@@ -175,7 +175,7 @@ def title_topic(table: str) -> str:
 def total_row_score(topic: str, fact: Fact) -> float:
     """A 合计/小计 row answers for its table's topic: share of the question's words in the title."""
     title = squash(title_topic(fact.table))
-    q = squash(topic)
+    q = re.sub(r"合计|总计|小计|总额|一共|总共", "", squash(topic))
     if not title or len(q) < 2:
         return 0.0
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
@@ -203,8 +203,15 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     return s
 
 
+# "项目支出中租赁费" / "“三公”经费中公务接待费": the figure asked is the part after 中
+PART_OF = re.compile(r"^(.{2,}?)(?:中的|之中|当中|中)(?![心国央小间期标介长层枢原部山医学])(.{2,})$")
+
+
 def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, context=None) -> list[Scored]:
     topic = topic_query(q) or q.topic
+    m = PART_OF.match(topic.replace(" ", ""))
+    if m and facts.subjects_for(m.group(2), limit=1, min_score=0.9):
+        topic = m.group(2)
     hits = facts.lookup(topic, cities=cities, year=year, limit=400)
     seen_ids = {h.fact.fact_id for h in hits}
     for f in facts.totals:
@@ -214,6 +221,17 @@ def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, 
         if r is None or (cities and r.city not in cities) or (year and r.year != year):
             continue
         hits.append(FactHit(f, r, 0.0))
+    # prose figures whose sentence names the topic verbatim, whatever the extracted subject
+    # ("整体支出完成率为100%" under subject 年度支出总额); only within the reports in scope
+    key = squash(topic)
+    if len(key) >= 3 and (cities or year):
+        for doc_id, r in facts.reports.items():
+            if (cities and r.city not in cities) or (year and r.year != year):
+                continue
+            for f in facts.facts_of(doc_id):
+                if f.source == "prose" and f.fact_id not in seen_ids and key in squash(f.text):
+                    seen_ids.add(f.fact_id)
+                    hits.append(FactHit(f, r, subject_score(topic, f.subject)))
     if q.unit_hint:
         seen = {h.fact.fact_id for h in hits}
         for f in facts.facts:

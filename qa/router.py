@@ -10,6 +10,7 @@ from index.embed import Embedder
 from index.fact_index import FactIndex, squash
 from index.lexical import default_tokenizer
 from index.numbers import to_halfwidth
+from index.prose_facts import detached_numbers
 from index.fact_index import FactHit
 from index.records import Fact, Report
 from index.retrieval import Filters, Hit, SearchIndex, Timings
@@ -248,6 +249,8 @@ class Engine:
         rx = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(多|余)?\s*" + re.escape(unit))
         out = []
         for sent in split_sentences(h.chunk.text):
+            if detached_numbers(squash_text(sent)):
+                continue
             for m in rx.finditer(sent):
                 lead = re.split(r"[,，;；:：、]", sent[:m.start()])[-1][-14:].strip()
                 out.append(Fact(subject=lead or unit, subject_raw=lead, measure="",

@@ -69,7 +69,7 @@ def weighted_overlap(query: str | list[str], sentence: str, weight) -> float:
     parts = query if isinstance(query, list) else query.split()
     grams_ = {p[i:i + 2] for p in map(fold, parts) for i in range(len(p) - 1)}
     if not grams_:
-        return overlap(query, sentence)
+        return overlap(" ".join(parts), sentence)
     s = fold(sentence)
     total = sum(weight(g) for g in grams_) or 1.0
     return sum(weight(g) for g in grams_ if g in s) / total
