@@ -271,20 +271,28 @@ class Engine:
         return FactIndex(facts, self.facts.reports)
 
     # ---- passages ------------------------------------------------------
-    def retrieve(self, q: Question, k: int, timings: Timings, cities: tuple[str, ...] = ()) -> list[Hit]:
-        """Hybrid search. City and year are filters, so the department and city names are
-        dropped from the query text: they would only pull every chunk of that report."""
-        f = Filters(cities=cities, year=q.year)
+    def query_texts(self, q: Question) -> tuple[str, str]:
+        """(dense, lexical) query texts. City and year are filters, so department and city
+        names are dropped: they would only pull every chunk of that report. An English
+        question goes to the multilingual model as it is, and to BM25 as the report's words."""
         if q.lang == "en":
-            # the multilingual model reads the English itself; BM25 gets the report's own words
             specific = [w for t in q.terms if t not in GENERIC_TERMS for w in t.split()]
-            dense, lexical = q.text, " ".join(specific) or q.text
-        else:
-            topic = topic_query(q) or q.topic or q.text
-            dense = q.topic or q.text
-            lexical = topic + " " + q.topic
-        return self.search.search(self.embedder, dense, k=k, filters=f, lexical_query=lexical,
-                                  weights=self.weights, rrf_k=self.rrf_k, timings=timings)
+            return q.text, " ".join(specific) or q.text
+        topic = topic_query(q) or q.topic or q.text
+        return q.topic or q.text, topic + " " + q.topic
+
+    def retrieve(self, q: Question, k: int, timings: Timings, cities: tuple[str, ...] = ()) -> list[Hit]:
+        dense, lexical = self.query_texts(q)
+        return self.search.search(self.embedder, dense, k=k, filters=Filters(cities=cities, year=q.year),
+                                  lexical_query=lexical, weights=self.weights, rrf_k=self.rrf_k, timings=timings)
+
+    def search_passages(self, text: str, *, k: int, filters: Filters) -> list[Hit]:
+        """Free search (the search view): the same query construction as answering."""
+        q = parse_question(text, self.known_cities(), [r.department for r in self.reports if r.department],
+                           self.places())
+        dense, lexical = self.query_texts(q)
+        return self.search.search(self.embedder, dense, k=k, filters=filters, lexical_query=lexical,
+                                  weights=self.weights, rrf_k=self.rrf_k)
 
     def hit_citation(self, h: Hit, topic: str, sentence: str | None = None) -> Citation:
         if sentence is None:
@@ -353,6 +361,9 @@ class Engine:
         good = [x for x in ev if x[0] >= PASSAGE_MIN]
         if not good:
             return self.none(q, "检索到的段落与问题不相符。", "No passage matches the question.")
+        cits = self.citations_for(good, pool, q, top_k)
+        cited = {(c.doc_id, c.page, c.text) for c in cits}
+        good = [x for x in good if (x[2].report.doc_id, x[2].chunk.page_start, x[2].chunk.text) in cited]
         by_city: dict[str, list[tuple[float, str, Hit]]] = {}
         for item in good:
             by_city.setdefault(item[2].report.city or "", []).append(item)
@@ -364,24 +375,33 @@ class Engine:
             head = f"{city} {r.year}" if city else r.title
             parts.append(f"【{head}】" + " ".join(lines))
         lead = "Relevant passages from the reports (quoted as written): " if q.lang == "en" else ""
-        cits = self.citations_for(good, pool, q, top_k)
         return Answer(kind="passage", answer=lead + "\n".join(parts), citations=cits,
                       confidence=max(x[0] for x in good), route="passage")
 
     def citations_for(self, good, pool: list[Hit], q: Question, top_k: int) -> tuple[Citation, ...]:
-        """One card per passage: the passages that gave the answer's sentences first."""
+        """One card per passage: the passages that gave the answer's sentences first, taken
+        in turn from each city that answers; then the best remaining passages."""
         topic = self.topic_of(q)
         out: list[Citation] = []
         used: set[int] = set()
-        for _, sent, h in good:
-            if h.row_id not in used:
-                used.add(h.row_id)
-                out.append(self.hit_citation(h, topic, sent))
+        queues: dict[str, list[tuple[float, str, Hit]]] = {}
+        for item in good:
+            queues.setdefault(item[2].report.city or "", []).append(item)
+        while len(out) < top_k and any(queues.values()):
+            for items in queues.values():
+                while items and len(out) < top_k:
+                    _, sent, h = items.pop(0)
+                    if h.row_id not in used:
+                        used.add(h.row_id)
+                        out.append(self.hit_citation(h, topic, sent))
+                        break
         for h in pool:
+            if len(out) >= top_k:
+                break
             if h.row_id not in used and not any(fold(h.chunk.text)[:60] == fold(c.text)[:60] for c in out):
                 used.add(h.row_id)
                 out.append(self.hit_citation(h, topic))
-        return tuple(out[:top_k])
+        return tuple(out)
 
     @staticmethod
     def diversify(hits: list[Hit], k: int, city_named: bool) -> list[Hit]:
@@ -479,8 +499,7 @@ class Engine:
         if squash(a.hit.fact.subject) != squash(b.hit.fact.subject):
             return None
         rate = round(a.hit.fact.value / b.hit.fact.value * 100, 2)
-        formula = (f"决算数 ÷ 预算数 = {fmt_value(a.hit.fact.value)} ÷ {fmt_value(b.hit.fact.value)} × 100% "
-                   f"= {fmt_value(rate)}%")
+        formula = f"决算数 ÷ 预算数 = {fmt_value(a.hit.fact.value)} ÷ {fmt_value(b.hit.fact.value)} = {fmt_value(rate)}%"
         return self.computed_answer(q, f"{a.hit.fact.subject}完成率", rate, formula, [a, b])
 
     def compute_share(self, q: Question) -> Answer | None:
@@ -497,5 +516,5 @@ class Engine:
             return None
         share = round(a.hit.fact.value / b.hit.fact.value * 100, 2)
         formula = (f"{a.hit.fact.subject} ÷ {b.hit.fact.subject} = {fmt_value(a.hit.fact.value)} ÷ "
-                   f"{fmt_value(b.hit.fact.value)} × 100% = {fmt_value(share)}%")
+                   f"{fmt_value(b.hit.fact.value)} = {fmt_value(share)}%")
         return self.computed_answer(q, f"{a.hit.fact.subject}占{b.hit.fact.subject}的比例", share, formula, [a, b])

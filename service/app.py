@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
                k: int = Query(10, ge=1, le=50), doc_id: str | None = Query(None, max_length=64)):
         snap = st(request).snapshot
         filters = Filters(city=city or None, year=year, report_type=type or None, doc_id=doc_id or None)
-        hits = snap.search.search(snap.engine.embedder, q, k=max(k, 30), filters=filters)
+        hits = snap.engine.search_passages(q, k=max(k, 30), filters=filters)
         facets_city: dict[str, int] = {}
         facets_year: dict[str, int] = {}
         for h in hits:
@@ -305,4 +305,15 @@ def find_highlight(text: str, needle: str) -> list[list[int]]:
         j = flat.find(probe) if len(probe) >= 4 else -1
         if j >= 0:
             return [[compact[j][0], compact[j + len(probe) - 1][0] + 1]]
+    # a table row ("公务接待费 1.13"): mark the line that holds its label and a value
+    cells = [c for c in re.split(r"[\s\t]+", to_halfwidth(needle)) if c]
+    label = max((c for c in cells if re.search(r"[\u4e00-\u9fff]{2,}", c)), key=len, default="")
+    values = [c for c in cells if re.fullmatch(r"-?[\d,]+(\.\d+)?%?", c)]
+    if label:
+        start = 0
+        for line in text.splitlines(keepends=True):
+            flat_line = to_halfwidth(re.sub(r"\s+", "", line))
+            if label in flat_line and (not values or any(v in flat_line for v in values)):
+                return [[start, start + len(line.rstrip())]]
+            start += len(line)
     return []

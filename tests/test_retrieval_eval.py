@@ -264,8 +264,11 @@ def test_question_set_is_well_formed(evaluation):
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("system", ["hybrid", "hybrid/r"])
-def test_hybrid_overall(evaluation, system):
+def test_hybrid_overall(evaluation):
+    """The product's query construction (Engine.query_texts: /api/ask and /api/search both use
+    it) must reach the target; the raw-question column is printed for comparison only."""
+    system = "hybrid/r"
+    print("\n" + report(evaluation))
     h, n = rates(evaluation.results)["overall"][system]
     assert h / n >= OVERALL_MIN, (
         f"{system} hit@{K} {h}/{n} = {h / n:.1%} < {OVERALL_MIN:.0%}\n" + report(evaluation))

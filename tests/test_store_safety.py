@@ -109,7 +109,9 @@ def test_sigkill_mid_ingest_leaves_a_loadable_store(tmp_path: Path) -> None:
 
     st = State(hash_settings(store_dir))
     after = st.snapshot.engine.ask("汕头市公共资源交易中心设置了哪些职能部室？").as_dict()
-    assert after["answer"] == before["answer"]
+    # the corpus grew (corpus-wide idf moved), so the wording may differ; the answer may not
+    assert after["kind"] == before["kind"] == "passage"
+    assert "土地与矿业权交易部" in before["answer"] and "土地与矿业权交易部" in after["answer"]
     assert st.snapshot.engine.ask("汕尾2021年科学技术支出决算数").route == "fact"
     # the store still takes new reports after the crash
     st.ingest(files[-1])
