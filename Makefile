@@ -40,9 +40,11 @@ eval: install
 	$(BIN)/python scripts/run_questions.py
 
 bench: install
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python scripts/bench.py
 
 bench-quick: install
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python scripts/bench.py --quick
 
 clean:

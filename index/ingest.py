@@ -3,6 +3,7 @@ the single write transaction, so a bad file or a crash never leaves half a repor
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +16,8 @@ from .facts import extract_facts
 from .lexical import default_tokenizer
 from .metadata import read_metadata
 from .parse import parse_file
-from .records import Chunk, ParsedDocument, Report
+from .numbers import to_halfwidth
+from .records import Chunk, Fact, ParsedDocument, Report
 from .store import Store, atomic_write_bytes
 
 SUPPORTED = {".pdf", ".txt", ".md"}
@@ -80,6 +82,26 @@ def page_texts(parsed: ParsedDocument) -> list[tuple[int, str]]:
     return [(n, "\n".join(by_page.get(n, []))) for n in range(1, parsed.pages + 1)]
 
 
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(text or ""))
+
+
+def locate_pages(facts: Sequence[Fact], pages: Sequence[tuple[int, str]], reach: int = 6) -> list[Fact]:
+    """A table continued over pages gives its facts the page it starts on: move each fact to
+    the page whose text holds its source row (looking a few pages ahead)."""
+    flat = {n: _flat(t) for n, t in pages}
+    out = []
+    for f in facts:
+        key = _flat(f.text)[:40]
+        if key and key not in flat.get(f.page, key):
+            for n in range(f.page + 1, f.page + reach + 1):
+                if key in flat.get(n, ""):
+                    f = replace(f, page=n)
+                    break
+        out.append(f)
+    return out
+
+
 def number_chunks(chunks: Sequence[Chunk], doc_id: str) -> list[Chunk]:
     return [replace(c, doc_id=doc_id, chunk_id=f"{doc_id}:{i}") for i, c in enumerate(chunks)]
 
@@ -101,7 +123,8 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
     if progress:
         progress("parsed", parsed.pages, parsed.pages)
     chunks = number_chunks(parsed.chunks, report.doc_id)
-    facts = extract_facts(parsed.tables, parsed.paragraphs)
+    pages = page_texts(parsed)
+    facts = locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages)
     tokenizer = default_tokenizer()
     tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
     done = [0]
@@ -115,7 +138,7 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
     replaced = [d for d in store.find_existing(report.sha1, filename) if d != report.doc_id]
     fresh = store.count_chunks() == 0
     atomic_write_bytes(store.root / "files" / f"{report.doc_id}{ext}", data)
-    stats = store.put_report(report, file_ext=ext, pages=page_texts(parsed), sections=parsed.sections,
+    stats = store.put_report(report, file_ext=ext, pages=pages, sections=parsed.sections,
                              chunks=chunks, tokens=tokens, vectors=vectors, facts=facts,
                              checks_fn=run_checks, n_tables=len(parsed.tables),
                              warnings=parsed.warnings, replace=replaced)

@@ -67,11 +67,13 @@ def canon_measure(m: str) -> str:
 
 def measure_score(asked: str | None, measure: str, report: Report, source: str, table: str = "") -> float:
     m = canon_measure(measure)
-    if m == "" and table:
-        # a plain amount column takes its sense from the table: "…基本支出决算明细表" → 决算数
-        t = canon_measure(re.sub(r"^\s*表\s*\d+", "", table))
-        m = t if t in ("决算数", "预算数", "年初预算数", "调整预算数") else ""
     rt = report.report_type or ""
+    if m == "" and table:
+        # a plain amount column takes its sense from the table ("…基本支出决算明细表" → 决算数),
+        # or else from the report: every table of a 部门预算 states 预算数
+        t = canon_measure(re.sub(r"^\s*表\s*\d+", "", table))
+        m = t if t in ("决算数", "预算数", "年初预算数", "调整预算数") else (
+            "预算数" if ("预算" in rt and "决算" not in rt and "绩效" not in rt) else "")
     if m == "part":
         return 0.6
     if asked is None:
@@ -172,6 +174,14 @@ def title_topic(table: str) -> str:
     return re.sub(r"(情况|明细|统计|汇总)?(表|说明)?[。.]?$", "", t)
 
 
+def rest_in_title(topic: str, fact: Fact) -> float:
+    """Share of the question's words beyond the row label that the table title holds."""
+    q, subj, title = squash(topic), squash(fact.subject), squash(title_topic(fact.table))
+    rest = {q[i:i + 2] for i in range(len(q) - 1)} - {subj[i:i + 2] for i in range(len(subj) - 1)}
+    rest = {g for g in rest if not (g[0] in subj and g[1] in subj)}
+    return sum(g in title for g in rest) / len(rest) if rest and title else 0.0
+
+
 def total_row_score(topic: str, fact: Fact) -> float:
     """A 合计/小计 row answers for its table's topic: share of the question's words in the title."""
     title = squash(title_topic(fact.table))
@@ -199,12 +209,24 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     if q.unit_hint and u == 1.0:
         s += 0.1        # "多少台" and the fact counts 台: strong evidence of the right kind of figure
     if f.source == "table":
-        s += 0.01
+        # the table's title agrees with what the question adds to the row label
+        # ("数字政府运营中心 收入" and 表2 收入总体情况表)
+        s += 0.01 + 0.08 * rest_in_title(topic, f)
     return s
 
 
 # "项目支出中租赁费" / "“三公”经费中公务接待费": the figure asked is the part after 中
 PART_OF = re.compile(r"^(.{2,}?)(?:中的|之中|当中|中)(?![心国央小间期标介长层枢原部山医学])(.{2,})$")
+
+
+def scoped(facts: FactIndex, cities, year) -> list[tuple[Fact, Report]]:
+    """Every fact of the reports in scope (all reports when no city or year is given)."""
+    out = []
+    for doc_id, r in facts.reports.items():
+        if (cities and r.city not in cities) or (year and r.year != year):
+            continue
+        out.extend((f, r) for f in facts.facts_of(doc_id))
+    return out
 
 
 def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, context=None) -> list[Scored]:
@@ -214,33 +236,31 @@ def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, 
         topic = m.group(2)
     hits = facts.lookup(topic, cities=cities, year=year, limit=400)
     seen_ids = {h.fact.fact_id for h in hits}
-    for f in facts.totals:
-        if f.fact_id in seen_ids or total_row_score(topic, f) < 0.6:
-            continue
-        r = facts.reports.get(f.doc_id)
-        if r is None or (cities and r.city not in cities) or (year and r.year != year):
-            continue
-        hits.append(FactHit(f, r, 0.0))
-    # prose figures whose sentence names the topic verbatim, whatever the extracted subject
-    # ("整体支出完成率为100%" under subject 年度支出总额); only within the reports in scope
     key = squash(topic)
-    if len(key) >= 3 and (cities or year):
-        for doc_id, r in facts.reports.items():
-            if (cities and r.city not in cities) or (year and r.year != year):
-                continue
-            for f in facts.facts_of(doc_id):
-                if f.source == "prose" and f.fact_id not in seen_ids and key in squash(f.text):
-                    seen_ids.add(f.fact_id)
-                    hits.append(FactHit(f, r, subject_score(topic, f.subject)))
-    if q.unit_hint:
-        seen = {h.fact.fact_id for h in hits}
+    in_scope = scoped(facts, cities, year) if (cities or year) else None
+    for f, r in (in_scope if in_scope is not None else
+                 [(f, facts.reports[f.doc_id]) for f in facts.totals if f.doc_id in facts.reports]):
+        if f.fact_id in seen_ids:
+            continue
+        if squash(f.subject) in TOTAL_KEYS and total_row_score(topic, f) >= 0.6:
+            seen_ids.add(f.fact_id)
+            hits.append(FactHit(f, r, 0.0))
+        elif in_scope is not None and (
+                # prose figures whose sentence names the topic verbatim, whatever the extracted
+                # subject ("整体支出完成率为100%" under subject 年度支出总额)
+                (len(key) >= 3 and f.source == "prose" and key in squash(f.text))
+                # "多少台": every figure counted in 台 is a candidate
+                or (q.unit_hint and (f.unit == q.unit_hint or f.unit.endswith(q.unit_hint)))):
+            seen_ids.add(f.fact_id)
+            hits.append(FactHit(f, r, subject_score(topic, f.subject)))
+    if q.unit_hint and in_scope is None:
         for f in facts.facts:
-            if f.fact_id in seen or not (f.unit == q.unit_hint or f.unit.endswith(q.unit_hint)):
+            if f.fact_id in seen_ids or not (f.unit == q.unit_hint or f.unit.endswith(q.unit_hint)):
                 continue
             r = facts.reports.get(f.doc_id)
-            if r is None or (cities and r.city not in cities) or (year and r.year != year):
-                continue
-            hits.append(FactHit(f, r, subject_score(topic, f.subject)))
+            if r is not None:
+                seen_ids.add(f.fact_id)
+                hits.append(FactHit(f, r, subject_score(topic, f.subject)))
     scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits]
     scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.page))
     return scored[:limit]

@@ -28,7 +28,8 @@ FRAME_WORDS = {"成效", "情况", "成果", "效果", "进展", "做法", "措�
 # glossary terms too common in the reports to help a lexical search
 GENERIC_TERMS = {"部门", "决算数", "预算数", "支出", "收入", "比较", "成效", "覆盖情况", "增长率", "占比", "完成率",
                  "调整预算数", "年初预算数"}
-FACT_MIN = 0.62        # below this a fact is not trusted as the answer
+FACT_MIN = 0.62
+MAX_COMPARE = 12       # cities in one comparison table        # below this a fact is not trusted as the answer
 PASSAGE_MIN = 0.35
 FIGURE_PASSAGE_MIN = 0.5   # a figure question answered by passages needs stronger evidence     # sentence overlap needed for a descriptive answer
 SENTENCE_FIGURE_MIN = 0.45
@@ -421,12 +422,35 @@ class Engine:
         return out
 
     # ---- comparisons ---------------------------------------------------
+    def year_for(self, q: Question, city: str, i: int, n: int) -> int | None:
+        """The year to compare a city on: paired with the cities when the question gives one
+        year per city ("汕头 (2024) and 汕尾 (2021)"); dropped for a city that has no report
+        of the year asked (its nearest report is compared, and the answer says which year)."""
+        if len(q.years) == n and n > 1:
+            return q.years[i]
+        if q.year and any(r.city == city and r.year == q.year for r in self.reports):
+            return q.year
+        return None
+
     def compare(self, q: Question, top_k: int, timings: Timings) -> Answer:
         cities = self.scope_cities(q) if len(self.scope_cities(q)) >= 2 else tuple(self.known_cities())
+        if len(cities) > MAX_COMPARE:
+            # "各市…" over a large store: the cities whose reports hold the figure, best first
+            best: dict[str, float] = {}
+            for s_ in self.rank(replace(q, cities=()), cities=(), year=q.year, limit=400):
+                c = s_.hit.report.city
+                if c and c in cities and s_.score >= FACT_MIN:
+                    best[c] = max(best.get(c, 0.0), s_.score)
+            ranked = sorted(best, key=lambda c: -best[c])
+            cities = tuple(ranked[:MAX_COMPARE]) or cities[:MAX_COMPARE]
         rows, refs, cits = [], [], []
-        for city in cities:
-            sub = replace(q, cities=(city,), kind="figure")
-            ranked = self.rank(sub, cities=(city,), year=q.year)
+        for i, city in enumerate(cities):
+            year = self.year_for(q, city, i, len(cities))
+            sub = replace(q, cities=(city,), kind="figure", year=year, years=(year,) if year else ())
+            ranked = self.rank(sub, cities=(city,), year=year)
+            if q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
+                # "多少家单位": another city may count the same thing in 个
+                ranked = self.rank(replace(sub, unit_hint=None), cities=(city,), year=year)
             if ranked and ranked[0].score >= FACT_MIN:
                 best = ranked[0]
                 ref = FactRef(best.hit.fact, best.hit.report, best.score)
@@ -437,7 +461,7 @@ class Engine:
                              "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page,
                              "text": f.text, "title": r.title})
                 continue
-            sub_p = replace(q, cities=(city,), kind="description")
+            sub_p = replace(sub, kind="description")
             ans = self.passage(sub_p, 3, timings)
             if ans.kind == "passage" and ans.citations:
                 c = ans.citations[0]

@@ -103,7 +103,8 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
             ingest_corpus(st)
         app.state.qa = st
         yield
-        st.store.close()
+        if state is None:        # close only what this app opened
+            st.store.close()
 
     app = FastAPI(title="报告问答 Report QA", version="0.1.0", lifespan=lifespan,
                   description="Question answering over Chinese government reports, with citations.")
