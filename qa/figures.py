@@ -65,13 +65,23 @@ def canon_measure(m: str) -> str:
     return ""          # 金额, 合计, 本年收入合计 ... : an amount with no budget/actual sense
 
 
+def title_measure(table: str) -> str:
+    """The measure a table's title implies: "…支出决算表" → 决算数, "…预算表" → 预算数."""
+    t = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算", "", table or "")
+    if "决算" in t:
+        return "决算数"
+    if "预算" in t:
+        return "年初预算数" if "年初" in t else "预算数"
+    return ""
+
+
 def measure_score(asked: str | None, measure: str, report: Report, source: str, table: str = "") -> float:
     m = canon_measure(measure)
     rt = report.report_type or ""
     if m == "" and table:
         # a plain amount column takes its sense from the table ("…基本支出决算明细表" → 决算数),
         # or else from the report: every table of a 部门预算 states 预算数
-        t = canon_measure(re.sub(r"^\s*表\s*\d+", "", table))
+        t = title_measure(table)
         m = t if t in ("决算数", "预算数", "年初预算数", "调整预算数") else (
             "预算数" if ("预算" in rt and "决算" not in rt and "绩效" not in rt) else "")
     if m == "part":
@@ -90,7 +100,7 @@ def measure_score(asked: str | None, measure: str, report: Report, source: str, 
     if m == asked:
         return 1.0
     if m == "":
-        return 0.9
+        return 0.3 if asked in ("增减", "增长率", "完成率", "占比") else 0.9
     near = {("预算数", "全年预算数"): 0.95, ("预算数", "年初预算数"): 0.85, ("预算数", "调整预算数"): 0.75,
             ("全年预算数", "预算数"): 0.95, ("全年预算数", "调整预算数"): 0.85,
             ("年初预算数", "预算数"): 0.8, ("调整预算数", "预算数"): 0.6, ("执行数", "决算数"): 0.95,

@@ -49,7 +49,7 @@ class Engine:
 
     # ---- facts ---------------------------------------------------------
     def rank(self, q: Question, *, cities, year, limit: int = 40, facts: FactIndex | None = None) -> list[Scored]:
-        return rank_facts(q, facts or self.facts, cities=cities, year=year, limit=limit, context=self.before_text)
+        return rank_facts(q, self.facts if facts is None else facts, cities=cities, year=year, limit=limit, context=self.before_text)
 
     def before_text(self, fact) -> str:
         """The text just before a fact's sentence in its report (what the sentence is about)."""
