@@ -51,7 +51,7 @@ def best_sentences(query: str | list[str], text: str, n: int = 2, min_score: flo
     for i, s in enumerate(sents):
         sc = weighted_overlap(query, s, weight) if weight else overlap(" ".join(query) if isinstance(query, list) else query, s)
         if extend and len(s) < 40 and i + 1 < len(sents):
-            s = s + sents[i + 1]
+            s = s + ("" if s[-1] in "。！？；!?;" else " ") + sents[i + 1]
         scored.append((s, sc))
     scored = [x for x in scored if x[1] >= min_score]
     scored.sort(key=lambda x: -x[1])
