@@ -46,16 +46,21 @@ def bigrams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else {s}
 
 
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(市|区|县)(?=[\u4e00-\u9fff]{4})")
+
+
 def subject_score(query: str, subject: str) -> float:
-    """How well a fact subject answers a query topic, in [0, 1]."""
+    """How well a fact subject answers a query topic, in [0, 1]. A place prefix of the
+    subject ("广州市数字政府运营中心") is dropped: the question's city is a filter."""
     q, s = squash(query), squash(subject)
+    s = _PLACE_PREFIX.sub("", s) if not _PLACE_PREFIX.match(q) else s
     if not q or not s:
         return 0.0
     if q == s:
         return 1.0
     if s in q:
         # the subject named inside a longer question topic: good when it covers most of it
-        return 0.5 + 0.45 * len(s) / len(q)
+        return 0.4 + 0.55 * len(s) / len(q)
     if q in s:
         return 0.7 + 0.25 * len(q) / len(s)
     qb, sb = bigrams(q), bigrams(s)

@@ -78,6 +78,8 @@ def title_measure(table: str) -> str:
 def measure_score(asked: str | None, measure: str, report: Report, source: str, table: str = "") -> float:
     m = canon_measure(measure)
     rt = report.report_type or ""
+    # a category column (教育收费, 事业单位经营收入) is a part; 合计/金额 is the figure itself
+    part = 0.95 if m == "" and not re.search(r"合计|总计|小计|金额|^数$|总额", measure or "") else 1.0
     if m == "" and table:
         # a plain amount column takes its sense from the table ("…基本支出决算明细表" → 决算数),
         # or else from the report: every table of a 部门预算 states 预算数
@@ -86,6 +88,10 @@ def measure_score(asked: str | None, measure: str, report: Report, source: str, 
             "预算数" if ("预算" in rt and "决算" not in rt and "绩效" not in rt) else "")
     if m == "part":
         return 0.6
+    return part * _measure_score(asked, m, rt, source)
+
+
+def _measure_score(asked: str | None, m: str, rt: str, source: str) -> float:
     if asked is None:
         default = "预算数" if ("预算" in rt and "决算" not in rt) else "决算数"
         if m == default:

@@ -217,7 +217,8 @@ def strip_to_topic(text: str, cities: Iterable[str], departments: Iterable[str] 
                r"委员会|办公室|办公厅)", " ", t)
     for c in sorted(cities, key=len, reverse=True):
         t = re.sub(re.escape(c) + "(市)?", " ", t)
-    t = re.sub(r"(20\d{2}|[〇○零一二三四五六七八九]{4}|\d{2})\s*年度?", " ", t)
+    # a year range belongs to a project's name ("2026-2029年…服务项目"); a single year is a filter
+    t = re.sub(r"(?<![\d\-—至到~])(20\d{2}|[〇○零一二三四五六七八九]{4}|\d{2})\s*年度?", " ", t)
     t = QUESTION_NOISE.sub(" ", t)
     return re.sub(r"\s+", " ", t).strip()
 
