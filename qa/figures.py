@@ -114,10 +114,16 @@ def _measure_score(asked: str | None, m: str, rt: str, source: str) -> float:
     return near.get((asked, m), 0.3)
 
 
+def unit_matches(unit: str, hint: str | None) -> bool:
+    """"台(套)" counts 台; "万人次" counts 人次."""
+    u = re.sub(r"[（(][^)）]*[)）]", "", unit or "")
+    return bool(hint) and (u == hint or u.endswith(hint))
+
+
 def unit_score(q: Question, fact: Fact, topic: str) -> float:
     u = fact.unit or ""
     if q.unit_hint:
-        if u == q.unit_hint or u.endswith(q.unit_hint):
+        if unit_matches(u, q.unit_hint):
             return 1.0
         if q.unit_hint in MONEY_UNITS and u in MONEY_UNITS:
             return 0.95
@@ -266,12 +272,12 @@ def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, 
                 # subject ("整体支出完成率为100%" under subject 年度支出总额)
                 (len(key) >= 3 and f.source == "prose" and key in squash(f.text))
                 # "多少台": every figure counted in 台 is a candidate
-                or (q.unit_hint and (f.unit == q.unit_hint or f.unit.endswith(q.unit_hint)))):
+                or unit_matches(f.unit, q.unit_hint)):
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, subject_score(topic, f.subject)))
     if q.unit_hint and in_scope is None:
         for f in facts.facts:
-            if f.fact_id in seen_ids or not (f.unit == q.unit_hint or f.unit.endswith(q.unit_hint)):
+            if f.fact_id in seen_ids or not unit_matches(f.unit, q.unit_hint):
                 continue
             r = facts.reports.get(f.doc_id)
             if r is not None:
