@@ -29,7 +29,8 @@ FRAME_WORDS = {"成效", "情况", "成果", "效果", "进展", "做法", "措�
 GENERIC_TERMS = {"部门", "决算数", "预算数", "支出", "收入", "比较", "成效", "覆盖情况", "增长率", "占比", "完成率",
                  "调整预算数", "年初预算数"}
 FACT_MIN = 0.62
-MAX_COMPARE = 12       # cities in one comparison table        # below this a fact is not trusted as the answer
+MAX_COMPARE = 12
+FIGURE_LEXICAL_BOOST = 2.0   # BM25 weight × this for figure questions (swept on tests/retrieval)       # cities in one comparison table        # below this a fact is not trusted as the answer
 PASSAGE_MIN = 0.35
 FIGURE_PASSAGE_MIN = 0.5   # a figure question answered by passages needs stronger evidence     # sentence overlap needed for a descriptive answer
 SENTENCE_FIGURE_MIN = 0.45
@@ -284,8 +285,12 @@ class Engine:
 
     def retrieve(self, q: Question, k: int, timings: Timings, cities: tuple[str, ...] = ()) -> list[Hit]:
         dense, lexical = self.query_texts(q)
+        weights = self.weights
+        if q.kind in ("figure", "computation") and q.lang != "en":
+            # a figure is named by its line item: exact words matter more than paraphrase
+            weights = (weights[0], weights[1] * FIGURE_LEXICAL_BOOST)
         return self.search.search(self.embedder, dense, k=k, filters=Filters(cities=cities, year=q.year),
-                                  lexical_query=lexical, weights=self.weights, rrf_k=self.rrf_k, timings=timings)
+                                  lexical_query=lexical, weights=weights, rrf_k=self.rrf_k, timings=timings)
 
     def search_passages(self, text: str, *, k: int, filters: Filters) -> list[Hit]:
         """Free search (the search view): the same query construction as answering."""
