@@ -12,15 +12,9 @@ from index.errors import (  # noqa: E402
 )
 from index.parse import parse_file  # noqa: E402
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+from conftest import realdata as real  # noqa: E402
+
 GD = "renwu-2026-dept-budgets-guangdong"
-
-
-def real(rel: str) -> Path:
-    p = REALDATA / rel
-    if not p.exists():
-        pytest.skip(f"{p} not available")
-    return p
 
 
 # ------------------------------------------------------------------ generated fixtures
