@@ -3,7 +3,7 @@ type together, with the candidates that lost kept for transparency."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.fact_index import FactHit, FactIndex, squash, subject_score
 from index.records import Fact, Report
@@ -28,6 +28,7 @@ def topic_query(q: Question) -> str:
     for i, k in enumerate(keep):
         t = t.replace(f"\x00{i}\x00", k)
     t = re.sub(r"(万元|亿元|(?<![单美])元|比较|对比|分别|两市|各市|各地|以来|累计|全市|得了|取得|情况|请|都)", " ", t)
+    t = re.sub(r"比(上年|去年|上一年|\d{4}年)?|百分之[几多少]*|百分比|目标值|指标值", " ", t)
     t = re.sub(r"(^|\s)(在|为|和|与|及|到|还|又)", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 
@@ -219,6 +220,8 @@ MONEY_MEASURES = {"预算数", "年初预算数", "调整预算数", "全年预�
 
 def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     f = hit.fact
+    if f.unit == "%" and canon_measure(f.measure) == "增减":
+        f = replace(f, measure="增长率")       # "增长 4.0%" is a growth rate
     subj = hit.score
     if squash(f.subject) in TOTAL_KEYS:
         subj = max(min(subj, 0.6), total_row_score(topic, f))
