@@ -62,7 +62,11 @@ def measure_phrase(ref: FactRef) -> str:
     f = ref.fact
     if f.source == "prose":
         return f.measure if re.search(r"预算|决算|执行|完成|占|增|减", f.measure or "") else ""
-    return "" if f.measure == "合计" and f.subject_raw.endswith(f.subject) else f.measure
+    if f.measure in ("金额", "合计", "总计", "数额"):
+        # a plain amount column says what it is through its table: "…决算明细表" → 决算数
+        t = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", f.table or "")
+        return "决算数" if "决算" in t else ("预算数" if "预算" in t else ("" if f.measure == "合计" else f.measure))
+    return f.measure
 
 
 def fact_sentence(ref: FactRef, lang: str) -> str:
