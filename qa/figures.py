@@ -215,6 +215,7 @@ def total_row_score(topic: str, fact: Fact) -> float:
     return 0.92 * sum(g in title for g in grams) / len(grams)
 
 
+FUNDING_TABLE = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")
 MONEY_MEASURES = {"预算数", "年初预算数", "调整预算数", "全年预算数", "决算数", "执行数", "增减"}
 
 
@@ -233,6 +234,8 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     s = subj * measure_score(q.measure, f.measure, hit.report, f.source, f.table) * u
     if q.unit_hint and u == 1.0:
         s += 0.1        # "多少台" and the fact counts 台: strong evidence of the right kind of figure
+    if f.source == "table" and FUNDING_TABLE.search(f.table or "") and not FUNDING_TABLE.search(q.text):
+        s *= 0.97       # a 财政拨款-only table is not the department's whole figure unless asked
     if f.source == "table":
         # the table's title agrees with what the question adds to the row label
         # ("数字政府运营中心 收入" and 表2 收入总体情况表)

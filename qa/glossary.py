@@ -13,7 +13,7 @@ EN_TERMS: tuple[tuple[str, str], ...] = (
     (r"vehicles? (?:held|owned|in service)|number of (?:official )?vehicles?", "公务用车保有量"),
     (r"general public budget (?:appropriation )?(?:revenue|income)|general budget (?:revenue|income|appropriations?)", "一般公共预算财政拨款收入"),
     (r"government fund budget", "政府性基金预算财政拨款"),
-    (r"total (?:expenditures?|spending)|total expenses", "本年支出合计"),
+    (r"total (?:expenditures?|spending)|total expenses|total budget", "本年支出合计"),
     (r"total (?:revenue|income)", "本年收入合计"),
     (r"basic expenditures?|basic spending|basic expenses", "基本支出"),
     (r"project expenditures?|project spending|project expenses", "项目支出"),

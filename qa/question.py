@@ -243,7 +243,8 @@ def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iter
     kind, compute = classify(text, cities, lang, all_cities)
     unit_hint = find_unit_hint(text)
     if lang == "en":
-        topic = " ".join(t for t in terms if t not in {"比较", "部门", "预算数", "决算数"})
+        # department names ("finance bureau" → 财政局) say who, not what: not part of the topic
+        topic = " ".join(t for t in terms if t not in {"比较", "部门", "预算数", "决算数", "财政局", "统计局"})
     else:
         topic = strip_to_topic(text, list(cities) + [a for a, c in (aliases or {}).items() if c in cities],
                                departments)
