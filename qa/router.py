@@ -122,7 +122,10 @@ class Engine:
             if ans:
                 return ans
         ans = self.passage(q, top_k, timings)
-        if q.kind in ("figure", "computation") and ans.kind == "passage" and ans.confidence < FIGURE_PASSAGE_MIN:
+        if q.kind in ("figure", "computation") and ans.kind == "passage" and (
+                ans.confidence < FIGURE_PASSAGE_MIN
+                or not QUANTIFIED.search(re.sub(r"（第 \d+ 页）|20\d\d ?年", "", ans.answer))):
+            # asked "how much" and the best passages state no figure: the reports do not hold it
             ans = self.none(q, "报告中没有找到这个数字。", "The reports do not state this figure.")
         if ans.kind == "none" and q.kind == "description":
             fig = self.figure(q, top_k, timings, strict=True)
