@@ -203,7 +203,10 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
         conflicts = {fid for c in store.checks(status="conflict") for fid in c.fact_ids}
         for r in rows:
             r["conflict"] = r["fact_id"] in conflicts
-        return {"total": total, "page": page, "page_size": page_size, "facts": rows}
+        # the subjects the router would match for this text (synonyms, fuzzy), with their score
+        subjects = [{"subject": k, "score": round(v, 3)}
+                    for k, v in st(request).snapshot.facts.subjects_for(q, limit=10)] if q else []
+        return {"total": total, "page": page, "page_size": page_size, "facts": rows, "subjects": subjects}
 
     @app.get("/api/facts/checks")
     def checks(request: Request, doc_id: str | None = Query(None, max_length=64),

@@ -119,6 +119,10 @@ def test_facts_json_paged_and_csv(live_server):
     s, body = jcall(live_server, "GET", "/api/facts?city=%E6%B1%95%E5%B0%BE&q=%E6%8E%A5%E5%BE%85&page_size=5")
     assert s == 200 and body["total"] >= 1 and len(body["facts"]) <= 5
     assert all(f["city"] == "汕尾" for f in body["facts"])
+    # synonym lookup with its match score: 招待费 → 公务接待费
+    s, body = jcall(live_server, "GET", "/api/facts?q=%E6%8B%9B%E5%BE%85%E8%B4%B9")
+    assert s == 200 and body["subjects"] and body["subjects"][0]["subject"] == "公务接待费"
+    assert 0 < body["subjects"][0]["score"] <= 1
     s, headers, data = call(live_server, "GET", "/api/facts?city=%E6%B1%95%E5%B0%BE&format=csv")
     assert s == 200 and "text/csv" in headers["Content-Type"]
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
