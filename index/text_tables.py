@@ -11,8 +11,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from index.numbers import is_plain_integer, parse_arabic, to_halfwidth
-from index.units import measure_default_unit, split_header_unit, table_unit
+from index.numbers import is_plain_integer, to_halfwidth
+from index.units import split_header_unit
 
 # ----------------------------------------------------------------------------- types
 
@@ -273,7 +273,7 @@ def rows_from_grid(grid, page=None, header_rows=None):
 def _split_rows(grid, splits, page, hdr_n):
     ncols = max(len(r) for r in grid)
     bounds = [0] + sorted(set(splits)) + [ncols]
-    rows, hdr = [], []
+    rows = []
     for a, b in zip(bounds, bounds[1:]):
         sub = [r[a:b] for r in grid]
         rr, hh = _rows_from_grid_one(sub, page, None)

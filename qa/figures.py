@@ -9,7 +9,6 @@ from index.fact_index import FactHit, FactIndex, squash, subject_score
 from index.records import Fact, Report
 
 from .question import MEASURES, NOT_MEASURE, Question
-from .sentences import overlap
 
 MONEY_UNITS = {"万元", "元", "亿元", "千元"}
 TOTAL_SUBJECTS = {"合计", "总计", "小计", "本年收入合计", "本年支出合计", "收入合计", "支出合计"}

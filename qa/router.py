@@ -11,7 +11,6 @@ from index.fact_index import FactIndex, squash
 from index.lexical import default_tokenizer
 from index.numbers import to_halfwidth
 from index.prose_facts import detached_numbers
-from index.fact_index import FactHit
 from index.records import Fact, Report
 from index.retrieval import Filters, Hit, SearchIndex, Timings
 

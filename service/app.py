@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.errors import IndexError_, IngestError, NotFound
+from index.errors import IndexError_, IngestError
 from index.ingest import Overrides, SUPPORTED
 from index.numbers import to_halfwidth
 from index.retrieval import Filters
