@@ -100,6 +100,13 @@ class FactIndex:
     def __len__(self) -> int:
         return len(self.facts)
 
+    def flat_text(self, fact: Fact) -> str:
+        """The fact's source text squashed for matching, computed once per text."""
+        cache = self.__dict__.setdefault("_flat", {})
+        if fact.text not in cache:
+            cache[fact.text] = squash(fact.text)
+        return cache[fact.text]
+
     def facts_of(self, doc_id: str) -> list[Fact]:
         return self.by_doc.get(doc_id, [])
 

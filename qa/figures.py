@@ -275,7 +275,7 @@ def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, 
         elif in_scope is not None and (
                 # prose figures whose sentence names the topic verbatim, whatever the extracted
                 # subject ("整体支出完成率为100%" under subject 年度支出总额)
-                (len(key) >= 3 and f.source == "prose" and key in squash(f.text))
+                (len(key) >= 3 and f.source == "prose" and key in facts.flat_text(f))
                 # "多少台": every figure counted in 台 is a candidate
                 or unit_matches(f.unit, q.unit_hint)):
             seen_ids.add(f.fact_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from index.embed import Embedder
 from index.fact_index import FactIndex, squash
@@ -66,11 +67,16 @@ class Engine:
         return cache[doc_id]
 
     # ---- scope ---------------------------------------------------------
-    @property
+    # A snapshot never changes: what is derived from its reports is computed once.
+    @cached_property
     def reports(self) -> list[Report]:
         return sorted(self.search.reports.values(), key=lambda r: (r.city or "", r.year or 0))
 
     def places(self) -> dict[str, str]:
+        return self._places
+
+    @cached_property
+    def _places(self) -> dict[str, str]:
         """Districts and counties the stored reports name, mapped to their city (普陀 → 上海)."""
         out: dict[str, str] = {}
         for r in self.reports:
@@ -84,6 +90,10 @@ class Engine:
         return out
 
     def known_cities(self) -> list[str]:
+        return self._cities
+
+    @cached_property
+    def _cities(self) -> list[str]:
         return sorted({r.city for r in self.reports if r.city})
 
     def ask(self, text: str, *, city: str | None = None, year: int | None = None, top_k: int = 5) -> Answer:
