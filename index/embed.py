@@ -7,14 +7,20 @@
   passages embedded with one backend can be searched with queries from the other.
 * HashEmbedder - deterministic character n-gram hashing; a fast fake for unit tests.
 
+CachedEmbedder wraps any of them with an on-disk SQLite cache of passage vectors
+(settings.embed_cache), so re-ingesting never re-embeds a passage; make_embedder(role=
+"passage") applies it to every backend but the hash one.
+
 All return float32 L2-normalised vectors.  Model prefixes ("passage: " / "query: " for
 e5 models, none otherwise) are applied here, callers pass raw text.  Text is stripped
 before encoding.  Models are loaded only when an embedder object is constructed.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import sqlite3
 import threading
 import zlib
 from pathlib import Path
@@ -223,6 +229,158 @@ class HashEmbedder:
         return self._vec((text or "").strip())
 
 
+# ------------------------------------------------------------------------ cache
+_CACHE_SCHEMA = "CREATE TABLE IF NOT EXISTS vectors(key TEXT PRIMARY KEY, dim INTEGER NOT NULL, vec BLOB NOT NULL)"
+_LOOKUP_CHUNK = 500      # keys per SELECT ... IN (...)
+
+
+def cache_key(model_key: str, text: str) -> str:
+    """sha256(model key + NUL + passage text): the row key of one cached vector."""
+    return hashlib.sha256(f"{model_key}\x00{text}".encode("utf-8")).hexdigest()
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    """Open (creating if needed) the cache database; WAL so two ingests can share it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(str(path), timeout=timeout)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute(_CACHE_SCHEMA)
+    except sqlite3.DatabaseError:
+        con.close()
+        raise
+    return con
+
+
+def _lookup(con: sqlite3.Connection, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+    """Cached vectors of `keys` (rows of another dimension or size are ignored)."""
+    found: dict[str, np.ndarray] = {}
+    uniq = list(dict.fromkeys(keys))
+    for s in range(0, len(uniq), _LOOKUP_CHUNK):
+        part = uniq[s:s + _LOOKUP_CHUNK]
+        q = f"SELECT key, dim, vec FROM vectors WHERE key IN ({','.join('?' * len(part))})"
+        for key, d, blob in con.execute(q, part):
+            if d == dim and isinstance(blob, bytes) and len(blob) == 4 * dim:
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+    return found
+
+
+def _store(con: sqlite3.Connection, rows: Sequence[tuple[str, np.ndarray]]) -> None:
+    """Write vectors in one transaction; a row another process wrote first is kept."""
+    with con:
+        con.executemany("INSERT OR IGNORE INTO vectors(key, dim, vec) VALUES (?, ?, ?)",
+                        [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                         for k, v in rows])
+
+
+class CachedEmbedder:
+    """An Embedder whose passage vectors are cached in a SQLite file.
+
+    Only passages are cached (queries go straight to `inner`).  The cache key is
+    sha256(model_key + NUL + stripped text); `model_key` defaults to the inner
+    embedder's backend and name, so vectors of two backends never mix.  Misses are
+    embedded by `inner` in its own batches; hits are returned bit-identical to what
+    `inner` returned when they were stored.  Any sqlite3.DatabaseError (corrupt file,
+    lock timeout, read-only disk) is logged once and the cache is bypassed from then on:
+    the cache can make ingest faster, never break it.
+    """
+
+    def __init__(self, inner: Embedder, path: str | Path, *, model_key: str | None = None,
+                 timeout: float = 30.0):
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.backend = getattr(inner, "backend", "")
+        self.path = Path(path)
+        self.model_key = model_key or f"{self.backend}:{inner.name}"
+        self.timeout = timeout
+        self.disabled = False
+
+    def _disable(self, exc: BaseException) -> None:
+        if not self.disabled:
+            log.warning("embedding cache %s unusable, embedding without it: %s: %s",
+                        self.path, type(exc).__name__, exc)
+        self.disabled = True
+
+    def _cached(self, keys: list[str]) -> dict[str, np.ndarray]:
+        if self.disabled or not keys:
+            return {}
+        try:
+            con = _connect(self.path, self.timeout)
+            try:
+                return _lookup(con, keys, self.dim)
+            finally:
+                con.close()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self._disable(exc)
+            return {}
+
+    def _save(self, rows: list[tuple[str, np.ndarray]]) -> None:
+        if self.disabled or not rows:
+            return
+        try:
+            con = _connect(self.path, self.timeout)
+            try:
+                _store(con, rows)
+            finally:
+                con.close()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self._disable(exc)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        clean = _clean(texts)
+        keys = [cache_key(self.model_key, t) for t in clean]
+        hits = self._cached(keys)
+        out = np.empty((len(clean), self.dim), dtype=np.float32)
+        miss = [i for i, k in enumerate(keys) if k not in hits]
+        for i, k in enumerate(keys):
+            if k in hits:
+                out[i] = hits[k]
+        if progress is not None and len(clean) > len(miss):
+            progress(len(clean) - len(miss))
+        if miss:
+            # one embedding per distinct text; duplicates share it
+            first: dict[str, int] = {}
+            for i in miss:
+                first.setdefault(keys[i], len(first))
+            todo = [""] * len(first)
+            for i in miss:
+                todo[first[keys[i]]] = clean[i]
+            dup = len(miss) - len(todo)
+            vecs = np.asarray(self.inner.embed_passages(todo, batch_size, progress), dtype=np.float32)
+            for i in miss:
+                out[i] = vecs[first[keys[i]]]
+            if progress is not None and dup:
+                progress(dup)
+            self._save([(k, vecs[j]) for k, j in first.items()])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+def _model_fingerprint(backend: str, settings) -> str:
+    """What besides the name decides the vectors: the built model's parameters."""
+    if backend == "st":
+        params = Path(getattr(settings, "model_path", "")) / "build_params.json"
+        if params.is_file():
+            return hashlib.sha256(params.read_bytes()).hexdigest()[:16]
+    return ""
+
+
+def with_cache(inner: Embedder, settings) -> Embedder:
+    """`inner` behind the passage cache at settings.embed_cache; unchanged when the cache
+    is off (None) or `inner` is the hash fake (cheaper to recompute than to look up)."""
+    path = getattr(settings, "embed_cache", None)
+    backend = getattr(inner, "backend", "")
+    if path is None or backend == "hash" or isinstance(inner, CachedEmbedder):
+        return inner
+    fp = _model_fingerprint(backend, settings)
+    key = f"{backend}:{inner.name}" + (f":{fp}" if fp else "")
+    return CachedEmbedder(inner, path, model_key=key)
+
+
 # ------------------------------------------------------------------------ factory
 def _build(backend: str, settings) -> Embedder:
     backend = (backend or "st").lower()
@@ -241,7 +399,10 @@ def _build(backend: str, settings) -> Embedder:
 def make_embedder(settings, role: str = "passage") -> Embedder:
     """A new embedder for `role` ("passage" -> settings.embed_backend, "query" ->
     settings.query_backend). The caller owns it: the service builds each once at start-up
-    (and shares one object when both roles use the same backend)."""
+    (and shares one object when both roles use the same backend).  Passage embedders come
+    behind the vector cache (settings.embed_cache; see with_cache)."""
     if role not in ("passage", "query"):
         raise ValueError(f"role must be 'passage' or 'query', not {role!r}")
-    return _build(settings.embed_backend if role == "passage" else settings.query_backend, settings)
+    if role == "query":
+        return _build(settings.query_backend, settings)
+    return with_cache(_build(settings.embed_backend, settings), settings)

@@ -14,13 +14,15 @@ from .embed import Embedder
 from .errors import IngestError, UnsupportedFile
 from .facts import extract_facts
 from .lexical import default_tokenizer
-from .metadata import read_metadata
-from .parse import parse_file
+from .csv_reports import read_csv_reports
+from .metadata import place_fields, read_metadata, resolve_place
+from .periods import fact_period, number_position
+from .parse import parse_file, parse_text
 from .numbers import to_halfwidth
 from .records import Chunk, Fact, ParsedDocument, Report
 from .store import Store, atomic_write_bytes
 
-SUPPORTED = {".pdf", ".txt", ".md"}
+SUPPORTED = {".pdf", ".txt", ".md", ".csv"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,20 @@ class IngestResult:
     replaced: int
     seconds: float
     warnings: tuple[str, ...] = ()
+    status: str = "new"              # new | replaced (a new version of a stored report) | unchanged
+    organization: str | None = None
+    place: str | None = None
+    replaced_titles: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line saying what happened to the report."""
+        who = " ".join(x for x in (self.place or self.city, self.organization, str(self.year or ""),
+                                   self.report_type or "") if x)
+        if self.status == "unchanged":
+            return f"已在库中，未改动 (already stored, same bytes): {self.title}"
+        head = "新版本，替换了旧版本 (new version replaced the stored one)" if self.status == "replaced" \
+            else "新报告 (new report)"
+        return f"{head}: {who or self.title}"
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,17 @@ class Overrides:
     title: str | None = None
     department: str | None = None
     report_type: str | None = None
+    place: str | None = None      # any level: 广东省, 深圳, 上海市普陀区 (a CSV's province column)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One report inside a file: a PDF/TXT/MD is one, a crawler's CSV export one per row."""
+    name: str                     # display name ("file.csv#3" for a CSV row)
+    data: bytes                   # the bytes that identify this report
+    ext: str                      # extension the original is kept under
+    parse: Callable[[], ParsedDocument]
+    hints: Overrides = Overrides()
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -63,16 +90,71 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
+def sources_of(path: Path, filename: str, *, max_pages: int) -> list[Source]:
+    """The reports a file holds. Raises UnsupportedFile for a type we do not read."""
+    ext = Path(filename).suffix.lower()
+    if ext not in SUPPORTED:
+        raise UnsupportedFile(f"{filename}: 不支持的文件类型 {ext or '(无扩展名)'}；支持 PDF、TXT、MD、CSV "
+                              f"(unsupported file type)")
+    data = path.read_bytes()
+    if ext != ".csv":
+        return [Source(filename, data, ext, lambda: parse_file(path, max_pages=max_pages))]
+    out = []
+    for rec in read_csv_reports(data, filename):
+        text = rec.text
+        out.append(Source(name=f"{filename}#{rec.row}", data=text.encode("utf-8"), ext=".txt",
+                          parse=lambda text=text: parse_text(text),
+                          hints=Overrides(year=rec.year, title=rec.title, place=rec.place)))
+    return out
+
+
+def merge(user: Overrides, hints: Overrides) -> Overrides:
+    """What the user says wins over what the container (a CSV row) says."""
+    return Overrides(**{k: getattr(user, k) or getattr(hints, k) for k in Overrides.__dataclass_fields__})
+
+
 def build_report(parsed: ParsedDocument, data: bytes, filename: str, overrides: Overrides) -> Report:
     sha1 = hashlib.sha1(data).hexdigest()
     meta = read_metadata(parsed, filename)
+    if overrides.place or overrides.city:
+        place = resolve_place(overrides.place or overrides.city)
+        if place is not None:
+            meta.update(place_fields(place))
     city = overrides.city or meta.get("city")
     year = overrides.year or meta.get("year")
     department = overrides.department or meta.get("department")
     report_type = overrides.report_type or meta.get("report_type")
     title = overrides.title or meta.get("title") or Path(filename).stem
     return Report(doc_id=sha1[:16], title=title, city=city, year=year, department=department,
-                  report_type=report_type, source_path=filename, pages=parsed.pages, sha1=sha1)
+                  report_type=report_type, source_path=filename, pages=parsed.pages, sha1=sha1,
+                  place_code=meta.get("place_code"), place=meta.get("place"), province=meta.get("province"),
+                  district=meta.get("district"), org_level=meta.get("org_level"))
+
+
+def with_sections(facts: Sequence[Fact], chunks: Sequence[Chunk]) -> list[Fact]:
+    """A prose fact gets the section path of the passage that holds its sentence."""
+    flat = [(_flat(c.text), c) for c in chunks if c.kind == "text"]
+    out = []
+    for f in facts:
+        if f.source == "prose" and not f.section_path:
+            key = _flat(f.text)[:24]
+            hit = next((c for t, c in flat if key and key in t and c.page_start <= f.page <= c.page_end + 1), None) \
+                or next((c for t, c in flat if key and key in t), None)
+            if hit is not None and hit.section_path:
+                f = replace(f, section_path=hit.section_path)
+        out.append(f)
+    return out
+
+
+def with_periods(facts: Sequence[Fact], report: Report) -> list[Fact]:
+    """Each fact with the period it describes (index/periods.py), not only its report's year."""
+    out = []
+    for f in facts:
+        p = fact_period(text=f.text, measure=f.measure, table=f.table, section_path=f.section_path,
+                        report_year=report.year, report_type=report.report_type,
+                        number_pos=number_position(f.text, f.value, f.unit) if f.source == "prose" else None)
+        out.append(replace(f, period_year=p.year, period_end=p.year_end, period_kind=p.kind))
+    return out
 
 
 def page_texts(parsed: ParsedDocument) -> list[tuple[int, str]]:
@@ -109,22 +191,48 @@ def number_chunks(chunks: Sequence[Chunk], doc_id: str) -> list[Chunk]:
 def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> IngestResult:
-    """Parse, extract, embed and store one file. Raises IngestError subclasses on bad input."""
-    t0 = time.perf_counter()
+    """Ingest a file that holds one report (PDF, TXT, MD). Raises IngestError subclasses."""
+    results = ingest_path(store, embedder, path, overrides=overrides, max_pages=max_pages,
+                          display_name=display_name, progress=progress)
+    if len(results) != 1:
+        raise IngestError(f"{display_name or Path(path).name}: 文件含 {len(results)} 份报告，请用 ingest_path "
+                          f"(the file holds {len(results)} reports)")
+    return results[0]
+
+
+def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
+                max_pages: int = 2000, display_name: str | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> list[IngestResult]:
+    """Parse, extract, embed and store every report of one file, each in its own transaction."""
     path = Path(path)
     filename = display_name or path.name
-    ext = Path(filename).suffix.lower()
-    if ext not in SUPPORTED:
-        raise UnsupportedFile(f"{filename}: 不支持的文件类型 {ext or '(无扩展名)'}；支持 PDF、TXT、MD "
-                              f"(unsupported file type)")
-    data = path.read_bytes()
-    parsed = parse_file(path, max_pages=max_pages)
-    report = build_report(parsed, data, filename, overrides)
+    return [ingest_source(store, embedder, src, overrides=merge(overrides, src.hints), progress=progress,
+                          corrected=overrides != Overrides())
+            for src in sources_of(path, filename, max_pages=max_pages)]
+
+
+def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: Overrides,
+                  progress: Callable[[str, int, int], None] | None = None,
+                  corrected: bool = False) -> IngestResult:
+    """One report: same bytes as a stored report → nothing to do; same identity (organization,
+    place, year, type) → a new version replacing the old one; otherwise a new report.
+    `corrected`: the user gave metadata, so the same bytes are stored again under it."""
+    t0 = time.perf_counter()
+    same = store.find_same_bytes(hashlib.sha1(src.data).hexdigest())
+    if same is not None and not corrected:
+        return IngestResult(path=src.name, doc_id=same.doc_id, title=same.title, city=same.city,
+                            year=same.year, report_type=same.report_type, pages=same.pages, sections=0,
+                            chunks=0, tables=0, facts=0, conflicts=0, replaced=0,
+                            seconds=time.perf_counter() - t0, status="unchanged",
+                            organization=same.department, place=same.place)
+    parsed = src.parse()
+    report = build_report(parsed, src.data, src.name, overrides)
     if progress:
         progress("parsed", parsed.pages, parsed.pages)
     chunks = number_chunks(parsed.chunks, report.doc_id)
     pages = page_texts(parsed)
-    facts = locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages)
+    facts = with_periods(with_sections(locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages),
+                                       chunks), report)
     tokenizer = default_tokenizer()
     tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
     done = [0]
@@ -135,23 +243,28 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
             progress("embedded", done[0], len(chunks))
 
     vectors = embedder.embed_passages([c.embed_text() for c in chunks], progress=on_batch)
-    replaced = [d for d in store.find_existing(report.sha1, filename) if d != report.doc_id]
+    older = [r for r in store.find_same_identity(report.identity()) if r.doc_id != report.doc_id]
+    if same is not None:
+        older.append(same)       # same bytes, metadata corrected by the user
     fresh = store.count_chunks() == 0
-    atomic_write_bytes(store.root / "files" / f"{report.doc_id}{ext}", data)
-    stats = store.put_report(report, file_ext=ext, pages=pages, sections=parsed.sections,
+    atomic_write_bytes(store.root / "files" / f"{report.doc_id}{src.ext}", src.data)
+    stats = store.put_report(report, file_ext=src.ext, pages=pages, sections=parsed.sections,
                              chunks=chunks, tokens=tokens, vectors=vectors, facts=facts,
                              checks_fn=run_checks, n_tables=len(parsed.tables),
-                             warnings=parsed.warnings, replace=replaced)
+                             warnings=parsed.warnings, replace=[r.doc_id for r in older])
     if fresh:
         store.set_meta("tokenizer", tokenizer.signature())
-    for old in replaced:
-        for f in (store.root / "files").glob(f"{old}.*"):
-            f.unlink(missing_ok=True)
-    return IngestResult(path=str(path), doc_id=report.doc_id, title=report.title, city=report.city,
+    for old in older:
+        if old.doc_id != report.doc_id:
+            for f in (store.root / "files").glob(f"{old.doc_id}.*"):
+                f.unlink(missing_ok=True)
+    return IngestResult(path=src.name, doc_id=report.doc_id, title=report.title, city=report.city,
                         year=report.year, report_type=report.report_type, pages=parsed.pages,
                         sections=len(parsed.sections), chunks=len(chunks), tables=len(parsed.tables),
-                        facts=stats["facts"], conflicts=stats["conflicts"], replaced=len(replaced),
-                        seconds=time.perf_counter() - t0, warnings=tuple(parsed.warnings))
+                        facts=stats["facts"], conflicts=stats["conflicts"], replaced=len(older),
+                        seconds=time.perf_counter() - t0, warnings=tuple(parsed.warnings),
+                        status="replaced" if older else "new", organization=report.department,
+                        place=report.place, replaced_titles=tuple(r.title for r in older))
 
 
-__all__ = ["IngestResult", "Overrides", "expand_paths", "ingest_file", "IngestError"]
+__all__ = ["IngestResult", "Overrides", "expand_paths", "ingest_file", "ingest_path", "IngestError"]

@@ -102,6 +102,58 @@ def find_department(text: str) -> str | None:
     return None
 
 
+def resolve_place(*texts: str | None):
+    """The place a report belongs to: the deepest place named by the first text that names
+    one (the organization's name first, then the title page, then the file name), its
+    ancestors agreeing. None when no text names a place."""
+    from .places import load_gazetteer
+    gaz = load_gazetteer()
+    for text in texts:
+        if not text:
+            continue
+        mentions = gaz.find(re.sub(r"\s+", "", text))
+        if not mentions:
+            continue
+        first = mentions[0].place
+        best = first
+        for m in mentions[1:]:
+            if gaz.contains(best, m.place) and m.place.code != best.code:
+                best = m.place
+            elif not gaz.contains(m.place, best):
+                break
+        return best
+    return None
+
+
+def place_fields(place) -> dict:
+    """Report columns of a place: city (short, the province's for a provincial report),
+    province, district, code and display path."""
+    if place is None:
+        return {}
+    from .places import load_gazetteer
+    gaz = load_gazetteer()
+    city = gaz.city_of(place)
+    prov = gaz.province_of(place)
+    return {"place_code": place.code, "place": gaz.label(place), "province": prov.short,
+            "city": (city or prov).short, "district": place.short if place.level == "district" else None}
+
+
+def place_prefix(place) -> str:
+    """How an organization's name starts for a place: 湖南省, 深圳市, 上海市普陀区."""
+    from .places import load_gazetteer
+    if place.level != "district":
+        return place.name
+    city = load_gazetteer().city_of(place)
+    return (city.name if city else "") + place.name
+
+
+def find_org_level(text: str) -> str | None:
+    t = re.sub(r"\s+", "", text)
+    if re.search(r"（本级）|\(本级\)|本级(?:20\d\d|\d\d)?年?度?(?:单位)?(?:预算|决算)", t):
+        return "本级"
+    return None
+
+
 def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
     """{city, year, department, report_type, title} from the document, falling back to the name."""
     stem = PurePath(filename).name
@@ -113,13 +165,19 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
     year = find_year(head) or find_year(stem)
     first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
     department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
-    city = find_city(department or "") or find_city(head) or find_city(stem)
-    if department and city and not department.startswith(("中共", city)) and "市" not in department[:4] \
-            and "区" not in department[:6]:
-        department = f"{city}市{department}" if city in GUANGDONG + OTHER_CITIES else department
+    place = resolve_place(department, head, stem)
+    fields = place_fields(place)
+    city = fields.get("city") or find_city(department or "") or find_city(head) or find_city(stem)
+    if department and place is not None and resolve_place(department) is None \
+            and not department.startswith("中共"):
+        # "民政局" on a page whose title names 深圳市: the organization is the place's
+        department = f"{place_prefix(place)}{department}"
+    if report_type == "政府工作报告" and place is not None and not (department or "").endswith("政府"):
+        department = f"{place.name if place.level != 'district' else fields['place']}人民政府"
     if department and report_type and year:
         title = f"{department}{year}年{report_type}"
     else:
         title0 = next((h.title for h in parsed.headings if h.level == 0), "")
         title = title0 or stem
-    return {"city": city, "year": year, "department": department, "report_type": report_type, "title": title}
+    return {"city": city, "year": year, "department": department, "report_type": report_type, "title": title,
+            "org_level": find_org_level(first + "\n" + stem), **{k: v for k, v in fields.items() if k != "city"}}

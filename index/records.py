@@ -17,6 +17,24 @@ class Report:
     source_path: str       # original file name (never used as a path for writing)
     pages: int
     sha1: str
+    # Where the report belongs in China's administrative hierarchy (index/places.py).
+    place_code: str | None = None   # 6-digit adcode of the issuing place: 440300, 310107, 430000
+    place: str | None = None        # its display path: "广东省深圳市", "上海市普陀区", "湖南省"
+    province: str | None = None     # short: "广东", "上海", "湖南"
+    district: str | None = None     # short district / county name: "普陀"; None above that level
+    org_level: str | None = None    # "本级" | "部门" when the report states it
+
+    @property
+    def organization(self) -> str | None:
+        """The issuing organization's full name (stored as `department`)."""
+        return self.department
+
+    def identity(self) -> str:
+        """What the report is: organization, place, year, type (and level). Two files with the
+        same identity are versions of one report; anything else is another report."""
+        org = (self.department or "").replace(" ", "")
+        return "|".join((org or f"?{self.source_path}", self.place_code or self.city or "",
+                         str(self.year or ""), self.report_type or "", self.org_level or ""))
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,9 @@ class Fact:
     qualifier: str = ""      # "多", "余", "约", "以上" ...
     doc_id: str = ""         # filled at ingest
     fact_id: int | None = None
+    period_year: int | None = None   # the year the figure describes (2025 for a 2026 budget's 上年预算数)
+    period_end: int | None = None    # last year of a range (十四五: 2021..2025)
+    period_kind: str = ""            # actual | budget | target | average | cumulative | change | ""
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,11 @@ class Filters:
     report_type: str | None = None
     doc_id: str | None = None
     cities: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] | None = None   # the reports in scope (None: no restriction)
 
     def empty(self) -> bool:
-        return not (self.city or self.year or self.report_type or self.doc_id or self.cities)
+        return not (self.city or self.year or self.report_type or self.doc_id or self.cities) \
+            and self.doc_ids is None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ class SearchIndex:
             mask &= np.array([f.report_type in t for t in self.type_arr], dtype=bool)
         if f.doc_id:
             mask &= self.doc_arr == f.doc_id
+        if f.doc_ids is not None:
+            mask &= np.isin(self.doc_arr, list(f.doc_ids))
         return self.ids[mask]
 
     def search(self, embedder: Embedder, query: str, *, k: int = 5, filters: Filters = Filters(),

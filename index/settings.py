@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     model_name: str = "multilingual-e5-small"
     model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
     embed_batch: int = 32
+    # Passage vectors already computed, keyed by model + text (QA_EMBED_CACHE; "" or "off" = none)
+    embed_cache: Path | None = Field(default=PROJECT_ROOT / ".cache" / "embeddings.sqlite")
     # Retrieval
     rrf_k: int = 20
     dense_weight: float = 1.0
@@ -33,3 +35,11 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     # Answering
     min_passage_score: float = 0.0
+
+    @field_validator("embed_cache", mode="before")
+    @classmethod
+    def _cache_off(cls, v: object) -> object:
+        """QA_EMBED_CACHE="" / "off" / "none" / "false" / "0" turn the cache off."""
+        if isinstance(v, str) and v.strip().lower() in ("", "off", "none", "false", "0", "no"):
+            return None
+        return v

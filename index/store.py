@@ -22,7 +22,7 @@ import numpy as np
 from .errors import NotFound, StoreMismatch
 from .records import Check, Chunk, Fact, Report, Section
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS reports (
     sha1 TEXT NOT NULL, file_ext TEXT NOT NULL, ingested_at REAL NOT NULL,
     n_sections INTEGER NOT NULL DEFAULT 0, n_chunks INTEGER NOT NULL DEFAULT 0,
     n_facts INTEGER NOT NULL DEFAULT 0, n_tables INTEGER NOT NULL DEFAULT 0,
-    warnings TEXT NOT NULL DEFAULT '[]');
+    warnings TEXT NOT NULL DEFAULT '[]', place_code TEXT, place TEXT, province TEXT, district TEXT,
+    org_level TEXT, identity TEXT);
 CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
     page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, page));
@@ -52,7 +53,8 @@ CREATE TABLE IF NOT EXISTS facts (
     subject TEXT NOT NULL, subject_raw TEXT NOT NULL, measure TEXT NOT NULL,
     value REAL NOT NULL, unit TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
     source TEXT NOT NULL, tbl TEXT NOT NULL, section_path TEXT NOT NULL,
-    approx INTEGER NOT NULL, qualifier TEXT NOT NULL);
+    approx INTEGER NOT NULL, qualifier TEXT NOT NULL,
+    period_year INTEGER, period_end INTEGER, period_kind TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE INDEX IF NOT EXISTS facts_subject ON facts(subject);
 CREATE TABLE IF NOT EXISTS checks (
@@ -62,6 +64,17 @@ CREATE TABLE IF NOT EXISTS checks (
     fact_ids TEXT NOT NULL, expected REAL, actual REAL);
 CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
 """
+INDEXES = """
+CREATE INDEX IF NOT EXISTS reports_identity ON reports(identity);
+CREATE INDEX IF NOT EXISTS reports_sha1 ON reports(sha1);
+CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
+"""
+# columns added after schema 1: a store written by an older version gains them on open
+ADDED_COLUMNS = {
+    "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
+                ("org_level", "TEXT"), ("identity", "TEXT")),
+    "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''")),
+}
 
 REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
                "source_name", "pages", "sha1")
@@ -70,7 +83,9 @@ REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
 def report_from_row(row: sqlite3.Row) -> Report:
     return Report(doc_id=row["doc_id"], title=row["title"], city=row["city"], year=row["year"],
                   department=row["department"], report_type=row["report_type"],
-                  source_path=row["source_name"], pages=row["pages"], sha1=row["sha1"])
+                  source_path=row["source_name"], pages=row["pages"], sha1=row["sha1"],
+                  place_code=row["place_code"], place=row["place"], province=row["province"],
+                  district=row["district"], org_level=row["org_level"])
 
 
 def fact_from_row(row: sqlite3.Row) -> Fact:
@@ -78,7 +93,8 @@ def fact_from_row(row: sqlite3.Row) -> Fact:
                 value=row["value"], unit=row["unit"], page=row["page"], text=row["text"],
                 source=row["source"], table=row["tbl"], section_path=row["section_path"],
                 approx=bool(row["approx"]), qualifier=row["qualifier"], doc_id=row["doc_id"],
-                fact_id=row["fact_id"])
+                fact_id=row["fact_id"], period_year=row["period_year"], period_end=row["period_end"],
+                period_kind=row["period_kind"] or "")
 
 
 def chunk_from_row(row: sqlite3.Row) -> Chunk:
@@ -102,7 +118,19 @@ class Store:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.executescript(SCHEMA)
+        self._migrate()
+        self.conn.executescript(INDEXES)
         self._init_meta(model_name, dim)
+
+    def _migrate(self) -> None:
+        """Add the columns a newer schema has to a store written by an older version."""
+        with self.conn:
+            for table, cols in ADDED_COLUMNS.items():
+                have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+                for name, decl in cols:
+                    if name not in have:
+                        self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
 
     # ---- meta / params -------------------------------------------------
     def _init_meta(self, model_name: str | None, dim: int | None) -> None:
@@ -150,10 +178,14 @@ class Store:
             yield self.conn
             self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
 
-    def find_existing(self, sha1: str, source_name: str) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT doc_id FROM reports WHERE sha1=? OR source_name=?", (sha1, source_name)).fetchall()
-        return [r[0] for r in rows]
+    def find_same_bytes(self, sha1: str) -> Report | None:
+        row = self.conn.execute("SELECT * FROM reports WHERE sha1=?", (sha1,)).fetchone()
+        return report_from_row(row) if row else None
+
+    def find_same_identity(self, identity: str) -> list[Report]:
+        """Earlier versions of a report: same organization, place, year and type."""
+        rows = self.conn.execute("SELECT * FROM reports WHERE identity=?", (identity,)).fetchall()
+        return [report_from_row(r) for r in rows]
 
     def put_report(self, report: Report, *, file_ext: str, pages: Sequence[tuple[int, str]],
                    sections: Sequence[Section], chunks: Sequence[Chunk], tokens: Sequence[str],
@@ -171,12 +203,13 @@ class Store:
                 c.execute("DELETE FROM reports WHERE doc_id=?", (old,))
             c.execute(
                 "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
-                "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings,place_code,place,"
+                "province,district,org_level,identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (report.doc_id, report.title, report.city, report.year, report.department,
                  report.report_type, report.source_path, report.pages, report.sha1, file_ext,
                  time.time(), len(sections), len(chunks), len(facts), n_tables,
-                 json.dumps(list(warnings), ensure_ascii=False)))
+                 json.dumps(list(warnings), ensure_ascii=False), report.place_code, report.place,
+                 report.province, report.district, report.org_level, report.identity()))
             c.executemany("INSERT INTO pages VALUES (?,?,?)",
                           [(report.doc_id, n, text) for n, text in pages])
             c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
@@ -191,9 +224,11 @@ class Store:
             for f in facts:
                 cur = c.execute(
                     "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
-                    "tbl,section_path,approx,qualifier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "tbl,section_path,approx,qualifier,period_year,period_end,period_kind) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
-                     f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier))
+                     f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
+                     f.period_year, f.period_end, f.period_kind))
                 stored.append(_with(f, doc_id=report.doc_id, fact_id=cur.lastrowid))
             checks = checks_fn(stored) if checks_fn else []
             c.executemany(
@@ -239,11 +274,11 @@ class Store:
                 "facts": q("SELECT COUNT(*) FROM facts")}
 
     def reports(self) -> list[Report]:
-        rows = self.conn.execute("SELECT * FROM reports ORDER BY city, year, title").fetchall()
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY place, department, year, title").fetchall()
         return [report_from_row(r) for r in rows]
 
     def report_rows(self) -> list[dict]:
-        rows = self.conn.execute("SELECT * FROM reports ORDER BY city, year, title").fetchall()
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY place, department, year, title").fetchall()
         out = []
         for r in rows:
             d = dict(r)
@@ -296,21 +331,25 @@ class Store:
         return ids, chunks, tokens, vecs
 
     def facts(self, *, city: str | None = None, year: int | None = None, doc_id: str | None = None,
-              q: str | None = None, limit: int | None = None, offset: int = 0) -> list[Fact]:
-        sql, args = self._facts_where(city, year, doc_id, q)
+              q: str | None = None, limit: int | None = None, offset: int = 0, org: str | None = None,
+              place: str | None = None, period: int | None = None, kind: str | None = None) -> list[Fact]:
+        """Facts filtered by report (city, year, doc, organization, place at any level) and by
+        the period the fact describes (`period` year, `kind`: actual / budget / target …)."""
+        sql, args = self._facts_where(city, year, doc_id, q, org, place, period, kind)
         sql = "SELECT facts.* FROM facts JOIN reports USING(doc_id)" + sql + \
-              " ORDER BY reports.city, reports.year, facts.doc_id, facts.fact_id"
+              " ORDER BY reports.place, reports.department, reports.year, facts.doc_id, facts.fact_id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
         return [fact_from_row(r) for r in self.conn.execute(sql, args)]
 
-    def count_facts(self, *, city=None, year=None, doc_id=None, q=None) -> int:
-        sql, args = self._facts_where(city, year, doc_id, q)
+    def count_facts(self, *, city=None, year=None, doc_id=None, q=None, org=None, place=None, period=None,
+                    kind=None) -> int:
+        sql, args = self._facts_where(city, year, doc_id, q, org, place, period, kind)
         return self.conn.execute("SELECT COUNT(*) FROM facts JOIN reports USING(doc_id)" + sql, args).fetchone()[0]
 
     @staticmethod
-    def _facts_where(city, year, doc_id, q) -> tuple[str, list]:
+    def _facts_where(city, year, doc_id, q, org=None, place=None, period=None, kind=None) -> tuple[str, list]:
         where, args = [], []
         if city:
             where.append("reports.city = ?")
@@ -321,6 +360,18 @@ class Store:
         if doc_id:
             where.append("facts.doc_id = ?")
             args.append(doc_id)
+        if org:
+            where.append("reports.department LIKE ?")
+            args.append(f"%{org}%")
+        if place:
+            where.append("(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)")
+            args += [f"%{place}%", place, place, place]
+        if period:
+            where.append("COALESCE(facts.period_year, reports.year) = ?")
+            args.append(int(period))
+        if kind:
+            where.append("facts.period_kind = ?")
+            args.append(kind)
         if q:
             where.append("(facts.subject LIKE ? OR facts.subject_raw LIKE ? OR facts.measure LIKE ? OR facts.text LIKE ?)")
             args += [f"%{q}%"] * 4

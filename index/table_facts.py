@@ -7,14 +7,56 @@ from typing import Sequence
 from index.numbers import parse_arabic
 from index.records import Fact, Table
 from index.subjects import normalise_subject
-from index.text_tables import Row, rows_from_grid, rows_from_lines
-from index.units import measure_default_unit, table_unit
+from index.text_tables import Row, head_and_body, rows_from_grid, rows_from_lines
+from index.units import caption_unit, measure_default_unit, stated_unit, table_unit
 
 _GENERIC_LABELS = {"", "合计", "总计", "小计", "金额", "部门", "单位"}
 
 
+def _head_unit(head: Sequence[Sequence[str]]) -> str | None:
+    """Unit stated in a table's header area: a unit line ("部门：XX 单位：万元"), a grid
+    cell that is only a unit ("（万元）") or the row-label column's header ("项目（万元）").
+    A unit inside a data column's name ("金额（万元）") is that column's (Column.unit)."""
+    for cells in head:
+        filled = [c.strip() for c in cells if c and c.strip()]
+        if not filled:
+            continue
+        if len(cells) == 1:
+            u = table_unit(filled)
+        else:
+            u = caption_unit(" ".join(filled)) or next(filter(None, map(caption_unit, filled)), None) \
+                or (stated_unit(cells[0]) if cells[0] else None)
+        if u:
+            return u
+    return None
+
+
+def _row_states(cells: Sequence[str], unit: str) -> bool:
+    """A row (not a mere unit line) states `unit` as its own: in a short cell (its label,
+    a column name, a 计量单位 cell), not somewhere in a description."""
+    filled = [c.strip() for c in cells if c and c.strip()]
+    if not filled or caption_unit(" ".join(filled)):
+        return False
+    parts = filled[0].split() if len(cells) == 1 else filled
+    return any(len(re.sub(r"\s+", "", c)) <= 24 and stated_unit(c) == unit for c in parts)
+
+
+def _parser_unit(t: Table, head: Sequence[Sequence[str]], body: Sequence[Sequence[str]]) -> str | None:
+    """The parser's Table.unit, unless a body row states it and the header area does not:
+    the parser takes a unit from any line of a text table, a row's own unit too."""
+    if not t.unit:
+        return None
+    in_head = any(stated_unit(c) == t.unit for r in head for c in r if c)
+    if not in_head and any(_row_states(r, t.unit) for r in body):
+        return None
+    return t.unit
+
+
 def _table_unit(t: Table) -> str | None:
-    return t.unit or table_unit(t.lines) or (table_unit([t.title]) if t.title else None)
+    """The unit of the whole table: from its caption (Table.unit), title or header area.
+    A unit stated inside the body belongs to its row (or the block below it)."""
+    head, body = head_and_body(t.lines, t.cells)
+    return _parser_unit(t, head, body) or _head_unit(head) or (table_unit([t.title]) if t.title else None)
 
 
 def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
@@ -34,7 +76,7 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
                 subject = normalise_subject(fsubj)
                 if not subject or re.fullmatch(r"[\d.,\s]+", subject):
                     continue
-                u = funit if funit is not None else (unit or "")
+                u = funit if funit is not None else (row.unit or row.scope_unit or unit or "")
                 key = (subject, col.measure, v)
                 if key in seen:
                     continue
@@ -60,7 +102,7 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
             measure = re.sub(r"\s+", "", col.measure)
             if not measure:
                 continue
-            u = col.unit or measure_default_unit(measure, unit)
+            u = row.unit or col.unit or measure_default_unit(measure, row.scope_unit or unit)
             key = (subject, measure, v)
             if key in seen:
                 continue

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.numbers import is_plain_integer, to_halfwidth
-from index.units import split_header_unit
+from index.units import caption_unit, split_header_unit, stated_unit, strip_unit_statement
 
 # ----------------------------------------------------------------------------- types
 
@@ -33,6 +33,8 @@ class Row:
     page: int | None = None
     # form-like tables: per cell (subject override, unit override, qualifier); same length as cells
     extra: list[tuple[str, str | None, str]] | None = None
+    unit: str | None = None        # unit the row states itself ("收费（万元）", "单位：万元" in a cell): this row only
+    scope_unit: str | None = None  # unit of a unit line inside the table above the row: replaces the table's
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -479,29 +481,126 @@ def _rows_from_grid_one(grid: list[list[str | None]], page: int | None = None, h
         return [], hdr
     if first_data_col > 0 and all(not (r[j] or "").strip() or is_plain_integer((r[j] or "").strip()) for r in grid[i:] for j in range(first_data_col)):
         pass
-    cols = columns_from_header_rows(hdr, ncols, first_data_col)
+    cols = first_cols = columns_from_header_rows(hdr, ncols, first_data_col)
+    head_keys = {_row_key(h) for h in hdr} - {""}
     rows: list[Row] = []
+    scope: str | None = None          # unit of a unit line / sub-header inside the table
+    block: list[list[str | None]] = []  # rows without figures since the last data row
+    block_cap = False                 # the block holds a unit line
     for r in grid[i:]:
         r = list(r) + [None] * (ncols - len(r))
-        label_parts = [re.sub(r"\s*\n\s*", "", c or "").strip() for c in r[:first_data_col]]
-        # code column (科目编码) + name column: keep the name, drop pure codes
-        label_parts = [p for p in label_parts if p and not is_plain_integer(p.replace(" ", ""))]
-        label = label_parts[-1] if label_parts else ""
-        if len(label_parts) > 1 and not label:
-            label = label_parts[0]
+        if not any(_cell_is_value(c) for c in r[first_data_col:]):
+            cap = caption_unit(" ".join((c or "").strip() for c in r if (c or "").strip()))
+            if cap:                                       # "单位：万元" between two blocks
+                scope, block_cap = cap, True
+                continue
+            if looks_like_measure(split_header_unit(r[0] or "")[0]) and r[-1] is None and first_data_col == 1:
+                r = [None] + r[:-1]                       # a text header row that lost its empty label cell
+            block.append(r)
+            if _row_key(r) in head_keys:                  # the header again (a page break)
+                cols, scope = first_cols, None
+            elif _is_subheader(r, first_data_col):        # 信息内容 | 本年收费金额（单位：万元）
+                # a new block of the table: columns from its header rows; its unit is the one
+                # its label cells or a unit line above state, else the table's
+                cols = columns_from_header_rows(block, ncols, first_data_col)
+                own = next((u for u in (_label_cells_unit(b[:first_data_col]) for b in block) if u), None)
+                scope = own or (scope if block_cap else None)
+            continue
+        block, block_cap = [], False
+        label, unit = _row_label(r[:first_data_col])
         cells = []
+        cell_units: list[str] = []
         for j in range(first_data_col, ncols):
             c = r[j]
             col = cols[j]
-            if col is None or c is None:
+            if c is None:
                 continue
             tok = c.replace("\n", "").replace(" ", "")
-            if is_value(tok):
+            if col is not None and is_value(tok):
                 cells.append((col, tok))
+            elif tok and not is_value(tok) and caption_unit(tok):
+                cell_units.append(caption_unit(tok))    # a 度量单位 cell / "单位：万元" among the figures
+        if unit is None and len(cells) == 1 and len(cell_units) == 1:
+            unit = cell_units[0]                          # ... is the unit of the row's one figure only
         text = "\t".join((c or "").replace("\n", "") for c in r)
         if cells:
-            rows.append(Row(label=label, cells=cells, text=text, page=page))
+            rows.append(Row(label=label, cells=cells, text=text, page=page, unit=unit, scope_unit=scope))
     return rows, hdr
+
+
+def _row_key(r: list[str | None]) -> str:
+    """A row's text without whitespace (a header repeated after a page break re-wraps)."""
+    return re.sub(r"\s+", "", "".join(c or "" for c in r))
+
+
+def _row_label(parts: list[str | None]) -> tuple[str, str | None]:
+    """(label, unit the label cells state) of a grid row's label cells: codes (科目编码)
+    dropped, a cell that is only a unit ("单位：万元", "万元") gives the unit."""
+    label_parts = [re.sub(r"\s*\n\s*", "", c or "").strip() for c in parts]
+    # code column (科目编码) + name column: keep the name, drop pure codes
+    label_parts = [p for p in label_parts if p and not is_plain_integer(p.replace(" ", ""))]
+    units = [caption_unit(p) for p in label_parts]
+    unit = next((u for u in units if u), None)
+    label_parts = [p for p, u in zip(label_parts, units) if not u]
+    label = label_parts[-1] if label_parts else ""
+    label, own = _split_label_unit(label)
+    return label, own or unit
+
+
+def _split_label_unit(label: str) -> tuple[str, str | None]:
+    """'行政事业性收费 单位：万元' → ('行政事业性收费', '万元'); '产值（亿元）' → ('产值（亿元）', '亿元')."""
+    unit = stated_unit(label) if label else None
+    if unit is None or label.strip() in ("万元", "亿元", "元", "千元", "%", "％"):
+        return label, unit
+    return (strip_unit_statement(label) or label), unit
+
+
+def _label_cells_unit(parts: list[str | None]) -> str | None:
+    return next((u for u in (stated_unit((c or "").strip()) for c in parts) if u), None)
+
+
+_SUBHEADER_NAME_RE = re.compile(r"(数量|件数|个数|人数|次数|户数|金额|总额|合计|总计|小计|[数额率]$)")
+
+
+def _is_subheader(r: list[str | None], first_data_col: int) -> bool:
+    """A row without figures inside the table naming the columns again (a new block:
+    信息内容 | 本年处理决定数量): every filled data cell is a short column name."""
+    names = [re.sub(r"\s+", "", c or "") for c in r[first_data_col:]]
+    names = [n for n in names if n]
+    if not names:
+        return False
+    for n in names:
+        name, unit = split_header_unit(n)
+        name = strip_unit_statement(name)
+        if not re.search(r"[\u4e00-\u9fff]", name) or len(name) > 20:
+            return False
+        if not (unit or looks_like_measure(name) or _SUBHEADER_NAME_RE.search(name)):
+            return False
+    return True
+
+
+def head_and_body(lines, cells=None) -> tuple[list[list[str]], list[list[str]]]:
+    """A table as rows of cells split into its header area (the rows before the first
+    row with a figure: title, unit line, column names) and its body."""
+    if cells:
+        grid = [[c or "" for c in r] for r in cells]
+    elif sum(1 for ln in lines if "\t" in ln) >= 2:
+        grid = [ln.split("\t") for ln in lines]
+    else:
+        grid = [[ln] for ln in lines]
+
+    def has_figure(r: list[str]) -> bool:
+        if len(r) == 1:
+            ln = r[0].strip()
+            if re.match(r"^表\s*\d+", ln) and len(re.sub(r"\s+", "", ln)) <= 6:
+                return False                      # "表 1": a caption, not a row
+            if _SKIP_LINE_RE.match(ln) and _body_unit_line(ln, True) != ln:
+                return False                      # 部门：… 单位：万元
+            return _is_data_line(_tokens(ln))
+        return any(_cell_is_value(c) for c in r[1:])
+
+    n = next((k for k, r in enumerate(grid) if has_figure(r)), len(grid))
+    return grid[:n], grid[n:]
 
 
 def _is_index_row(r) -> bool:
@@ -547,10 +646,29 @@ def _is_data_line(toks: list[str]) -> bool:
     return True
 
 
+_SCOPE = "\x00unit:"      # marker line in the body of a space-separated table: a unit line
+_CAPTION_START_RE = re.compile(r"^(表\s*\d|(?:编制|填报)?部门\s*[:：]|编制单位|填报单位|单位名称|(?:金额|计量)?单位\s*[:：])")
+
+
+def _body_unit_line(s: str, seen_data: bool) -> str | None:
+    """What a skipped line (单位：… / 部门：…) leaves in a table body: None (drop it), the
+    line itself (a data row stating its own unit) or a _SCOPE marker (a unit line between
+    two blocks, applying to the rows below it)."""
+    toks = _tokens(s)
+    if not seen_data or not stated_unit(s):
+        return None
+    if _is_data_line(toks) and not _CAPTION_START_RE.match(s) and \
+            not caption_unit(" ".join(t for t in toks if not is_value(t))):
+        return s
+    cap = caption_unit(s)
+    return _SCOPE + cap if cap else None
+
+
 def _rows_from_space_lines(lines, title, page) -> list[Row]:
     title_key = re.sub(r"\s+", "", title or "")
     clean: list[str] = []
     in_note = False
+    seen_data = False
     for ln in lines:
         s = ln.strip()
         if not s:
@@ -564,13 +682,19 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
         if re.match(r"^注\s*[:：]", s):
             in_note = True
             continue
-        if _SKIP_LINE_RE.match(s) or (title_key and key == title_key) or re.fullmatch(r".{2,30}表", key):
+        if _SKIP_LINE_RE.match(s):
+            kept = _body_unit_line(s, seen_data)
+            if kept is not None:
+                clean.append(kept)
+            continue
+        if (title_key and key == title_key) or re.fullmatch(r".{2,30}表", key):
             continue
         if key in ("收入支出", "收入", "支出") and not clean:
             continue
         if key == "收入支出":
             continue
         clean.append(s)
+        seen_data = seen_data or _is_data_line(_tokens(s))
     if not clean:
         return []
     # header: lines before the first data line
@@ -637,15 +761,21 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
     if not any(side_cols):
         return []
 
-    # --- logical rows
+    # --- logical rows (each with the unit of the last unit line above it in the body)
     logical: list[str] = []
+    scopes: list[str | None] = []
+    scope: str | None = None
     buf: list[str] = []
     for ln in data:
+        if ln.startswith(_SCOPE):
+            scope, buf = ln[len(_SCOPE):], []
+            continue
         toks = _tokens(ln)
         if _is_data_line(toks) and any(not is_plain_integer(t) for t in toks if is_value(t)) or \
                 (_is_data_line(toks) and not has_index):
             joined = _join_buffer(buf)
             logical.append((joined + " " + " ".join(toks)).strip())
+            scopes.append(scope)
             buf = []
         else:
             buf.append(" ".join(toks))
@@ -657,7 +787,7 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
     drop_ints = has_index and vals and dec >= 0.3 * len(vals)
 
     rows: list[Row] = []
-    for r in logical:
+    for r, scope in zip(logical, scopes):
         groups: list[tuple[list[str], list[str]]] = []   # (label parts, values)
         for tok in r.split():
             if is_value(tok):
@@ -676,11 +806,12 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
         right_only = drop_ints and len(side_cols) > 1 and len(groups) == 1 and is_plain_integer(r.split()[0])
         assigned = _assign_sides(groups, side_cols, right_only)
         for (label_parts, values), cols in assigned:
-            label = _cjk_join(label_parts)
+            label, unit = _split_label_unit(_cjk_join(label_parts))
             if not label or cols is None:
                 continue
             side = next((k for k, sc in enumerate(side_cols) if sc is cols), 0)
-            rows.append((side, Row(label=label, cells=list(zip(cols, values)), text=r, page=page)))
+            rows.append((side, Row(label=label, cells=list(zip(cols, values)), text=r, page=page,
+                                   unit=unit, scope_unit=scope)))
     # one side after the other (收入 rows, then 支出 rows) so totals follow their items
     return [row for _, row in sorted(rows, key=lambda x: x[0])]
 

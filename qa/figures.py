@@ -246,33 +246,50 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
 PART_OF = re.compile(r"^(.{2,}?)(?:中的|之中|当中|中)(?![心国央小间期标介长层枢原部山医学])(.{2,})$")
 
 
-def scoped(facts: FactIndex, cities, year) -> list[tuple[Fact, Report]]:
-    """Every fact of the reports in scope (all reports when no city or year is given)."""
+def in_period(f: Fact, r: Report, year: int | None, asks_target: bool) -> bool:
+    """The fact describes the year asked (its own period, else its report's year), and is a
+    target exactly when a target is asked: a target is never given as an actual."""
+    if asks_target != (f.period_kind == "target") and f.period_kind:
+        return False
+    if year is None:
+        return True
+    if f.period_year is not None:
+        end = f.period_end or f.period_year
+        return f.period_year <= year <= end if f.period_kind in ("average", "cumulative") else f.period_year == year
+    return r.year == year
+
+
+def scoped(facts: FactIndex, docs) -> list[tuple[Fact, Report]]:
+    """Every fact of the reports in scope."""
     out = []
-    for doc_id, r in facts.reports.items():
-        if (cities and r.city not in cities) or (year and r.year != year):
-            continue
-        out.extend((f, r) for f in facts.facts_of(doc_id))
+    for doc_id in docs:
+        r = facts.reports.get(doc_id)
+        if r is not None:
+            out.extend((f, r) for f in facts.facts_of(doc_id))
     return out
 
 
-def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, context=None) -> list[Scored]:
+def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, context=None) -> list[Scored]:
+    """Facts of the reports `docs` (every report when empty and the store is small) that
+    answer q, best first; only facts of the period asked."""
+    if not docs:
+        return []
     topic = topic_query(q) or q.topic
     m = PART_OF.match(topic.replace(" ", ""))
     if m and facts.subjects_for(m.group(2), limit=1, min_score=0.9):
         topic = m.group(2)
-    hits = facts.lookup(topic, cities=cities, year=year, limit=400)
+    hits = [h for h in facts.lookup(topic, doc_ids=docs, limit=400)
+            if in_period(h.fact, h.report, year, q.asks_target)]
     seen_ids = {h.fact.fact_id for h in hits}
     key = squash(topic)
-    in_scope = scoped(facts, cities, year) if (cities or year) else None
-    for f, r in (in_scope if in_scope is not None else
-                 [(f, facts.reports[f.doc_id]) for f in facts.totals if f.doc_id in facts.reports]):
+    in_scope = [(f, r) for f, r in scoped(facts, docs) if in_period(f, r, year, q.asks_target)]
+    for f, r in in_scope:
         if f.fact_id in seen_ids:
             continue
         if squash(f.subject) in TOTAL_KEYS and total_row_score(topic, f) >= 0.6:
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, 0.0))
-        elif in_scope is not None and (
+        elif (
                 # prose figures whose sentence names the topic verbatim, whatever the extracted
                 # subject ("整体支出完成率为100%" under subject 年度支出总额)
                 (len(key) >= 3 and f.source == "prose" and key in facts.flat_text(f))
@@ -280,14 +297,6 @@ def rank_facts(q: Question, facts: FactIndex, *, cities, year, limit: int = 40, 
                 or unit_matches(f.unit, q.unit_hint)):
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, subject_score(topic, f.subject)))
-    if q.unit_hint and in_scope is None:
-        for f in facts.facts:
-            if f.fact_id in seen_ids or not unit_matches(f.unit, q.unit_hint):
-                continue
-            r = facts.reports.get(f.doc_id)
-            if r is not None:
-                seen_ids.add(f.fact_id)
-                hits.append(FactHit(f, r, subject_score(topic, f.subject)))
     scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits]
     scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.page))
     return scored[:limit]

@@ -69,10 +69,23 @@ def measure_phrase(ref: FactRef) -> str:
     return f.measure
 
 
+KIND_ZH = {"target": "预期目标", "budget": "", "actual": "", "average": "年均", "cumulative": "累计", "change": ""}
+
+
+def period_phrase(f, r: Report) -> str:
+    """"2025 年" for the period the figure describes ("2021—2025 年" for a range), with
+    "（预期目标）" for a target."""
+    y = f.period_year or r.year
+    if not y:
+        return ""
+    span = f"{y}—{f.period_end} 年" if f.period_end and f.period_end != y else f"{y} 年"
+    return span + ("（预期目标）" if f.period_kind == "target" else "")
+
+
 def fact_sentence(ref: FactRef, lang: str) -> str:
     f, r = ref.fact, ref.report
     amount = fmt_amount(f.value, f.unit, f.approx, f.qualifier)
-    year = f"{r.year} 年" if r.year else ""
+    year = period_phrase(f, r)
     if lang == "en":
         unit = UNIT_EN.get(f.unit, f.unit)
         num = f"{fmt_value(f.value)}{'+' if f.approx else ''} {unit}".strip()
@@ -85,13 +98,28 @@ def fact_sentence(ref: FactRef, lang: str) -> str:
     return f"{who(r)} {year}{subject_phrase(ref)}{measure}为 {amount}。{source_zh(ref)}"
 
 
-def holdings_zh(reports: list[Report]) -> str:
-    items = []
+def holdings(reports: list[Report], limit: int = 12) -> list[tuple[str, str, int, str]]:
+    """(place, years, count) groups of the store's reports, largest first."""
+    groups: dict[str, dict] = {}
     for r in reports:
-        items.append(f"{r.city or '?'} {r.year or '?'}（{r.report_type or r.title}）")
-    return "、".join(dict.fromkeys(items))
+        g = groups.setdefault(r.place or r.city or "?", {"years": set(), "n": 0, "types": set()})
+        g["years"].add(r.year or 0)
+        g["n"] += 1
+        g["types"].add(r.report_type or "报告")
+    items = sorted(groups.items(), key=lambda kv: (-kv[1]["n"], kv[0]))[:limit]
+    return [(k, "、".join(str(y) for y in sorted(v["years"]) if y), v["n"], "、".join(sorted(v["types"])))
+            for k, v in items]
+
+
+def holdings_zh(reports: list[Report]) -> str:
+    groups = holdings(reports)
+    text = "、".join(f"{place} {years}（{types}，{n} 份）" for place, years, n, types in groups)
+    rest = len({r.place or r.city for r in reports}) - len(groups)
+    return text + (f"等（另有 {rest} 个地方）" if rest > 0 else "")
 
 
 def holdings_en(reports: list[Report]) -> str:
-    return ", ".join(dict.fromkeys(f"{r.city or '?'} {r.year or '?'} ({r.report_type or r.title})"
-                                   for r in reports))
+    groups = holdings(reports)
+    text = ", ".join(f"{place} {years} ({types}, {n})" for place, years, n, types in groups)
+    rest = len({r.place or r.city for r in reports}) - len(groups)
+    return text + (f" and {rest} more places" if rest > 0 else "")

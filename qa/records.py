@@ -17,6 +17,8 @@ class Citation:
     text: str
     score: float
     highlight: str = ""      # the sentence to mark inside `text` / on the page
+    organization: str | None = None
+    place: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -33,7 +35,8 @@ class FactRef:
         f, r = self.fact, self.report
         return {"fact_id": f.fact_id, "subject": f.subject, "subject_raw": f.subject_raw,
                 "measure": f.measure, "value": f.value, "unit": f.unit, "city": r.city,
-                "year": r.year, "doc_id": r.doc_id, "title": r.title, "page": f.page,
+                "year": r.year, "organization": r.department, "place": r.place, "province": r.province,
+                "period": {"year": f.period_year, "end": f.period_end, "kind": f.period_kind}, "doc_id": r.doc_id, "title": r.title, "page": f.page,
                 "section": f.section_path or f.table, "table": f.table, "text": f.text,
                 "source": f.source, "approx": f.approx, "qualifier": f.qualifier,
                 "score": round(self.score, 3)}
@@ -55,11 +58,12 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()     # e.g. which table was preferred, conflicts
     timings: dict = field(default_factory=dict)
+    scope: dict = field(default_factory=dict)   # organizations, places, period used (qa.scope)
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "answer": self.answer, "value": self.value, "unit": self.unit,
                 "facts": [f.as_dict() for f in self.facts],
                 "citations": [c.as_dict() for c in self.citations],
-                "confidence": round(self.confidence, 3), "route": self.route, "formula": self.formula,
+                "confidence": round(max(0.0, min(1.0, self.confidence)), 3), "route": self.route, "formula": self.formula,
                 "table": list(self.table), "lang": self.lang, "suggestions": list(self.suggestions),
-                "notes": list(self.notes), "timings": self.timings}
+                "notes": list(self.notes), "timings": self.timings, "scope": self.scope}

@@ -16,8 +16,10 @@ from index.records import Fact, Report
 from index.retrieval import Filters, Hit, SearchIndex, Timings
 
 from .figures import Scored, competitors, rank_facts, topic_query
-from .format import fact_sentence, fmt_amount, fmt_value, holdings_en, holdings_zh
-from .question import Question, parse_question
+from .format import fact_sentence, fmt_amount, fmt_value, holdings_en, holdings_zh, who
+from .compare import answer_groups, compare_groups
+from .question import FIGURE_TERMS, Question, parse_question
+from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict
 from .records import Answer, Citation, FactRef
 from .sentences import best_sentences, fold, overlap, split_sentences
 
@@ -49,8 +51,11 @@ class Engine:
     weights: tuple[float, float] = (1.0, 1.0)
 
     # ---- facts ---------------------------------------------------------
-    def rank(self, q: Question, *, cities, year, limit: int = 40, facts: FactIndex | None = None) -> list[Scored]:
-        return rank_facts(q, self.facts if facts is None else facts, cities=cities, year=year, limit=limit, context=self.before_text)
+    def rank(self, q: Question, *, docs: tuple[str, ...] | None = None, limit: int = 40,
+             facts: FactIndex | None = None) -> list[Scored]:
+        """Facts answering q from the reports in scope (q.docs unless `docs` is given)."""
+        return rank_facts(q, self.facts if facts is None else facts, docs=q.docs if docs is None else docs,
+                          year=q.year, limit=limit, context=self.before_text)
 
     def before_text(self, fact) -> str:
         """The text just before a fact's sentence in its report (what the sentence is about)."""
@@ -96,29 +101,49 @@ class Engine:
     def _cities(self) -> list[str]:
         return sorted({r.city for r in self.reports if r.city})
 
-    def ask(self, text: str, *, city: str | None = None, year: int | None = None, top_k: int = 5) -> Answer:
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(tuple(self.reports), doc_text=self._doc_text)
+
+    def ask(self, text: str, *, city: str | None = None, year: int | None = None, top_k: int = 5,
+            previous: dict | None = None) -> Answer:
+        """question → scope → one answering route → answer (every figure of the scope's reports)."""
         t0 = time.perf_counter()
-        departments = [r.department for r in self.reports if r.department]
-        q = parse_question(text, self.known_cities(), departments, self.places())
-        if city:
-            q = replace(q, cities=(city,), all_cities=False,
-                        kind="figure" if q.kind == "comparison" and len(q.cities) < 2 else q.kind)
-        if year:
-            q = replace(q, year=int(year), years=(int(year),))
+        q, scope = self.understand(text, city=city, year=year, previous=previous)
         timings = Timings()
-        ans = self._route(q, top_k, timings)
+        if not self.reports:
+            ans = self.none(q, "库中还没有报告。", "The store holds no reports yet.")
+        elif scope.missing:
+            ans = self.none(q, scope.missing, scope.missing_en or scope.missing,
+                            suggestions=self.suggest(q, scope))
+        elif scope.mentioned_only and q.kind != "description":
+            titles = "、".join(f"《{self.search.reports[d].title}》" for d in scope.doc_ids[:3])
+            ans = self.none(q, f"库中没有{'、'.join(scope.unknown_orgs)}的报告（只在{titles}中被提及），不能给出它的数字。",
+                            f"The store holds no report of {', '.join(scope.unknown_orgs)}; it is only mentioned.")
+        else:
+            ans = self._route(q, scope, top_k, timings)
         t = timings.as_dict()
         t["total"] = round((time.perf_counter() - t0) * 1000, 2)
-        return replace(ans, lang=q.lang, timings=t)
+        return replace(ans, lang=q.lang, timings=t, scope=scope_dict(q, scope, self.catalog))
 
-    def _route(self, q: Question, top_k: int, timings: Timings) -> Answer:
-        if not self.reports:
-            return self.none(q, "库中还没有报告。", "The store holds no reports yet.")
-        missing = self.out_of_scope(q)
-        if missing:
-            return missing
+    def understand(self, text: str, *, city: str | None = None, year: int | None = None,
+                   previous: dict | None = None) -> tuple[Question, Scope]:
+        """The question parsed and its scope resolved (a follow-up inherits what it omits)."""
+        departments = [r.department for r in self.reports if r.department]
+        q = parse_question(text, self.known_cities(), departments, self.places())
+        if year:
+            q = replace(q, year=int(year), years=(int(year),))
+        scope = resolve(q.text, q.years, self.catalog, city=city)
+        if previous and is_follow_up(q.text):
+            q, scope = follow_up(q, scope, previous, self.catalog)
+        return narrow(q, scope, self.catalog), scope
+
+    def _route(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
+        groups = answer_groups(q, scope, self.catalog)
+        if groups:
+            return compare_groups(self, q, groups, top_k, timings)
         if q.kind == "comparison":
-            return self.compare(q, top_k, timings)
+            q = replace(q, kind="figure" if FIGURE_TERMS.search(q.topic) else "description")
         if q.kind == "computation":
             stated = self.stated_figure(q, top_k)
             if stated:
@@ -136,36 +161,35 @@ class Engine:
                 or not QUANTIFIED.search(re.sub(r"（第 \d+ 页）|20\d\d ?年", "", ans.answer))):
             # asked "how much" and the best passages state no figure: the reports do not hold it
             ans = self.none(q, "报告中没有找到这个数字。", "The reports do not state this figure.")
+        elif q.kind in ("figure", "computation") and ans.kind == "passage" and q.year and not any(
+                self.search.reports[d].year == q.year for d in q.docs if d in self.search.reports):
+            # only the next year's report is in scope, and it states no figure of the year asked
+            held = sorted({self.search.reports[d].year for d in q.docs if d in self.search.reports})
+            ans = self.none(q, f"库中没有 {q.year} 年的报告，{'、'.join(map(str, held))} 年报告中也没有载明 {q.year} 年的这个数字。",
+                            f"No {q.year} report; the {held} report(s) do not state this {q.year} figure.",
+                            suggestions=self.suggest(q, scope))
         if ans.kind == "none" and q.kind == "description":
             fig = self.figure(q, top_k, timings, strict=True)
             if fig:
                 return fig
         return ans
 
-    def out_of_scope(self, q: Question) -> Answer | None:
-        held_cities = set(self.known_cities())
-        named = list(q.cities)
-        unknown = [c for c in named if c not in held_cities]
-        if named and len(unknown) == len(named):
-            return self.none(q, f"库中没有{'、'.join(unknown)}的报告。",
-                             f"The store holds no reports for {', '.join(unknown)}.")
-        scope = [r for r in self.reports if (not named or r.city in named)]
-        if q.year and not any(r.year == q.year for r in scope):
-            near = self.suggest(q, scope)
-            where = "、".join(named) or "库中"
-            return self.none(q, f"{where}没有 {q.year} 年的报告。",
-                             f"No {q.year} report for {', '.join(named) or 'any city'} in the store.",
-                             suggestions=near)
-        return None
-
-    def suggest(self, q: Question, scope: list[Report]) -> tuple[str, ...]:
-        """What the store does hold for this question in other years (a suggestion, not the answer)."""
+    def suggest(self, q: Question, scope: Scope) -> tuple[str, ...]:
+        """What the store holds for this organization / place in other years (never another
+        organization's figure): a suggestion, not the answer."""
+        if not scope.orgs and not scope.places:
+            return ()
+        docs = tuple(r.doc_id for r in self.reports
+                     if (not scope.orgs or r.department in scope.orgs)
+                     and (not scope.places or self.catalog.within(r, scope.places)))
+        if not docs or (not scope.orgs and len({r.department for r in self.reports if r.doc_id in docs}) > 1):
+            return ()
         out = []
-        ranked = self.rank(q, cities=q.cities, year=None, limit=5)
+        ranked = self.rank(replace(q, year=None, years=()), docs=docs, limit=5)
         for s in ranked[:3]:
             if s.score >= FACT_MIN:
                 f, r = s.hit.fact, s.hit.report
-                out.append(f"{r.city} {r.year}：{f.subject}{'' if f.source == 'prose' else f.measure} "
+                out.append(f"{who(r)} {r.year}：{f.subject}{'' if f.source == 'prose' else f.measure} "
                            f"{fmt_amount(f.value, f.unit, f.approx, f.qualifier)}（《{r.title}》第 {f.page} 页）")
         return tuple(dict.fromkeys(out))
 
@@ -182,21 +206,15 @@ class Engine:
         return Answer(kind="none", answer=text, route="none", suggestions=suggestions, lang=q.lang)
 
     # ---- figures -------------------------------------------------------
-    def scope_cities(self, q: Question) -> tuple[str, ...]:
-        held = set(self.known_cities())
-        return tuple(c for c in q.cities if c in held)
-
     def figure(self, q: Question, top_k: int, timings: Timings, strict: bool = False) -> Answer | None:
-        cities = self.scope_cities(q)
-        ranked = self.rank(q, cities=cities, year=q.year)
+        ranked = self.rank(q)
         if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
             return self.fact_answer(q, ranked[0], ranked, top_k)
-        return self.figure_from_passages(q, top_k, timings, cities, strict)
+        return self.figure_from_passages(q, top_k, timings, strict)
 
     def stated_figure(self, q: Question, top_k: int) -> Answer | None:
         """A rate or share the report states itself wins over one we compute."""
-        cities = self.scope_cities(q)
-        ranked = self.rank(q, cities=cities, year=q.year)
+        ranked = self.rank(q)
         if not (ranked and ranked[0].score >= FACT_MIN and ranked[0].hit.fact.unit == "%"):
             return None
         ans = self.fact_answer(q, ranked[0], ranked, top_k)
@@ -234,18 +252,18 @@ class Engine:
     def fact_citation(self, ref: FactRef) -> Citation:
         f, r = ref.fact, ref.report
         return Citation(doc_id=r.doc_id, title=r.title, city=r.city, year=r.year, page=f.page,
+                        organization=r.department, place=r.place,
                         section=f.section_path or f.table, text=f.text, score=round(ref.score, 3),
                         highlight=f.text)
 
-    def figure_from_passages(self, q: Question, top_k: int, timings: Timings, cities: tuple[str, ...],
-                             strict: bool) -> Answer | None:
+    def figure_from_passages(self, q: Question, top_k: int, timings: Timings, strict: bool) -> Answer | None:
         """Read the figure from the best retrieved sentence: a prose fact of that sentence, or
         (when the question names its unit, "多少核") the number written with that unit."""
-        hits = self.retrieve(q, 8, timings, cities)
+        hits = self.retrieve(q, 8, timings)
         topic = topic_query(q) or q.topic
         best: tuple[float, Scored, Hit] | None = None
         for rank, h in enumerate(hits):
-            for s in self.rank(q, cities=cities, year=q.year, limit=5, facts=self.facts_in_hit(h, q.unit_hint)):
+            for s in self.rank(q, limit=5, facts=self.facts_in_hit(h, q.unit_hint)):
                 sc = s.score * (1.0 - 0.03 * rank) + 0.2 * overlap(topic, s.hit.fact.text)
                 if best is None or sc > best[0]:
                     best = (sc, s, h)
@@ -295,13 +313,15 @@ class Engine:
         topic = topic_query(q) or q.topic or q.text
         return q.topic or q.text, topic + " " + q.topic
 
-    def retrieve(self, q: Question, k: int, timings: Timings, cities: tuple[str, ...] = ()) -> list[Hit]:
+    def retrieve(self, q: Question, k: int, timings: Timings) -> list[Hit]:
         dense, lexical = self.query_texts(q)
         weights = self.weights
         if q.kind in ("figure", "computation") and q.lang != "en":
             # a figure is named by its line item: exact words matter more than paraphrase
             weights = (weights[0], weights[1] * FIGURE_LEXICAL_BOOST)
-        return self.search.search(self.embedder, dense, k=k, filters=Filters(cities=cities, year=q.year),
+        if not q.docs:
+            return []
+        return self.search.search(self.embedder, dense, k=k, filters=Filters(doc_ids=q.docs),
                                   lexical_query=lexical, weights=weights, rrf_k=self.rrf_k, timings=timings)
 
     def search_passages(self, text: str, *, k: int, filters: Filters) -> list[Hit]:
@@ -317,6 +337,7 @@ class Engine:
             best = best_sentences(topic, h.chunk.text, n=1, min_score=0.0)
             sentence = best[0][0] if best else ""
         return Citation(doc_id=h.report.doc_id, title=h.report.title, city=h.report.city,
+                        organization=h.report.department, place=h.report.place,
                         year=h.report.year, page=h.chunk.page_start, section=h.chunk.section_path,
                         text=h.chunk.text, score=round(h.score, 3), highlight=sentence)
 
@@ -372,10 +393,10 @@ class Engine:
         return topic_query(q) or q.topic or q.text
 
     def passage(self, q: Question, top_k: int, timings: Timings) -> Answer:
-        cities = self.scope_cities(q)
-        hits = self.retrieve(q, max(30, top_k * 4), timings, cities)
-        pool = self.diversify(hits, max(top_k * 3, 20), bool(cities))
-        ev = self.evidence(q, pool, per_city=5 if len(cities) == 1 else 4)
+        one_place = len({self.search.reports[d].city for d in q.docs if d in self.search.reports}) <= 1
+        hits = self.retrieve(q, max(30, top_k * 4), timings)
+        pool = self.diversify(hits, max(top_k * 3, 20), one_place)
+        ev = self.evidence(q, pool, per_city=5 if one_place else 4)
         good = [x for x in ev if x[0] >= PASSAGE_MIN]
         if not good:
             return self.none(q, "检索到的段落与问题不相符。", "No passage matches the question.")
@@ -438,74 +459,6 @@ class Engine:
                     out.append(lst.pop(0))
         return out
 
-    # ---- comparisons ---------------------------------------------------
-    def year_for(self, q: Question, city: str, i: int, n: int) -> int | None:
-        """The year to compare a city on: paired with the cities when the question gives one
-        year per city ("汕头 (2024) and 汕尾 (2021)"); dropped for a city that has no report
-        of the year asked (its nearest report is compared, and the answer says which year)."""
-        if len(q.years) == n and n > 1:
-            return q.years[i]
-        if q.year and any(r.city == city and r.year == q.year for r in self.reports):
-            return q.year
-        return None
-
-    def compare(self, q: Question, top_k: int, timings: Timings) -> Answer:
-        cities = self.scope_cities(q) if len(self.scope_cities(q)) >= 2 else tuple(self.known_cities())
-        if len(cities) > MAX_COMPARE:
-            # "各市…" over a large store: the cities whose reports hold the figure, best first
-            best: dict[str, float] = {}
-            for s_ in self.rank(replace(q, cities=()), cities=(), year=q.year, limit=400):
-                c = s_.hit.report.city
-                if c and c in cities and s_.score >= FACT_MIN:
-                    best[c] = max(best.get(c, 0.0), s_.score)
-            ranked = sorted(best, key=lambda c: -best[c])
-            cities = tuple(ranked[:MAX_COMPARE]) or cities[:MAX_COMPARE]
-        rows, refs, cits = [], [], []
-        for i, city in enumerate(cities):
-            year = self.year_for(q, city, i, len(cities))
-            sub = replace(q, cities=(city,), kind="figure", year=year, years=(year,) if year else ())
-            ranked = self.rank(sub, cities=(city,), year=year)
-            if q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
-                # "多少家单位": another city may count the same thing in 个
-                ranked = self.rank(replace(sub, unit_hint=None), cities=(city,), year=year)
-            if ranked and ranked[0].score >= FACT_MIN:
-                best = ranked[0]
-                ref = FactRef(best.hit.fact, best.hit.report, best.score)
-                refs.append(ref)
-                cits.append(self.fact_citation(ref))
-                f, r = ref.fact, ref.report
-                rows.append({"city": city, "year": r.year, "subject": f.subject, "measure": f.measure,
-                             "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page,
-                             "text": f.text, "title": r.title})
-                continue
-            sub_p = replace(sub, kind="description")
-            ans = self.passage(sub_p, 3, timings)
-            if ans.kind == "passage" and ans.citations:
-                c = ans.citations[0]
-                cits.extend(ans.citations[:3])
-                rows.append({"city": city, "year": c.year, "subject": topic_query(q) or q.topic,
-                             "measure": "", "value": None, "unit": None, "doc_id": c.doc_id,
-                             "page": c.page, "text": c.highlight or c.text[:200], "title": c.title})
-        if not rows:
-            return self.none(q, "各市报告中都没有找到可比较的内容。", "No city's reports hold a comparable figure.")
-        if q.lang == "en":
-            lines = [f"{r['city']} ({r['year']}): " + (f"{fmt_value(r['value'])} {r['unit']}" if r["value"] is not None
-                     else f"“{r['text'][:120]}”") + f" [p. {r['page']}]" for r in rows]
-            text = "Comparison — " + "; ".join(lines)
-        else:
-            lines = [f"{r['city']} {r['year']} 年：" + (f"{r['subject']}{'' if r['measure'] in ('', None) else r['measure']} "
-                     f"{fmt_value(r['value'])} {r['unit']}" if r["value"] is not None else f"“{r['text'][:120]}”")
-                     + f"（第 {r['page']} 页）" for r in rows]
-            text = "对比：" + "；".join(lines) + "。"
-            years = {r["year"] for r in rows}
-            if len(years) > 1:
-                text += "注意：各市报告年度不同（" + "、".join(f"{r['city']} {r['year']}" for r in rows) + "）。"
-        return Answer(kind="fact" if refs else "passage", answer=text,
-                      value=refs[0].fact.value if len(refs) == 1 else None,
-                      unit=refs[0].fact.unit if refs else None, facts=tuple(refs), citations=tuple(cits),
-                      confidence=min((x.score for x in refs), default=0.5), route="comparison",
-                      table=tuple(rows))
-
     # ---- computations --------------------------------------------------
     def compute(self, q: Question) -> Answer | None:
         if q.compute == "rate":
@@ -516,7 +469,7 @@ class Engine:
 
     def best_fact(self, q: Question, **changes) -> Scored | None:
         sub = replace(q, **changes)
-        ranked = self.rank(sub, cities=self.scope_cities(q), year=q.year)
+        ranked = self.rank(sub)
         return ranked[0] if ranked and ranked[0].score >= FACT_MIN else None
 
     def computed_answer(self, q: Question, name: str, value: float, formula: str,

@@ -50,8 +50,8 @@ def ingest_corpus(state: State) -> None:
     shipped = corpus_overrides(corpus)
     for path in sorted(corpus.glob("*")):
         if path.suffix.lower() in SUPPORTED:
-            res = state.ingest(path, overrides=shipped.get(path.name, Overrides()), refresh=False)
-            log.warning("ingested %s: %d chunks, %d facts", path.name, res.chunks, res.facts)
+            for res in state.ingest(path, overrides=shipped.get(path.name, Overrides()), refresh=False):
+                log.warning("ingested %s: %s; %d chunks, %d facts", path.name, res.summary(), res.chunks, res.facts)
     state.refresh()
 
 
@@ -79,8 +79,11 @@ class Jobs:
         def run() -> None:
             job = self.jobs[job_id]
             try:
-                res = state.ingest(tmp, overrides=overrides, display_name=name, progress=progress)
-                job.update(status="done", stage="done", result=res.__dict__)
+                results = state.ingest(tmp, overrides=overrides, display_name=name, progress=progress)
+                job.update(status="done", stage="done",
+                           result=dict(results[0].__dict__, summary=results[0].summary()) if len(results) == 1
+                           else {"reports": [dict(r.__dict__, summary=r.summary()) for r in results],
+                                 "summary": f"{len(results)} 份报告 (reports)"})
             except IngestError as e:
                 job.update(status="error", error={"code": e.code, "message": str(e)})
             except Exception as e:  # noqa: BLE001 — reported to the user, logged with traceback
@@ -155,15 +158,28 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
             raise ApiError(422, "empty_question", "问题不能为空 (empty question)")
         if len(q) > settings.max_question_chars:
             raise ApiError(422, "question_too_long", f"问题过长：最多 {settings.max_question_chars} 个字符")
-        ans = st(request).snapshot.engine.ask(q, city=body.city, year=body.year, top_k=body.top_k)
+        engine = st(request).snapshot.engine
+        previous = None
+        if body.previous is not None:
+            previous = body.previous.scope or (
+                engine.ask(body.previous.question, top_k=1).scope if body.previous.question else None)
+        ans = engine.ask(q, city=body.city, year=body.year, top_k=body.top_k, previous=previous)
         return ans.as_dict()
 
     @app.get("/api/search")
-    def search(request: Request, q: str = Query(..., min_length=1, max_length=500), city: str | None = None,
+    def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
+               city: str | None = Query(None, max_length=40),
                year: int | None = Query(None, ge=1990, le=2100), type: str | None = Query(None, max_length=40),
-               k: int = Query(10, ge=1, le=50), doc_id: str | None = Query(None, max_length=64)):
+               k: int = Query(10, ge=1, le=50), doc_id: str | None = Query(None, max_length=64),
+               org: str | None = Query(None, max_length=60), place: str | None = Query(None, max_length=40)):
         snap = st(request).snapshot
-        filters = Filters(city=city or None, year=year, report_type=type or None, doc_id=doc_id or None)
+        docs = None
+        if org or place:
+            docs = tuple(r.doc_id for r in snap.engine.reports
+                         if (not org or org in (r.department or ""))
+                         and (not place or place in (r.place or "") or place in (r.city, r.province, r.district)))
+        filters = Filters(city=city or None, year=year, report_type=type or None, doc_id=doc_id or None,
+                          doc_ids=docs)
         hits = snap.engine.search_passages(q, k=max(k, 30), filters=filters)
         facets_city: dict[str, int] = {}
         facets_year: dict[str, int] = {}
@@ -175,6 +191,7 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
         for h in hits[:k]:
             best = best_sentences(q, h.chunk.text, n=1, min_score=0.0)
             results.append({"doc_id": h.report.doc_id, "title": h.report.title, "city": h.report.city,
+                            "organization": h.report.department, "place": h.report.place,
                             "year": h.report.year, "report_type": h.report.report_type,
                             "page": h.chunk.page_start, "page_end": h.chunk.page_end,
                             "section": h.chunk.section_path, "text": h.chunk.text, "score": round(h.score, 4),
@@ -186,10 +203,14 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     def facts(request: Request, city: str | None = Query(None, max_length=20),
               year: int | None = Query(None, ge=1990, le=2100), q: str | None = Query(None, max_length=100),
               doc_id: str | None = Query(None, max_length=64), page: int = Query(1, ge=1, le=100000),
-              page_size: int = Query(50, ge=1, le=1000), format: str = Query("json", pattern="^(json|csv)$")):
+              page_size: int = Query(50, ge=1, le=1000), format: str = Query("json", pattern="^(json|csv)$"),
+              org: str | None = Query(None, max_length=60), place: str | None = Query(None, max_length=40),
+              period: int | None = Query(None, ge=1990, le=2100),
+              kind: str | None = Query(None, pattern="^(actual|budget|target|average|cumulative|change)$")):
         store = st(request).store
+        extra = {"org": org, "place": place, "period": period, "kind": kind}
         if format == "csv":
-            rows = fact_rows(store, store.facts(city=city, year=year, q=q, doc_id=doc_id))
+            rows = fact_rows(store, store.facts(city=city, year=year, q=q, doc_id=doc_id, **extra))
             buf = io.StringIO()
             buf.write("\ufeff")
             w = csv.DictWriter(buf, fieldnames=FACT_FIELDS)
@@ -197,9 +218,9 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
             w.writerows(rows)
             return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="facts.csv"'})
-        total = store.count_facts(city=city, year=year, q=q, doc_id=doc_id)
+        total = store.count_facts(city=city, year=year, q=q, doc_id=doc_id, **extra)
         rows = fact_rows(store, store.facts(city=city, year=year, q=q, doc_id=doc_id, limit=page_size,
-                                            offset=(page - 1) * page_size))
+                                            offset=(page - 1) * page_size, **extra))
         conflicts = {fid for c in store.checks(status="conflict") for fid in c.fact_ids}
         for r in rows:
             r["conflict"] = r["fact_id"] in conflicts

@@ -46,14 +46,18 @@ def ingest_paths(state, paths: list[Path], overrides_for, out=sys.stderr) -> tup
         try:
             if not path.exists():
                 raise IngestError(f"{path}: 文件不存在 (no such file)")
-            res = state.ingest(path, overrides=overrides_for(path), progress=progress, refresh=False)
-            done.append(res)
-            bar.write(f"ok    {path.name}: {res.city or '?'} {res.year or '?'} {res.report_type or ''} — "
-                      f"{res.pages} pages, {res.sections} sections, {res.chunks} chunks, {res.tables} tables, "
-                      f"{res.facts} facts{', %d conflicts' % res.conflicts if res.conflicts else ''}"
-                      f"{' (replaced an older copy)' if res.replaced else ''} in {res.seconds:.1f}s")
-            for w in res.warnings:
-                bar.write(f"      warning: {w}")
+            for res in state.ingest(path, overrides=overrides_for(path), progress=progress, refresh=False):
+                done.append(res)
+                if res.status == "unchanged":
+                    bar.write(f"same  {res.path}: {res.summary()}")
+                    continue
+                bar.write(f"ok    {res.path}: {res.summary()} — "
+                          f"{res.pages} pages, {res.sections} sections, {res.chunks} chunks, {res.tables} tables, "
+                          f"{res.facts} facts{', %d conflicts' % res.conflicts if res.conflicts else ''}"
+                          f"{' (replaced: ' + '、'.join(res.replaced_titles) + ')' if res.replaced else ''}"
+                          f" in {res.seconds:.1f}s")
+                for w in res.warnings:
+                    bar.write(f"      warning: {w}")
         except IngestError as e:
             failed.append((path, e))
             bar.write(f"error {path.name}: {e}")
@@ -84,7 +88,11 @@ def cmd_ingest(args) -> int:
     done, failed = ingest_paths(state, [Path(p) for p in args.paths], overrides_for)
     secs = time.perf_counter() - t0
     pages = sum(r.pages for r in done)
-    print(f"ingested {len(done)} report(s), {pages} pages, {sum(r.sections for r in done)} sections, "
+    n_new = sum(r.status == "new" for r in done)
+    n_rep = sum(r.status == "replaced" for r in done)
+    n_same = sum(r.status == "unchanged" for r in done)
+    print(f"ingested {len(done)} report(s): {n_new} new, {n_rep} new version(s) replacing stored ones, "
+          f"{n_same} already stored; {pages} pages, {sum(r.sections for r in done)} sections, "
           f"{sum(r.chunks for r in done)} chunks, {sum(r.tables for r in done)} tables, "
           f"{sum(r.facts for r in done)} facts in {secs:.1f}s"
           + (f"; {len(failed)} failed" if failed else ""))
@@ -96,7 +104,9 @@ def cmd_ingest(args) -> int:
 def cmd_ask(args) -> int:
     settings = build_settings(args)
     state = open_state(settings)
-    ans = state.snapshot.engine.ask(args.question, city=args.city, year=args.year, top_k=args.top_k)
+    previous = json.loads(args.previous) if args.previous else None
+    ans = state.snapshot.engine.ask(args.question, city=args.city, year=args.year, top_k=args.top_k,
+                                    previous=previous)
     if args.json:
         print(json.dumps(ans.as_dict(), ensure_ascii=False, indent=1))
         return 0
@@ -109,8 +119,8 @@ def cmd_ask(args) -> int:
     return 0
 
 
-FACT_FIELDS = ["city", "year", "title", "subject", "measure", "value", "unit", "page", "table", "source", "text",
-               "doc_id", "fact_id"]
+FACT_FIELDS = ["place", "city", "organization", "year", "period_year", "period_kind", "title", "subject", "measure",
+               "value", "unit", "page", "table", "source", "text", "doc_id", "fact_id"]
 
 
 def fact_rows(store, facts) -> list[dict]:
@@ -118,7 +128,9 @@ def fact_rows(store, facts) -> list[dict]:
     rows = []
     for f in facts:
         r = reports[f.doc_id]
-        rows.append({"city": r.city, "year": r.year, "title": r.title, "subject": f.subject, "measure": f.measure,
+        rows.append({"place": r.place, "city": r.city, "organization": r.department, "year": r.year,
+                     "period_year": f.period_year or r.year, "period_kind": f.period_kind,
+                     "title": r.title, "subject": f.subject, "measure": f.measure,
                      "value": f.value, "unit": f.unit, "page": f.page, "table": f.table or f.section_path,
                      "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id})
     return rows
@@ -128,7 +140,8 @@ def cmd_facts(args) -> int:
     from index.store import Store
     settings = build_settings(args)
     store = Store(settings.store)
-    facts = store.facts(city=args.city, year=args.year, q=args.q, limit=args.limit)
+    facts = store.facts(city=args.city, year=args.year, q=args.q, limit=args.limit, org=args.org,
+                        place=args.place, period=args.period, kind=args.kind)
     rows = fact_rows(store, facts)
     if args.csv:
         w = csv.DictWriter(sys.stdout, fieldnames=FACT_FIELDS)
@@ -136,7 +149,8 @@ def cmd_facts(args) -> int:
         w.writerows(rows)
     else:
         for r in rows:
-            print(f"{r['city'] or '?'}\t{r['year'] or '?'}\t{r['subject']}\t{r['measure']}\t{r['value']:g}\t{r['unit']}"
+            print(f"{r['place'] or r['city'] or '?'}\t{r['organization'] or '?'}\t{r['period_year'] or '?'}"
+                  f"{'(' + r['period_kind'] + ')' if r['period_kind'] else ''}\t{r['subject']}\t{r['measure']}\t{r['value']:g}\t{r['unit']}"
                   f"\tp{r['page']}\t{r['table'] or ''}")
         print(f"{len(rows)} fact(s)", file=sys.stderr)
     return 0
@@ -203,9 +217,9 @@ def cmd_serve(args) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qa", description="报告问答 — question answering over government reports")
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("ingest", help="add reports (PDF, TXT, MD; folders) to the store")
+    s = sub.add_parser("ingest", help="add reports (PDF, TXT, MD, CSV exports; folders) to the store")
     s.add_argument("paths", nargs="+")
-    s.add_argument("--city")
+    s.add_argument("--city", help="place of the report, any level (深圳, 上海市普陀区, 湖南省)")
     s.add_argument("--year", type=int)
     s.add_argument("--title")
     s.set_defaults(fn=cmd_ingest)
@@ -215,11 +229,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--city")
     s.add_argument("--year", type=int)
     s.add_argument("--top-k", type=int, default=5)
+    s.add_argument("--previous", help="the previous turn as JSON: its `scope` from --json output")
     s.set_defaults(fn=cmd_ask)
     s = sub.add_parser("facts", help="list facts from the fact table")
     s.add_argument("--city")
     s.add_argument("--year", type=int)
     s.add_argument("--q")
+    s.add_argument("--org", help="organization (part of its full name)")
+    s.add_argument("--place", help="place at any level: 广东, 深圳, 普陀")
+    s.add_argument("--period", type=int, help="the year the figure describes")
+    s.add_argument("--kind", help="period kind: actual, budget, target, average, cumulative, change")
     s.add_argument("--csv", action="store_true")
     s.add_argument("--limit", type=int)
     s.set_defaults(fn=cmd_facts)

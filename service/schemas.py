@@ -4,12 +4,20 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 
+class PreviousTurn(BaseModel):
+    """The previous chat turn: its question and/or the `scope` its answer returned."""
+    model_config = ConfigDict(extra="ignore")
+    question: StrictStr | None = Field(None, max_length=500)
+    scope: dict | None = None
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     question: StrictStr = Field(..., min_length=1, max_length=500, description="the question, Chinese or English")
     city: StrictStr | None = Field(None, max_length=20)
     year: StrictInt | None = Field(None, ge=1990, le=2100)
     top_k: StrictInt = Field(5, ge=1, le=20)
+    previous: PreviousTurn | None = Field(None, description="the previous turn, for follow-ups (那汕尾呢？)")
 
 
 class FactOut(BaseModel):
@@ -31,6 +39,10 @@ class FactOut(BaseModel):
     approx: bool = False
     qualifier: str = ""
     score: float = 1.0
+    organization: str | None = None
+    place: str | None = None
+    province: str | None = None
+    period: dict | None = None
 
 
 class CitationOut(BaseModel):
@@ -43,6 +55,8 @@ class CitationOut(BaseModel):
     text: str
     score: float
     highlight: str = ""
+    organization: str | None = None
+    place: str | None = None
 
 
 class AskResponse(BaseModel):
@@ -60,6 +74,7 @@ class AskResponse(BaseModel):
     suggestions: list[str] = []
     notes: list[str] = []
     timings: dict = {}
+    scope: dict = {}
 
 
 class ErrorBody(BaseModel):

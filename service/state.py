@@ -10,7 +10,7 @@ from typing import Callable
 
 from index.embed import Embedder, make_embedder
 from index.fact_index import FactIndex
-from index.ingest import IngestResult, Overrides, ingest_file
+from index.ingest import IngestResult, Overrides, ingest_path
 from index.lexical import default_tokenizer
 from index.retrieval import SearchIndex
 from index.settings import Settings
@@ -51,14 +51,16 @@ class State:
         self.snapshot = self.load_snapshot()
 
     def ingest(self, path: Path, *, overrides: Overrides = Overrides(), display_name: str | None = None,
-               progress: Callable[[str, int, int], None] | None = None, refresh: bool = True) -> IngestResult:
+               progress: Callable[[str, int, int], None] | None = None,
+               refresh: bool = True) -> list[IngestResult]:
+        """Every report of the file (a CSV export holds several), one transaction each."""
         with self._write_lock:
-            result = ingest_file(self.store, self.passage_embedder, path, overrides=overrides,
-                                 max_pages=self.settings.max_pages, display_name=display_name,
-                                 progress=progress)
-            if refresh:
+            results = ingest_path(self.store, self.passage_embedder, path, overrides=overrides,
+                                  max_pages=self.settings.max_pages, display_name=display_name,
+                                  progress=progress)
+            if refresh and any(r.status != "unchanged" for r in results):
                 self.refresh()
-            return result
+            return results
 
     def delete(self, doc_id: str):
         with self._write_lock:
@@ -74,5 +76,6 @@ def corpus_overrides(corpus: Path) -> dict[str, Overrides]:
         return {}
     data = json.loads(manifest.read_text(encoding="utf-8"))
     return {r["file"]: Overrides(city=r.get("city"), year=r.get("year"), title=r.get("title"),
-                                 department=r.get("department"), report_type=r.get("report_type"))
+                                 department=r.get("department"), report_type=r.get("report_type"),
+                                 place=r.get("place"))
             for r in data.get("reports", [])}

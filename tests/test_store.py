@@ -113,3 +113,22 @@ def test_vectors_roundtrip_through_sqlite(store, emb):
     again = emb.embed_passages([c.embed_text() for c in chunks])
     assert np.allclose(vecs, again, atol=1e-6)
     assert all(t for t in tokens)
+
+
+def test_same_identity_under_another_name_is_a_new_version(store, emb, tmp_path):
+    """A report is what it is (organization, place, year, type), not its file name."""
+    first = ingest_file(store, emb, SEEDS[0])
+    p = tmp_path / "renamed-v2.txt"
+    p.write_text(SEEDS[0].read_text(encoding="utf-8") + "\n补充说明：修订版。\n", encoding="utf-8")
+    second = ingest_file(store, emb, p)
+    assert first.status == "new" and second.status == "replaced"
+    assert second.replaced_titles == (first.title,)
+    assert "替换" in second.summary()
+    assert [r.doc_id for r in store.reports()] == [second.doc_id]
+
+
+def test_same_bytes_again_is_reported_unchanged(store, emb):
+    first = ingest_file(store, emb, SEEDS[1])
+    again = ingest_file(store, emb, SEEDS[1])
+    assert again.status == "unchanged" and again.chunks == 0 and again.doc_id == first.doc_id
+    assert "已在库中" in again.summary()

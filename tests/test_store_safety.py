@@ -30,12 +30,14 @@ SHANTOU = CORPUS / "汕头市政务服务和数据管理局2024年部门整体�
 
 
 def copies(folder: Path, n: int) -> list[Path]:
-    """n distinct (different sha1) copies of the 汕尾 report, each a few seconds of ingest."""
+    """n distinct reports (another organization each, so not versions of one report) made from
+    the 汕尾 report, each a few seconds of ingest."""
     text = SHANWEI.read_text(encoding="utf-8")
     out = []
     for i in range(n):
         p = folder / f"副本{i:02d}.txt"
-        p.write_text(text + f"\n\n附注：副本 {i}。\n", encoding="utf-8")
+        body = text.replace("政务服务数据管理局", f"政务服务数据管理{'甲乙丙丁戊己庚辛壬癸'[i]}局")
+        p.write_text(body + f"\n\n附注：副本 {i}。\n", encoding="utf-8")
         out.append(p)
     return out
 

@@ -156,7 +156,7 @@
   }
   const plainExcerpt = (text, max) => excerpt(text, "", max).map((p) => p[0]).join("");
 
-  const ROUTES = { fact: "数值", computed: "计算", passage: "段落", comparison: "对比", none: "无答案" };
+  const ROUTES = { fact: "数值", computed: "计算", passage: "段落", comparison: "对比", ranking: "排序", none: "无答案" };
 
   // ------------------------------------------------------------------ meta (reports) and health
   const meta = { reports: [], cities: [], years: [], types: [] };
@@ -372,7 +372,10 @@
     $("#ask-submit").disabled = true;
     let response = null, error = null;
     try {
-      response = await postJSON("/api/ask", { question, city, year });
+      // the previous turn's resolved scope lets a follow-up ("那汕尾呢？") inherit what it omits
+      const last = history.length ? history[history.length - 1] : null;
+      const previous = last && last.response && last.response.scope ? { question: last.question, scope: last.response.scope } : null;
+      response = await postJSON("/api/ask", { question, city, year, previous });
     } catch (e) {
       error = e.message;
     } finally {
@@ -410,7 +413,7 @@
     const top = el("div", { class: "answer-top" },
       el("span", { class: "badge" + (none ? " warn" : "") }, ROUTES[route] || route || a.kind),
       a.lang === "en" ? el("span", { class: "badge gray" }, "English") : null,
-      !none && a.confidence ? el("span", { class: "badge gray", title: "置信度" }, `置信度 ${Math.round(a.confidence * 100)}%`) : null,
+      !none && a.confidence ? el("span", { class: "badge gray", title: "置信度（0–100%）" }, `置信度 ${Math.round(Math.max(0, Math.min(1, a.confidence)) * 100)}%`) : null,
       a.timings && a.timings.total ? el("span", { class: "time" }, `用时 ${Math.round(a.timings.total)} 毫秒`) : null);
     card.appendChild(top);
 
@@ -419,22 +422,31 @@
       card.appendChild(el("p", { class: "answer-text" }, a.answer));
     } else {
       const f = (a.facts || [])[0];
-      if (a.value !== null && a.value !== undefined && route !== "comparison") {
+      if (a.value !== null && a.value !== undefined && route !== "comparison" && route !== "ranking") {
         const fig = el("div", { class: "figure" },
           el("div", { class: "big-value" }, el("span", { class: "num" }, fmtNum(a.value)), a.unit ? el("span", { class: "unit" }, a.unit) : null));
         if (f && route !== "computed") {
           fig.appendChild(el("div", { class: "figure-meta" },
             f.subject ? el("span", {}, el("b", {}, "项目"), f.subject) : null,
             f.measure ? el("span", {}, el("b", {}, "口径"), f.measure) : null,
-            f.city ? el("span", {}, el("b", {}, "城市"), f.city) : null,
-            f.year ? el("span", {}, el("b", {}, "年度"), f.year) : null));
+            f.organization ? el("span", { class: "org" }, el("b", {}, "机构"), f.organization) : null,
+            f.place || f.city ? el("span", {}, el("b", {}, "地区"), f.place || f.city) : null,
+            (f.period && f.period.year) || f.year ? el("span", {}, el("b", {}, "期间"),
+              String((f.period && f.period.year) || f.year) + (f.period && f.period.kind === "target" ? "（预期目标）" : "")) : null));
         }
         card.appendChild(fig);
       }
-      if (route === "comparison" && (a.table || []).length) card.appendChild(compareTable(a.table));
+      if ((route === "comparison" || route === "ranking") && (a.table || []).length) card.appendChild(compareTable(a.table));
       card.appendChild(el("p", { class: "answer-text" }, a.answer));
       if (a.formula) card.appendChild(el("div", { class: "formula" }, el("b", {}, "计算公式"), a.formula));
     }
+    const sc = a.scope || {};
+    const scopeBits = [
+      (sc.orgs || []).length ? "机构：" + sc.orgs.join("、") : null,
+      (sc.places || []).length ? "地区：" + sc.places.map((p) => p.name).join("、") : null,
+      (sc.years || []).length ? "年度：" + sc.years.join("、") : null,
+      (sc.carried || []).length ? "沿用上一问的" + sc.carried.join("；") : null].filter(Boolean);
+    if (scopeBits.length) card.appendChild(el("div", { class: "scope-line", title: (sc.how || []).join("\n") }, "回答范围 · " + scopeBits.join(" · ")));
     if ((a.notes || []).length) {
       card.appendChild(el("div", { class: "list-title" }, "说明"));
       card.appendChild(el("ul", { class: "notes" }, a.notes.map((n) => el("li", {}, n))));
@@ -470,19 +482,24 @@
     const tbody = el("tbody");
     for (const r of rows) {
       const hasValue = r.value !== null && r.value !== undefined;
+      if (!hasValue && r.missing) {
+        tbody.appendChild(el("tr", { dataset: { city: r.city || "" } }, el("th", { scope: "row" }, r.label || r.city || "—"),
+          el("td", {}, r.year ? String(r.year) : "—"), el("td", {}, r.subject || "—"), el("td", { class: "muted" }, "报告未载明")));
+        continue;
+      }
       const label = hasValue ? [el("span", {}, fmtNum(r.value)), r.unit ? el("span", { class: "u" }, r.unit) : null]
                              : [plainExcerpt(r.text, 120)];
       const link = el("button", { type: "button", class: "cell-link" + (hasValue ? "" : " text"),
                                   title: "查看原文第 " + r.page + " 页",
                                   onclick: () => openSource(r.doc_id, r.page, r.text, r.title) }, label);
       tbody.appendChild(el("tr", { dataset: { city: r.city || "" } },
-        el("th", { scope: "row" }, r.city || "—"),
+        el("th", { scope: "row" }, (r.rank ? r.rank + ". " : "") + (r.label || r.city || "—")),
         el("td", {}, r.year ? String(r.year) : "—"),
         el("td", {}, [r.subject, r.measure].filter(Boolean).join(" · ") || "—"),
         el("td", {}, link, el("span", { class: "src" }, `${r.title || reportTitle(r.doc_id)} · 第 ${r.page} 页`))));
     }
     return el("div", { class: "compare-wrap" }, el("table", { class: "compare-table" },
-      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "城市"), el("th", { scope: "col" }, "年度"),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "机构 / 地区"), el("th", { scope: "col" }, "年度"),
         el("th", { scope: "col" }, "项目"), el("th", { scope: "col" }, "数值（点击查看出处）"))), tbody));
   }
 

@@ -1,0 +1,193 @@
+"""Answers over several parties: comparisons and rankings.
+
+When the scope holds several organizations (named, or not named but all stating the
+measure) the answer is never one of them picked: it is one row per organization (or per
+year for one organization across years), each from its own reports, each cited, sorted
+by value when the question ranks or the figures share a unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from index.records import Report
+
+from .figures import topic_query
+from .format import fmt_amount, fmt_value, who
+from .question import FIGURE_TERMS, Question
+from .records import Answer, FactRef
+from .scope import Catalog, Scope
+
+if TYPE_CHECKING:
+    from .router import Engine
+
+MAX_ROWS = 40          # rows in one comparison / ranking table
+SHOWN = 12             # rows spelled out in the answer text
+TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4, "万亿元": 1e8}
+
+
+@dataclass(frozen=True)
+class Group:
+    """One party of a comparison: its label and the reports it is answered from."""
+    label: str
+    docs: tuple[str, ...]
+    year: int | None = None
+
+
+def answer_groups(q: Question, scope: Scope, catalog: Catalog) -> list[Group]:
+    """The parties a question compares, or [] when it asks about one party.
+
+    - two or more organizations named (深圳市财政局、应急管理局; 深圳和广州的民政局);
+    - no organization named while the reports in scope belong to several organizations and
+      the question asks for a figure, a ranking or a comparison (各部门 / 哪个部门最多 /
+      深圳2026年三公经费): one row each, never one of them picked;
+    - one organization across several years (2023年和2024年对比).
+    """
+    reports = [r for r in catalog.reports if r.doc_id in set(scope.doc_ids)]
+    by_org: dict[str, list[Report]] = {}
+    for r in reports:
+        by_org.setdefault(r.department or r.title, []).append(r)
+    figure_like = q.kind in ("figure", "computation") or (q.kind == "comparison" and FIGURE_TERMS.search(q.topic))
+    asks_many = bool(q.ranking) or scope.every_org or scope.every_place or q.kind == "comparison"
+    if len(by_org) >= 2 and (len(scope.orgs) >= 2 or asks_many or (figure_like and not scope.orgs)):
+        if q.kind == "description" and not asks_many:
+            return []
+        return [Group(label_of(org, rs), tuple(r.doc_id for r in rs), pick_year(q, rs)) for org, rs in by_org.items()]
+    if len(by_org) == 1 and len(q.years) >= 2:
+        rs = next(iter(by_org.values()))
+        return [Group(f"{who(rs[0])} {y}", tuple(r.doc_id for r in rs if r.year in (y, y + 1)), y)
+                for y in q.years if any(r.year in (y, y + 1) for r in rs)]
+    return []
+
+
+def label_of(org: str, reports: list[Report]) -> str:
+    """A government's own report is the place's: 湖南 rather than 湖南省人民政府."""
+    if all((r.report_type or "") == "政府工作报告" for r in reports) and reports[0].city:
+        return reports[0].city
+    return org
+
+
+def pick_year(q: Question, reports: list[Report]) -> int | None:
+    """The year a party is compared on: the one asked when its reports cover it."""
+    if q.year and any(r.year in (q.year, q.year + 1) for r in reports):
+        return q.year
+    return None
+
+
+def comparable(unit: str) -> tuple[str, float]:
+    """(base unit, factor) so 万元 / 亿元 / 元 sort together."""
+    u = unit or ""
+    if u in TO_WAN:
+        return "万元", TO_WAN[u]
+    return u, 1.0
+
+
+def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: int, timings) -> Answer:
+    """One row per group, each from its own reports; sorted when the figures share a unit."""
+    from .router import FACT_MIN
+    rows, refs, cits = [], [], []
+    figure_like = q.kind != "description" or bool(FIGURE_TERMS.search(q.topic))
+    for g in groups[:200]:
+        sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
+                      kind="figure" if figure_like else "description")
+        ranked = engine.rank(sub) if figure_like else []
+        if figure_like and q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
+            ranked = engine.rank(replace(sub, unit_hint=None))
+        if ranked and ranked[0].score >= FACT_MIN:
+            best = ranked[0]
+            ref = FactRef(best.hit.fact, best.hit.report, best.score)
+            f, r = ref.fact, ref.report
+            rows.append({"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
+                         "year": f.period_year or r.year, "subject": f.subject, "measure": f.measure,
+                         "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page, "text": f.text,
+                         "title": r.title, "_ref": ref})
+            continue
+        ans = engine.passage(replace(sub, kind="description"), 3, timings)
+        if ans.kind == "passage" and ans.citations and not figure_like:
+            c = ans.citations[0]
+            cits.extend(ans.citations[:2])
+            r = engine.search.reports[c.doc_id]
+            rows.append({"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
+                         "year": c.year, "subject": topic_query(q) or q.topic, "measure": "", "value": None,
+                         "unit": None, "doc_id": c.doc_id, "page": c.page, "text": c.highlight or c.text[:200],
+                         "title": c.title})
+        else:
+            r = engine.search.reports.get(g.docs[0]) if g.docs else None
+            rows.append({"label": g.label, "organization": r.department if r else None,
+                         "city": r.city if r else None, "place": r.place if r else None,
+                         "year": g.year or (r.year if r else None), "subject": topic_query(q) or q.topic,
+                         "measure": "", "value": None, "unit": None, "doc_id": g.docs[0] if g.docs else "",
+                         "page": None, "text": "", "title": r.title if r else "", "missing": True})
+    stated = [x for x in rows if x["value"] is not None]
+    if not stated and not any(x["value"] is None and not x.get("missing") for x in rows):
+        return engine.none(q, "所涉报告中都没有找到可比较的数字。", "None of the reports in scope states this figure.")
+    order = sort_rows(rows, q)
+    rows = order[:MAX_ROWS]
+    for x in rows:
+        ref = x.pop("_ref", None)
+        if ref is not None:
+            refs.append(ref)
+            cits.append(engine.fact_citation(ref))
+    text = render(q, rows)
+    top = refs[0] if refs and q.ranking else (refs[0] if len(refs) == 1 else None)
+    return Answer(kind="fact" if refs else "passage", answer=text,
+                  value=top.fact.value if top else None, unit=top.fact.unit if top else None,
+                  facts=tuple(refs), citations=tuple(dict.fromkeys(cits))[: max(top_k, len(refs))],
+                  confidence=min((x.score for x in refs), default=0.5),
+                  route="ranking" if q.ranking else "comparison", table=tuple(rows))
+
+
+def sort_rows(rows: list[dict], q: Question) -> list[dict]:
+    """By value (largest first unless asked for the least) when the stated figures share a
+    base unit; rows without the figure last. Otherwise in the order named."""
+    stated = [x for x in rows if x["value"] is not None]
+    units = {comparable(x["unit"])[0] for x in stated}
+    if len(units) != 1 or not (q.ranking or len(stated) > 2 or q.kind != "comparison"):
+        return stated + [x for x in rows if x["value"] is None]
+    sign = 1 if q.ranking == "asc" else -1
+    stated.sort(key=lambda x: sign * x["value"] * comparable(x["unit"])[1])
+    for i, x in enumerate(stated, 1):
+        x["rank"] = i
+    return stated + [x for x in rows if x["value"] is None]
+
+
+def row_text(x: dict) -> str:
+    if x["value"] is None:
+        return f"{x['label']}：" + (f"“{x['text'][:100]}”（第 {x['page']} 页）" if x["text"] else "报告未载明")
+    measure = "" if x["measure"] in ("", None, "金额", "合计") else x["measure"]
+    year = f"（{x['year']} 年）" if x.get("year") else ""
+    return (f"{x['label']}{year}：{x['subject']}{measure} {fmt_amount(x['value'], x['unit'])}"
+            f"（《{x['title']}》第 {x['page']} 页）")
+
+
+def render(q: Question, rows: list[dict]) -> str:
+    stated = [x for x in rows if x["value"] is not None]
+    missing = [x["label"] for x in rows if x.get("missing")]
+    if q.lang == "en":
+        body = "; ".join(f"{x['label']}: " + (f"{fmt_value(x['value'])} {x['unit']} (p. {x['page']})"
+                                               if x["value"] is not None else "not stated") for x in rows[:SHOWN])
+        head = "Ranking — " if q.ranking else "Comparison — "
+        if q.ranking and stated:
+            head += f"{'lowest' if q.ranking == 'asc' else 'highest'}: {stated[0]['label']} " \
+                    f"{fmt_value(stated[0]['value'])} {stated[0]['unit']}. "
+        return head + body
+    parts = [f"{x.get('rank', i)}. {row_text(x)}" if x.get("rank") else row_text(x)
+             for i, x in enumerate(rows[:SHOWN], 1) if not x.get("missing")]
+    if q.ranking and stated:
+        top = stated[0]
+        word = "最少" if q.ranking == "asc" else "最多"
+        head = f"{word}的是{top['label']}：{fmt_amount(top['value'], top['unit'])}" \
+               f"（{top['subject']}{'' if top['measure'] in ('', None, '金额', '合计') else top['measure']}，" \
+               f"《{top['title']}》第 {top['page']} 页）。排序（共 {len(stated)} 个）："
+    else:
+        head = "对比：" if len(rows) > 1 else ""
+    text = head + "；".join(parts) + "。"
+    if len(rows) > SHOWN:
+        text += f"（另有 {len(rows) - SHOWN} 项见表）"
+    if missing:
+        text += "未载明此项：" + "、".join(missing) + "。"
+    years = {x["year"] for x in stated if x.get("year")}
+    if len(years) > 1 and len(q.years) < 2:
+        text += "注意：各项年度不同（" + "、".join(f"{x['label']} {x['year']}" for x in stated) + "）。"
+    return re.sub(r"；。", "。", text)

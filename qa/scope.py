@@ -1,0 +1,385 @@
+"""Whose figure, where, when: a question resolved to the reports that may answer it.
+
+The first stage after parsing a question. Places (any level of the administrative
+hierarchy), organizations (full names, short forms, English), years and report types are
+matched against what the store holds; the result is a `Scope` record naming the reports
+every later stage answers from, and how each part was resolved. Nothing here ranks facts
+or passages.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Callable, Iterable, Sequence
+
+from index.orgs import OrgIndex, OrgName, build_index, match_orgs, org_terms, split_org
+from index.places import Place, load_gazetteer
+from index.records import Report
+
+from .glossary import english_city
+
+# a body named right after a place: "深圳市|税务局", "汕头市|公共资源交易中心"
+ORG_AFTER_PLACE = re.compile(r"^(?:市委|区委|省委|县委|人民政府)?([\u4e00-\u9fff]{1,12}?(?:管理局|委员会|办公室|办公厅|"
+                             r"局|委|办|厅|署|部|中心|院|所))")
+NOT_ORG = re.compile(r"^(各|全|本|哪|所有|每|该|其|这|那|有关|相关|直属|下属|部门)|^(部|中心|院|所|局|委|办|厅|署)$")
+REPORT_TYPE_WORDS = (("政府工作报告", "政府工作报告"), ("部门决算", "部门决算"), ("单位决算", "部门决算"),
+                     ("部门预算", "部门预算"), ("单位预算", "单位预算"), ("绩效自评", "绩效自评报告"),
+                     ("自评报告", "绩效自评报告"), ("工作总结", "工作总结"), ("信息公开", "政府信息公开工作年度报告"),
+                     ("绩效目标", "绩效目标"))
+EVERY_PLACE = re.compile(r"各省|各市|各地|各区|各县|各城市|所有城市|全部城市|每个城市|每个省|哪个省|哪个市|哪个城市|"
+                         r"哪些省|哪些市|哪些城市|哪些地区|全国各|\b(each|every|all) (cit(y|ies)|provinces?)\b|"
+                         r"\bwhich (cit(y|ies)|provinces?)\b|across (cities|provinces)", re.I)
+EVERY_ORG = re.compile(r"各部门|各单位|哪个部门|哪个单位|哪些部门|哪些单位|所有部门|每个部门|部门中|部门排名|"
+                       r"\b(which|each|every|all) (department|bureau)s?\b", re.I)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the store holds, indexed for resolution: built once per snapshot."""
+    reports: tuple[Report, ...]
+    doc_text: Callable[[str], str] | None = field(default=None, compare=False)   # doc_id → squashed text
+
+    @cached_property
+    def gazetteer(self):
+        return load_gazetteer()
+
+    @cached_property
+    def place_codes(self) -> frozenset[str]:
+        return frozenset(r.place_code for r in self.reports if r.place_code)
+
+    @cached_property
+    def prefer(self) -> frozenset[str]:
+        """Store places and their ancestors: what a short district name may resolve to."""
+        out = set(self.place_codes)
+        for code in self.place_codes:
+            out |= {p.code for p in self.gazetteer.ancestors(self.gazetteer.get(code))}
+        return frozenset(out)
+
+    @cached_property
+    def orgs(self) -> tuple[OrgName, ...]:
+        names = sorted({r.department for r in self.reports if r.department})
+        return tuple(split_org(n, self.place_words_of(n)) for n in names)
+
+    @cached_property
+    def org_index(self) -> OrgIndex:
+        return build_index(self.orgs)
+
+    @cached_property
+    def org_places(self) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for r in self.reports:
+            if r.department and r.place_code:
+                out.setdefault(r.department, set()).add(r.place_code)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def place_words_of(self, org: str) -> list[str]:
+        words: list[str] = []
+        for r in self.reports:
+            if r.department == org and r.place_code:
+                p = self.gazetteer.get(r.place_code)
+                for a in self.gazetteer.ancestors(p) + [p]:
+                    words += [a.name, a.short]
+        return list(dict.fromkeys(w for w in words if w))
+
+    def place_of(self, r: Report) -> Place | None:
+        return self.gazetteer.get(r.place_code) if r.place_code else None
+
+    def within(self, r: Report, codes: Iterable[str]) -> bool:
+        """The report's place is one of `codes` or inside one of them."""
+        p = self.place_of(r)
+        if p is None:
+            return False
+        for c in codes:
+            if c == p.code or self.gazetteer.contains(self.gazetteer.get(c), p):
+                return True
+        return False
+
+    def label(self, code: str) -> str:
+        return self.gazetteer.label(self.gazetteer.get(code))
+
+    def short(self, code: str) -> str:
+        return self.gazetteer.get(code).short
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reports a question may be answered from, and how they were chosen."""
+    places: tuple[str, ...] = ()          # place codes named (or carried over)
+    orgs: tuple[str, ...] = ()            # organizations' full names resolved
+    org_words: tuple[str, ...] = ()       # the organization words as typed
+    unknown_orgs: tuple[str, ...] = ()    # organization phrases no stored report matches
+    years: tuple[int, ...] = ()
+    report_types: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()         # the reports in scope
+    every_place: bool = False             # 各省 / 哪个市 …
+    every_org: bool = False               # 各部门 / 哪个部门 …
+    how: tuple[str, ...] = ()             # "医保局 → 深圳市医疗保障局（简称）"
+    carried: tuple[str, ...] = ()         # what a follow-up took from the previous turn
+    mentioned_only: bool = False          # the body named has no report; these reports mention it
+    missing: str | None = None            # why nothing is in scope (Chinese)
+    missing_en: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.years[0] if len(self.years) == 1 else None
+
+    def as_dict(self, catalog: Catalog | None = None) -> dict:
+        return {"places": [{"code": c, "name": catalog.label(c) if catalog else c} for c in self.places],
+                "orgs": list(self.orgs), "years": list(self.years), "report_types": list(self.report_types),
+                "doc_ids": list(self.doc_ids), "every_place": self.every_place, "every_org": self.every_org,
+                "how": list(self.how), "carried": list(self.carried), "unknown_orgs": list(self.unknown_orgs)}
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What a question text names, before it is checked against the store."""
+    places: tuple[Place, ...] = ()
+    orgs: tuple[tuple[str, str, str], ...] = ()    # (full name, alias typed, how)
+    unknown_orgs: tuple[str, ...] = ()
+    report_types: tuple[str, ...] = ()
+    every_place: bool = False
+    every_org: bool = False
+    spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+
+def find_mentions(text: str, catalog: Catalog) -> Mentions:
+    """Places, organizations and report types a (simplified, half-width) question names."""
+    gaz = catalog.gazetteer
+    place_ms = gaz.find(text, prefer=catalog.prefer)
+    places = [m.place for m in place_ms]
+    spans = [(m.start, m.end) for m in place_ms]
+    for name in english_city(text):
+        places += [p for p in gaz.lookup(name) if p.level != "district"][:1]
+    org_ms = [m for m in match_orgs(text, catalog.org_index) if placed_right(m, place_ms, text, catalog)]
+    orgs = tuple(dict.fromkeys((m.org, m.alias, m.how) for m in org_ms))
+    spans += [(m.start, m.end) for m in org_ms]
+    unknown = tuple(unknown_org_phrases(text, place_ms, [(m.start, m.end) for m in org_ms]))
+    types = tuple(dict.fromkeys(canon for word, canon in REPORT_TYPE_WORDS if word in text))
+    return Mentions(places=tuple(dict.fromkeys(places)), orgs=orgs, unknown_orgs=unknown, report_types=types,
+                    every_place=bool(EVERY_PLACE.search(text)), every_org=bool(EVERY_ORG.search(text)),
+                    spans=tuple(spans))
+
+
+def placed_right(m, place_ms, text: str, catalog: Catalog) -> bool:
+    """"上海市财政局": a body written right after a place is that place's own body, not one of
+    a district inside it (上海市普陀区财政局). Places joined by 和/与/、 ("深圳和广州的信访局")
+    all apply."""
+    before = [p for p in place_ms if p.end <= m.start and not text[p.end:m.start].strip("的 ")]
+    if not before or m.start < before[-1].end:
+        return True
+    group = [before[-1]]
+    for p in reversed([p for p in place_ms if p.end <= group[0].start]):
+        if re.fullmatch(r"\s*(和|与|、|及|跟|以及|,|，)\s*", text[p.end:group[-1].start]):
+            group.append(p)
+        else:
+            break
+    held = catalog.org_places.get(m.org, frozenset())
+    return any(p.place.code in held for p in group)
+
+
+def unknown_org_phrases(text: str, place_ms, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """Bodies named right after a place that no stored organization matched: "税务局" in
+    "深圳市税务局2026年…" when the store holds no 税务局. Returned with their place."""
+    out = []
+    for p in place_ms:
+        if any(a <= p.end < b for a, b in spans):
+            continue
+        m = ORG_AFTER_PLACE.match(text[p.end:])
+        if m and not NOT_ORG.search(m.group(1)):
+            out.append(text[p.start:p.end + m.end()])
+    return out
+
+
+def report_years(r: Report, year: int) -> bool:
+    """A report may state figures of `year`: its own year, or the next year's report (a 2026
+    budget states 2025 budgets, a 2026 government work report reviews 2025)."""
+    return r.year == year or r.year == year + 1
+
+
+def resolve(q_text: str, years: Sequence[int], catalog: Catalog, *, city: str | None = None) -> Scope:
+    """The reports a question names. `city` is an explicit filter (API/CLI) of any level."""
+    m = find_mentions(q_text, catalog)
+    gaz = catalog.gazetteer
+    places = list(m.places)
+    how = [f"{p.name} → {gaz.label(p)}" for p in places]
+    if city:
+        forced = gaz.lookup(city)
+        forced = [p for p in forced if p.code in catalog.prefer] or forced[:1]
+        places = forced
+        how = [f"筛选：{city} → {gaz.label(p)}" for p in forced]
+    codes = tuple(dict.fromkeys(p.code for p in places))
+    return scope_from(codes, m, tuple(years), catalog, how)
+
+
+def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], catalog: Catalog,
+               how: list[str], carried: tuple[str, ...] = ()) -> Scope:
+    """Filter the store's reports by place, organization, year and type."""
+    reports = list(catalog.reports)
+    if codes:
+        reports = [r for r in reports if catalog.within(r, codes)]
+        if not reports:
+            names = "、".join(catalog.label(c) for c in codes)
+            return Scope(places=codes, years=years, how=tuple(how), carried=carried,
+                         missing=f"库中没有{names}的报告。", missing_en=f"The store holds no reports for {names}.")
+    orgs = tuple(dict.fromkeys(full for full, _, _ in m.orgs))
+    org_words = tuple(dict.fromkeys(alias for _, alias, _ in m.orgs))
+    if orgs:
+        how += [f"{alias} → {full}" + ("" if kind == "full" else f"（{kind}）") for full, alias, kind in m.orgs
+                if any(r.department == full for r in reports)]
+        in_place = [r for r in reports if r.department in orgs]
+        if not in_place:
+            return Scope(places=codes, orgs=(), org_words=org_words, years=years, how=tuple(how),
+                         carried=carried, missing=lacks_org("、".join(org_words), codes, reports, catalog),
+                         missing_en=f"The store holds no report of {', '.join(org_words)} there.")
+        reports = in_place
+        orgs = tuple(o for o in orgs if any(r.department == o for r in reports))
+    elif m.unknown_orgs:
+        words = "、".join(m.unknown_orgs)
+        keys = [re.sub(r"\s+", "", u) for u in m.unknown_orgs]
+        mentioned = [r for r in reports if catalog.doc_text and any(k in catalog.doc_text(r.doc_id) for k in keys)]
+        if mentioned:
+            # a body the reports talk about (a unit under a department): its passages, never its figures
+            return Scope(places=codes, unknown_orgs=m.unknown_orgs, years=years, carried=carried,
+                         doc_ids=tuple(r.doc_id for r in mentioned), mentioned_only=True,
+                         how=tuple(how + [f"{words}：库中没有其报告，在 {len(mentioned)} 份报告中被提及"]))
+        return Scope(places=codes, unknown_orgs=m.unknown_orgs, years=years, how=tuple(how), carried=carried,
+                     missing=lacks_org(words, codes, reports, catalog),
+                     missing_en=f"The store holds no report of {', '.join(m.unknown_orgs)}.")
+    if m.report_types:
+        typed = [r for r in reports if any(t in (r.report_type or "") for t in m.report_types)]
+        reports = typed or reports
+    if years:
+        dated = [r for r in reports if any(report_years(r, y) for y in years)]
+        named = orgs or (codes if len(codes) >= 2 else ())
+        if dated and len(named) >= 2:
+            # a comparison: a named party without a report of that year is compared on the
+            # years it has, and the answer says so
+            for key in named:
+                own = [r for r in reports if r.department == key or (not orgs and catalog.within(r, (key,)))]
+                if own and not any(r in dated for r in own):
+                    dated += own
+                    how.append(f"{key if orgs else catalog.label(key)} 无 {'、'.join(map(str, years))} 年报告，"
+                               f"用库中 {'、'.join(str(r.year) for r in own)} 年报告")
+        if not dated:
+            held = sorted({r.year for r in reports if r.year})
+            who = "、".join(orgs) or "、".join(catalog.label(c) for c in codes) or "库中"
+            ys = "、".join(str(y) for y in years)
+            return Scope(places=codes, orgs=orgs, org_words=org_words, years=years, how=tuple(how),
+                         carried=carried, missing=f"{who}没有 {ys} 年的报告（库中年份：{'、'.join(map(str, held))}）。",
+                         missing_en=f"No {ys} report for {who} in the store (years held: {held}).")
+        reports = dated
+    return Scope(places=codes, orgs=orgs, org_words=org_words, unknown_orgs=(), years=years,
+                 report_types=m.report_types, doc_ids=tuple(r.doc_id for r in reports),
+                 every_place=m.every_place, every_org=m.every_org, how=tuple(how), carried=carried)
+
+
+def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catalog: Catalog) -> str:
+    """"库中没有深圳市税务局的报告。库中广东省深圳市的报告：民政局、财政局…" — what the store
+    does hold there instead."""
+    where = "、".join(catalog.label(c) for c in codes) if codes else ""
+    held = sorted({split_org(r.department, catalog.place_words_of(r.department)).core or r.department
+                   for r in reports if r.department})
+    shown = "、".join(held[:30]) + ("…" if len(held) > 30 else "")
+    return f"库中没有{words}的报告。库中{where}的报告：{shown or '（无）'}。"
+
+
+# ---- follow-ups -------------------------------------------------------------------
+FOLLOW_UP = re.compile(r"^(那|那么|那末|还有|再看看?|换成|改成|如果是)|呢[？?。]?$|^(和|与|跟)(去年|上年|前年).*比")
+
+
+def is_follow_up(text: str) -> bool:
+    return bool(FOLLOW_UP.search(text.strip()))
+
+
+def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, names_org: bool,
+          names_year: bool) -> Scope:
+    """A follow-up ("那汕尾呢？", "2025年的呢？", "公务接待费呢？") keeps what it does not name
+    from the previous turn's scope. A new place keeps the previous organization's kind
+    (深圳市民政局 → "那广州呢？" → 广州市民政局)."""
+    prev_places = tuple(p["code"] if isinstance(p, dict) else p for p in previous.get("places") or ())
+    prev_orgs = tuple(previous.get("orgs") or ())
+    prev_years = tuple(int(y) for y in previous.get("years") or ())
+    codes, carried = new.places, []
+    if not names_place and prev_places:
+        codes = prev_places
+        carried.append("地点：" + "、".join(catalog.label(c) for c in codes))
+    m = Mentions()
+    if not names_org and prev_orgs:
+        if names_place:
+            # the same kind of organization in the new place
+            cores = {split_org(o, catalog.place_words_of(o)).core for o in prev_orgs}
+            same_kind = [o for o in catalog.orgs if o.core in cores]
+            m = Mentions(orgs=tuple((o.full, o.core, "core") for o in same_kind))
+        else:
+            m = Mentions(orgs=tuple((o, o, "full") for o in prev_orgs))
+        carried.append("机构：" + "、".join(prev_orgs))
+    years = new.years
+    if not names_year and prev_years:
+        years = prev_years
+        carried.append("年份：" + "、".join(map(str, years)))
+    out = scope_from(codes, m, years, catalog, list(new.how), tuple(carried))
+    if out.missing and not names_year and prev_years:
+        # the carried year is the one thing the new place lacks: answer from the years it holds
+        out = scope_from(codes, m, (), catalog, list(new.how) + [f"{'、'.join(map(str, prev_years))} 年无报告，改用库中年份"],
+                         tuple(c for c in carried if not c.startswith("年份")))
+    return replace(out, every_place=new.every_place, every_org=new.every_org)
+
+
+# ---- the question seen through its scope ---------------------------------------------
+PLACE_SUFFIX = re.compile(r"^(省|市|区|县)")
+
+
+def narrow(q, scope: Scope, catalog: Catalog):
+    """The question with its scope's reports attached and the words that only say who or
+    where (organization aliases, place names) removed from its topic."""
+    topic = q.topic
+    words = set(scope.org_words) | {o for o in scope.orgs}
+    for o in catalog.orgs:
+        if o.full in scope.orgs:
+            words |= set(org_terms(o))
+    for code in scope.places:
+        p = catalog.gazetteer.get(code)
+        words |= {p.name, p.short}
+    for w in sorted(words, key=len, reverse=True):
+        if w and len(w) >= 2:
+            topic = topic.replace(w, " ")
+    topic = " ".join(t for t in (PLACE_SUFFIX.sub("", x) for x in topic.split()) if t)
+    if not topic.strip():
+        topic = q.topic
+    return replace(q, topic=topic, docs=scope.doc_ids,
+                   cities=tuple(dict.fromkeys(catalog.short(c) for c in scope.places)) or q.cities,
+                   year=scope.year if scope.years else q.year, years=scope.years or q.years)
+
+
+def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
+    """A follow-up takes from the previous turn what it does not say itself: the scope
+    (place, organization, year) and, when it names no subject of its own, the subject."""
+    prev_scope = previous.get("scope") if isinstance(previous.get("scope"), dict) else previous
+    m = find_mentions(q.text, catalog)
+    new = carry(scope, prev_scope or {}, catalog, names_place=bool(m.places), names_org=bool(m.orgs),
+                names_year=bool(q.years))
+    subject = re.sub(r"^(那么?|那末|还有|再看看?|换成|改成|如果是)|(的)?呢[？?。]?$|[？?。]", "", q.topic).strip()
+    for code in new.places:
+        p = catalog.gazetteer.get(code)
+        subject = subject.replace(p.name, "").replace(p.short, "")
+    subject = re.sub(r"(和|与|跟)?(去年|上年|前年)比?", "", subject).strip()
+    prev_topic = (prev_scope or {}).get("topic") or ""
+    if not subject and prev_topic:
+        q = replace(q, topic=prev_topic, measure=(prev_scope or {}).get("measure") or q.measure,
+                    kind=(prev_scope or {}).get("kind") or q.kind,
+                    unit_hint=(prev_scope or {}).get("unit_hint") or q.unit_hint)
+        new = replace(new, carried=new.carried + (f"问题：{prev_topic}",))
+    if re.search(r"(和|与|跟|比)(去年|上年)", q.text) and new.years:
+        y = new.years[0]
+        q = replace(q, years=(y, y - 1), kind="comparison")
+        new = scope_from(new.places, Mentions(orgs=tuple((o, o, "full") for o in new.orgs)), (y, y - 1),
+                         catalog, list(new.how), new.carried)
+    return q, new
+
+
+def scope_dict(q, scope: Scope, catalog: Catalog) -> dict:
+    """The resolved scope as the API returns it; sent back as `previous` it carries a chat."""
+    d = scope.as_dict(catalog)
+    d.update(topic=q.topic, measure=q.measure, kind=q.kind, unit_hint=q.unit_hint)
+    return d
