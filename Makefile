@@ -35,8 +35,9 @@ test: install browser
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
+# every evaluation set on the store it needs (dev, dev_depts, held-out), then our own sets
 eval: install
-	$(PY) ../shared/eval/run_eval.py --questions ../shared/eval/dev.jsonl --serve "$(BIN)/qa serve --port {port}"
+	$(BIN)/python scripts/eval_sets.py
 	$(BIN)/python scripts/run_questions.py
 
 bench: install

@@ -15,7 +15,7 @@ from .errors import IngestError, UnsupportedFile
 from .facts import extract_facts
 from .lexical import default_tokenizer
 from .csv_reports import read_csv_reports
-from .metadata import place_fields, read_metadata, resolve_place
+from .metadata import government_of, place_fields, read_metadata, resolve_place
 from .periods import fact_period, number_position
 from .parse import parse_file, parse_text
 from .numbers import to_halfwidth
@@ -120,6 +120,8 @@ def build_report(parsed: ParsedDocument, data: bytes, filename: str, overrides: 
         place = resolve_place(overrides.place or overrides.city)
         if place is not None:
             meta.update(place_fields(place))
+            if (overrides.report_type or meta.get("report_type")) == "政府工作报告":
+                meta["department"] = government_of(place)
     city = overrides.city or meta.get("city")
     year = overrides.year or meta.get("year")
     department = overrides.department or meta.get("department")

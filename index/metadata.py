@@ -147,6 +147,40 @@ def place_prefix(place) -> str:
     return (city.name if city else "") + place.name
 
 
+def trim_org(name: str, place) -> str:
+    """An organization name as read may carry text before it or run into the next name
+    ("日电子公报发布惠州市人民政府办公室", "…社会保障局惠州市卫生健康局"): keep the first whole name
+    that starts at the place."""
+    for prefix in dict.fromkeys((place_prefix(place), place.name)):
+        i = name.find(prefix)
+        if i < 0:
+            continue
+        if i > 0 and not name.startswith("中共"):
+            name, i = name[i:], 0
+        j = name.find(prefix, i + len(prefix))
+        if j > 0:
+            name = name[:j]
+        break
+    return name
+
+
+PARTY_BODY = re.compile(r"^(?:中国共产党|中共)?(.{2,12}?[省市区县])(?:委员会|委)(?=.{2,}(?:部|办公室|委员会|工委|学校)$)")
+
+
+def party_form(name: str) -> str:
+    """"广州市委员会宣传部" / "中国共产党广州市委员会宣传部" → "中共广州市委宣传部": the usual form
+    of a party committee's body (a city's 委员会 followed by a 部 is the party's)."""
+    m = PARTY_BODY.match(name)
+    if m and (name.startswith(("中共", "中国共产党")) or "委员会" in name[:m.end()]):
+        return f"中共{m.group(1)}委{name[m.end():]}"
+    return name
+
+
+def government_of(place) -> str:
+    """The issuer of a place's 政府工作报告: 湖南省人民政府, 深圳市人民政府, 上海市普陀区人民政府."""
+    return f"{place_prefix(place)}人民政府"
+
+
 def find_org_level(text: str) -> str | None:
     t = re.sub(r"\s+", "", text)
     if re.search(r"（本级）|\(本级\)|本级(?:20\d\d|\d\d)?年?度?(?:单位)?(?:预算|决算)", t):
@@ -165,15 +199,20 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
     year = find_year(head) or find_year(stem)
     first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
     department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
-    place = resolve_place(department, head, stem)
+    if report_type == "政府工作报告":
+        # a government's own report: its title names the place; bodies named in the text do not
+        place = resolve_place(first, stem, head)
+        department = government_of(place) if place is not None else department
+    else:
+        place = resolve_place(department, head, stem)
     fields = place_fields(place)
+    if department and place is not None:
+        department = party_form(trim_org(department, place))
     city = fields.get("city") or find_city(department or "") or find_city(head) or find_city(stem)
     if department and place is not None and resolve_place(department) is None \
             and not department.startswith("中共"):
         # "民政局" on a page whose title names 深圳市: the organization is the place's
         department = f"{place_prefix(place)}{department}"
-    if report_type == "政府工作报告" and place is not None and not (department or "").endswith("政府"):
-        department = f"{place.name if place.level != 'district' else fields['place']}人民政府"
     if department and report_type and year:
         title = f"{department}{year}年{report_type}"
     else:

@@ -16,7 +16,10 @@ from index.records import Report
 from .figures import topic_query
 from .format import fmt_amount, fmt_value, who
 from .question import FIGURE_TERMS, Question
+
+QUANTIFIED = re.compile(r"\d[\d,.]*\s*(?:%|[万亿]?[\u4e00-\u9fff])")
 from .records import Answer, FactRef
+from .sentences import overlap
 from .scope import Catalog, Scope
 
 if TYPE_CHECKING:
@@ -87,7 +90,7 @@ def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: in
     """One row per group, each from its own reports; sorted when the figures share a unit."""
     from .router import FACT_MIN
     rows, refs, cits = [], [], []
-    figure_like = q.kind != "description" or bool(FIGURE_TERMS.search(q.topic))
+    figure_like = q.kind in ("figure", "computation") or (q.kind == "comparison" and bool(FIGURE_TERMS.search(q.topic)))
     for g in groups[:200]:
         sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
                       kind="figure" if figure_like else "description")
@@ -103,10 +106,16 @@ def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: in
                          "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page, "text": f.text,
                          "title": r.title, "_ref": ref})
             continue
-        ans = engine.passage(replace(sub, kind="description"), 3, timings)
-        if ans.kind == "passage" and ans.citations and not figure_like:
-            c = ans.citations[0]
-            cits.extend(ans.citations[:2])
+        ans = engine.passage(replace(sub, kind="description"), 5, timings)
+        cands = list(ans.citations) if ans.kind == "passage" else []
+        # the passage that states a figure answers "情况" best; else the best passage
+        topic = topic_query(q) or q.topic
+        scored = sorted(cands, key=lambda x: -(overlap(topic, x.highlight or "")
+                                               + (0.15 if QUANTIFIED.search(x.highlight or "") else 0.0)))
+        c = next((x for x in scored if QUANTIFIED.search(x.highlight or "")), None) if figure_like else (
+            scored[0] if scored else None)
+        if c is not None:
+            cits.extend([c] + [x for x in cands if x is not c][:2])
             r = engine.search.reports[c.doc_id]
             rows.append({"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
                          "year": c.year, "subject": topic_query(q) or q.topic, "measure": "", "value": None,
@@ -130,12 +139,38 @@ def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: in
             refs.append(ref)
             cits.append(engine.fact_citation(ref))
     text = render(q, rows)
+    formula = None
+    change = year_change(groups, rows)
+    if change is not None:
+        formula, note = change
+        text += note
     top = refs[0] if refs and q.ranking else (refs[0] if len(refs) == 1 else None)
     return Answer(kind="fact" if refs else "passage", answer=text,
                   value=top.fact.value if top else None, unit=top.fact.unit if top else None,
                   facts=tuple(refs), citations=tuple(dict.fromkeys(cits))[: max(top_k, len(refs))],
                   confidence=min((x.score for x in refs), default=0.5),
-                  route="ranking" if q.ranking else "comparison", table=tuple(rows))
+                  route="ranking" if q.ranking else "comparison", table=tuple(rows), formula=formula)
+
+
+def year_change(groups: list[Group], rows: list[dict]) -> tuple[str, str] | None:
+    """One organization in two years: the change, computed from the two cited figures."""
+    years = [g.year for g in groups]
+    stated = [x for x in rows if x["value"] is not None]
+    if len(groups) != 2 or None in years or len(set(years)) != 2 or len(stated) != 2:
+        return None
+    if len({x["organization"] for x in stated}) != 1 or len({comparable(x["unit"])[0] for x in stated}) != 1:
+        return None
+    new, old = sorted(stated, key=lambda x: -(x["year"] or 0))
+    if new["year"] == old["year"]:
+        return None
+    a = new["value"] * comparable(new["unit"])[1]
+    b = old["value"] * comparable(old["unit"])[1]
+    unit = comparable(new["unit"])[0]
+    diff = round(a - b, 4)
+    pct = f"，{'增长' if diff >= 0 else '下降'} {fmt_value(round(abs(diff) / b * 100, 2))}%" if b else ""
+    formula = f"{new['year']} 年 − {old['year']} 年 = {fmt_value(a)} − {fmt_value(b)} = {fmt_value(diff)} {unit}"
+    word = "增加" if diff >= 0 else "减少"
+    return formula, f"{new['year']} 年比 {old['year']} 年{word} {fmt_value(abs(diff))} {unit}{pct}（计算：{formula}，按所引两年数据计算）。"
 
 
 def sort_rows(rows: list[dict], q: Question) -> list[dict]:

@@ -403,15 +403,15 @@ class Engine:
         cits = self.citations_for(good, pool, q, top_k)
         cited = {(c.doc_id, c.page, c.text) for c in cits}
         good = [x for x in good if (x[2].report.doc_id, x[2].chunk.page_start, x[2].chunk.text) in cited]
-        by_city: dict[str, list[tuple[float, str, Hit]]] = {}
+        by_report: dict[str, list[tuple[float, str, Hit]]] = {}
         for item in good:
-            by_city.setdefault(item[2].report.city or "", []).append(item)
+            by_report.setdefault(item[2].report.doc_id, []).append(item)
         parts = []
-        for city, items in by_city.items():
+        for items in by_report.values():
             r = items[0][2].report
             items = sorted(items, key=lambda x: (x[2].chunk.page_start, x[2].row_id))
             lines = [f"{s}（第 {h.chunk.page_start} 页）" for _, s, h in items]
-            head = f"{city} {r.year}" if city else r.title
+            head = f"{who(r)} {r.year}" if r.department else (f"{r.city} {r.year}" if r.city else r.title)
             parts.append(f"【{head}】" + " ".join(lines))
         lead = "Relevant passages from the reports (quoted as written): " if q.lang == "en" else ""
         return Answer(kind="passage", answer=lead + "\n".join(parts), citations=cits,

@@ -22,7 +22,9 @@ from .glossary import english_city
 # a body named right after a place: "深圳市|税务局", "汕头市|公共资源交易中心"
 ORG_AFTER_PLACE = re.compile(r"^(?:市委|区委|省委|县委|人民政府)?([\u4e00-\u9fff]{1,12}?(?:管理局|委员会|办公室|办公厅|"
                              r"局|委|办|厅|署|部|中心|院|所))")
-NOT_ORG = re.compile(r"^(各|全|本|哪|所有|每|该|其|这|那|有关|相关|直属|下属|部门)|^(部|中心|院|所|局|委|办|厅|署)$")
+NOT_ORG = re.compile(r"^(各|全|本|哪|所有|每|该|其|这|那|有关|相关|直属|下属|部门)|^(部|中心|院|所|局|委|办|厅|署)$|"
+                     r"(通|代|帮|督|承|主|协|举|创|开|兴|领|专|快|好|易|网|掌|上|次|就|都|能|可|来|去|要|在)办$|"
+                     r"(全|内|局|外|东|西|南|北|中|干|总|本|底|头|俱乐|细|各)部$|(研究|场|厕|派出|住)所$")
 REPORT_TYPE_WORDS = (("政府工作报告", "政府工作报告"), ("部门决算", "部门决算"), ("单位决算", "部门决算"),
                      ("部门预算", "部门预算"), ("单位预算", "单位预算"), ("绩效自评", "绩效自评报告"),
                      ("自评报告", "绩效自评报告"), ("工作总结", "工作总结"), ("信息公开", "政府信息公开工作年度报告"),
@@ -237,6 +239,7 @@ def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], cata
     elif m.unknown_orgs:
         words = "、".join(m.unknown_orgs)
         keys = [re.sub(r"\s+", "", u) for u in m.unknown_orgs]
+        keys += [strip_place(k, catalog) for k in keys]
         mentioned = [r for r in reports if catalog.doc_text and any(k in catalog.doc_text(r.doc_id) for k in keys)]
         if mentioned:
             # a body the reports talk about (a unit under a department): its passages, never its figures
@@ -272,6 +275,12 @@ def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], cata
     return Scope(places=codes, orgs=orgs, org_words=org_words, unknown_orgs=(), years=years,
                  report_types=m.report_types, doc_ids=tuple(r.doc_id for r in reports),
                  every_place=m.every_place, every_org=m.every_org, how=tuple(how), carried=carried)
+
+
+def strip_place(phrase: str, catalog: Catalog) -> str:
+    """"深圳市税务局" → "税务局"."""
+    ms = catalog.gazetteer.find(phrase)
+    return phrase[ms[0].end:] if ms and ms[0].start == 0 and len(phrase) - ms[0].end >= 2 else phrase
 
 
 def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catalog: Catalog) -> str:

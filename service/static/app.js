@@ -505,9 +505,12 @@
 
   // ------------------------------------------------------------------ 数据
   const facts = { page: 1, total: 0, rows: [], sortKey: null, sortDir: 1, seq: 0 };
+  const KIND_ZH = { actual: "实际", budget: "预算", target: "目标", average: "年均", cumulative: "累计", change: "增减" };
 
   function factFilters() {
-    return { city: $("#facts-city").value, year: $("#facts-year").value, doc_id: $("#facts-doc").value, q: $("#facts-q").value.trim() };
+    return { city: $("#facts-city").value, year: $("#facts-year").value, doc_id: $("#facts-doc").value, q: $("#facts-q").value.trim(),
+             org: $("#facts-org").value.trim(), place: $("#facts-place").value.trim(), period: $("#facts-period").value,
+             kind: $("#facts-kind").value };
   }
 
   async function loadFacts() {
@@ -516,13 +519,13 @@
     const size = Number($("#facts-page-size").value) || 50;
     $("#facts-csv").href = "/api/facts" + qs({ ...f, format: "csv" });
     const body = clear($("#facts-body"));
-    body.appendChild(el("tr", {}, el("td", { colspan: 9, class: "muted" }, el("span", { class: "loading" }, el("span", { class: "spinner" }), "加载中…"))));
+    body.appendChild(el("tr", {}, el("td", { colspan: 10, class: "muted" }, el("span", { class: "loading" }, el("span", { class: "spinner" }), "加载中…"))));
     let d;
     try {
       d = await api("/api/facts" + qs({ ...f, page: facts.page, page_size: size }));
     } catch (e) {
       if (seq !== facts.seq) return;
-      clear(body).appendChild(el("tr", {}, el("td", { colspan: 9, class: "muted" }, "查询失败：" + e.message)));
+      clear(body).appendChild(el("tr", {}, el("td", { colspan: 10, class: "muted" }, "查询失败：" + e.message)));
       return;
     }
     if (seq !== facts.seq) return;
@@ -555,13 +558,14 @@
     }
     const body = clear($("#facts-body"));
     if (!rows.length) {
-      body.appendChild(el("tr", {}, el("td", { colspan: 9, class: "muted empty" }, "没有符合条件的数据")));
+      body.appendChild(el("tr", {}, el("td", { colspan: 10, class: "muted empty" }, "没有符合条件的数据")));
       return;
     }
     for (const r of rows) {
       const tr = el("tr", { class: r.conflict ? "conflict" : "", title: r.text || "" },
-        el("td", { class: "nowrap" }, r.city || "—"),
-        el("td", {}, r.year || "—"),
+        el("td", { class: "nowrap" }, r.place || r.city || "—"),
+        el("td", {}, r.organization || "—"),
+        el("td", { class: "nowrap" }, (r.period_year || r.year || "—") + (r.period_kind ? " · " + (KIND_ZH[r.period_kind] || r.period_kind) : "")),
         el("td", {}, r.subject),
         el("td", { class: "nowrap" }, r.measure),
         el("td", { class: "num" }, fmtNum(r.value)),
@@ -597,7 +601,7 @@
   function initFacts() {
     $("#facts-form").addEventListener("submit", (e) => { e.preventDefault(); facts.page = 1; loadFacts(); });
     $("#facts-form").addEventListener("reset", () => setTimeout(() => { facts.page = 1; loadFacts(); }, 0));
-    for (const id of ["#facts-city", "#facts-year", "#facts-doc"]) $(id).addEventListener("change", () => { facts.page = 1; loadFacts(); });
+    for (const id of ["#facts-city", "#facts-year", "#facts-doc", "#facts-kind"]) $(id).addEventListener("change", () => { facts.page = 1; loadFacts(); });
     $("#facts-page-size").addEventListener("change", () => { facts.page = 1; loadFacts(); });
     $("#facts-q").addEventListener("input", () => { $("#facts-csv").href = "/api/facts" + qs({ ...factFilters(), format: "csv" }); });
     $("#facts-prev").addEventListener("click", () => { if (facts.page > 1) { facts.page--; loadFacts(); } });
@@ -707,10 +711,18 @@
       body.appendChild(el("tr", {}, el("td", { colspan: 9, class: "muted empty" }, "尚未收录报告")));
       return;
     }
+    // grouped by place, then organization (the store sorts them so)
+    let lastPlace = null;
     for (const r of meta.reports) {
+      const place = r.place || r.city || "（地区未知）";
+      if (place !== lastPlace) {
+        lastPlace = place;
+        const n = meta.reports.filter((x) => (x.place || x.city || "（地区未知）") === place).length;
+        body.appendChild(el("tr", { class: "group-row" }, el("th", { colspan: 9, scope: "rowgroup" }, `${place}（${n} 份）`)));
+      }
       body.appendChild(el("tr", { dataset: { doc: r.doc_id } },
         el("td", { class: "title" }, r.title, r.source_name && r.source_name !== r.title ? el("div", { class: "muted small-text" }, r.source_name) : null),
-        el("td", { class: "nowrap" }, r.city || "—"),
+        el("td", { class: "nowrap" }, r.department || r.city || "—"),
         el("td", {}, r.year || "—"),
         el("td", { class: "type" }, r.report_type || "—"),
         el("td", { class: "num" }, r.pages),
