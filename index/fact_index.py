@@ -46,7 +46,7 @@ def bigrams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else {s}
 
 
-_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(市|区|县)(?=[\u4e00-\u9fff]{4})")
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(市|区|县)|全省|全市|全区|全县|全国|我省|我市|我区|全年)(?=[\u4e00-\u9fff]{4})")
 
 
 def subject_score(query: str, subject: str) -> float:

@@ -49,7 +49,8 @@ _TAIL_MEASURE = re.compile(
 def _clean_np(s: str) -> str:
     s = s.strip(" ，,、：:；;。（）()")
     s = _LEAD_WORDS.sub("", s)
-    s = re.sub(r"(?:为|是|达到|达|共计|共|约|的|了|等)+$", "", s)
+    s = re.sub(r"(?:为|是|达到|达|共计|共|约|的|了|等|突破|超过|超|逾|稳定在|保持在|提高到|提高至|提升到|提升至|"
+               r"增至|升至|降至|减至|增加到|增加至|实现)+$", "", s)
     return s.strip(" ，,、：:；;。")
 
 
@@ -123,7 +124,21 @@ def _skip_context(before: str, after: str, num: str, unit: str) -> bool:
     return False
 
 
-_DETACHED = re.compile(r"(?:(?<![\d.,])[万亿]元|(?<![\d.,万亿千])元)(?=[,，;；。:：、]|其中|$)|[为占计达]%|占[;；,，。]")
+_DETACHED = re.compile(r"(?:(?<![\d.,万])[万亿]元|(?<![\d.,万亿千])元)(?=[,，;；。:：、]|其中|$)|[为占计达]%|占[;；,，。]")
+
+
+_RATE_NOT_SUBJECT = re.compile(r"^(同口径|同比|分别|比上年|较上年|年均|平均|全年|累计|均|各|实际|名义|可比价)$")
+
+
+def _rate_subject(clause: str) -> str:
+    """"其中规模工业增加值增长" → 规模工业增加值: a growth rate's own subject when its clause
+    names one; "" (the sentence's previous subject applies) for a bare "增长"."""
+    cl = re.sub(r"(?:比上年|较上年|同比|比去年|比\d{4}年|较\d{4}年)?(?:分别|均|年均|平均)?"
+                r"(?:增长|增加|上升|提高|下降|减少|降低)$", "", _YEAR_RE.sub("", clause.strip()))
+    cl = _clean_np(cl)
+    if len(cl) < 2 or _RATE_NOT_SUBJECT.match(cl) or re.search(r"\d", cl):
+        return ""
+    return cl
 
 
 def detached_numbers(sentence: str) -> bool:
@@ -172,8 +187,10 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     measure = "完成率"
                 elif re.search(r"(增长|增加|上升|提高)$", cl.strip()):
                     measure = _change_measure(cl if "比" in cl else last_ref + cl, rate=True, up=True)
+                    subject = _rate_subject(cl)
                 elif re.search(r"(下降|减少|降低)$", cl.strip()):
                     measure = _change_measure(cl if "比" in cl else last_ref + cl, rate=True, up=False)
+                    subject = _rate_subject(cl)
                 elif re.search(r"占.*?的?$", cl) and "占" in cl:
                     measure = "占比"
                 elif re.search(r"得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例", cl):

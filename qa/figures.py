@@ -10,7 +10,15 @@ from index.records import Fact, Report
 
 from .question import MEASURES, NOT_MEASURE, Question
 
-MONEY_UNITS = {"万元", "元", "亿元", "千元"}
+MONEY_UNITS = {"万元", "元", "亿元", "千元", "万亿元", "亿美元", "美元", "万美元"}
+# what a quantity is counted in, by what the question asks about: a figure in another kind
+# of unit is not its answer (地区生产总值 is never 800 万户)
+TOPIC_UNITS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
+    (re.compile(r"生产总值|GDP|经济总量|总产值|产值|增加值|营业收入|销售额|成交额|投资额|财政收入|预算收入"),
+     ("元",)),
+    (re.compile(r"产量|总产"), ("吨", "斤", "公斤", "千克")),
+    (re.compile(r"就业|人口|人数|从业人员"), ("人",)),
+)
 TOTAL_SUBJECTS = {"合计", "总计", "小计", "本年收入合计", "本年支出合计", "收入合计", "支出合计"}
 TOTAL_KEYS = {"合计", "总计", "小计", "合计数"}
 MONEY_TOPIC = re.compile(r"(费|支出|收入|经费|资金|预算|决算|拨款|结余|结转|金额|总额|万元|元)")
@@ -120,8 +128,22 @@ def unit_matches(unit: str, hint: str | None) -> bool:
     return bool(hint) and (u == hint or u.endswith(hint))
 
 
+def kind_mismatch(q: Question, fact: Fact, topic: str) -> bool:
+    """The question asks about a quantity counted in one kind of unit and the fact is in
+    another: a rate asked and a level given, or 产量 asked and 个 given."""
+    u = re.sub(r"[（(][^)）]*[)）]", "", fact.unit or "")
+    if q.measure in ("完成率", "占比", "增长率") or u == "%":
+        return False
+    for rx, units in TOPIC_UNITS:
+        if rx.search(topic) and not any(u.endswith(x) for x in units):
+            return True
+    return False
+
+
 def unit_score(q: Question, fact: Fact, topic: str) -> float:
     u = fact.unit or ""
+    if kind_mismatch(q, fact, topic):
+        return 0.2
     if q.unit_hint:
         if unit_matches(u, q.unit_hint):
             return 1.0

@@ -19,7 +19,7 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("调整预算", "调整预算数"), ("全年预算数", "全年预算数"), ("全年预算", "全年预算数"),
     ("预算执行率", "完成率"), ("执行率", "完成率"), ("完成率", "完成率"),
     ("决算数", "决算数"), ("决算", "决算数"), ("实际支出", "决算数"), ("执行数", "执行数"),
-    ("预算数", "预算数"), ("预算", "预算数"), ("增长率", "增长率"), ("增幅", "增长率"),
+    ("预算数", "预算数"), ("预算", "预算数"), ("增长率", "增长率"), ("增幅", "增长率"), ("增速", "增长率"),
     ("增减", "增减"), ("增长", "增长率"), ("占比", "占比"), ("比例", "占比"), ("比重", "占比"),
 )
 
@@ -160,7 +160,12 @@ def find_measure(text: str, terms: Iterable[str] = ()) -> str | None:
     if RATE_WORDS.search(hay):
         return "完成率"
     if CHANGE_WORDS.search(hay) and re.search(r"比上年|较上年|比\d{4}年|较\d{4}年|同比|增加|减少|增长|下降|增减", hay):
-        return "增长率" if PERCENT_ASKED.search(hay) else "增减"
+        if PERCENT_ASKED.search(hay):
+            return "增长率"
+        # "地区生产总值增长多少": 增长 / 增速 of an economy is a rate unless an amount is asked
+        if re.search(r"增长|增速|下降", hay) and not re.search(r"万元|亿元|元|金额|增加|减少|多少钱", hay):
+            return "增长率"
+        return "增减"
     if RATIO_WORDS.search(hay):
         return "占比"
     best: tuple[int, str] | None = None
