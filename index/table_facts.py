@@ -85,7 +85,12 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
                                 page=row.page if row.page is not None else t.page, text=row.text.strip(),
                                 source="table", table=t.title, section_path=t.section_path, qualifier=qualifier))
                 continue
-            if not col.subject and not label_norm and col.group:
+            by_period = bool(col.group) and bool(PERIOD_LABEL.match(label_norm) or CHANGE_LABEL.match(label_norm))
+            if by_period:
+                # a table whose rows are years ("2025年 | 2026年 | 增减变化") and whose columns are
+                # the items: the item is the column's group, the period the row's
+                subject, subject_raw = _group_subject(col.group, t.title), f"{row.label} {col.group}"
+            elif not col.subject and not label_norm and col.group:
                 parts = [x for x in col.group.split("/") if x]
                 if parts and parts[-1] in ("合计", "小计", "总计") and len(parts) > 1:
                     parts = parts[:-1]
@@ -102,14 +107,54 @@ def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
             measure = re.sub(r"\s+", "", col.measure)
             if not measure:
                 continue
+            if by_period and CHANGE_LABEL.match(label_norm):
+                measure = f"{label_norm}（{measure}）"
             u = row.unit or col.unit or measure_default_unit(measure, row.scope_unit or unit)
-            key = (subject, measure, v)
+            key = (subject, measure, v, label_norm if by_period else "")
             if key in seen:
                 continue
             seen.add(key)
             out.append(Fact(subject=subject, subject_raw=subject_raw.strip(), measure=measure, value=v, unit=u,
                             page=row.page if row.page is not None else t.page, text=row.text.strip(),
                             source="table", table=t.title, section_path=t.section_path))
+        if PERIOD_LABEL.match(label_norm):
+            out.extend(_group_totals(row, t, out, unit))
+    return out
+
+
+CHANGE_LABEL = re.compile(r"^(?:增减变化金额|增减变化|增减额|增减|比上年增减|变动金额|增减金额)$")
+PERIOD_LABEL = re.compile(r"^(?:\d{4}年度?|上年度?|本年度?|\d{4}年(?:年初)?(?:预算|决算)数?)$")
+FUND_PART = re.compile(r"^(一般公共预算|政府性基金|国有资本经营|财政拨款|财政专户|单位资金|其他资金|事业收入)")
+
+
+def _group_subject(group: str, title: str) -> str:
+    """The item a column group names; the table's own topic for its 总计 / 合计 group."""
+    parts = [x for x in group.split("/") if x]
+    if len(parts) > 1 and parts[-1] in ("合计", "小计", "总计"):
+        parts = parts[:-1]
+    item = parts[-1] if parts else ""
+    if item in ("合计", "小计", "总计", ""):
+        topic = re.sub(r"^\s*(表\s*\d+(?:[-—]\d+)?|[\d.、]+)\s*", "", title or "")
+        item = re.sub(r"(支出|收入)?(情况|明细|统计|汇总)?表?[。.]?$", "", topic) or item
+    return normalise_subject(item)
+
+
+def _group_totals(row: Row, t: Table, facts: list[Fact], unit: str | None) -> list[Fact]:
+    """A period row split by funding source under each item (一般公共预算 | 政府性基金 | 国有资本经营):
+    the item's figure for the period is the sum of its parts, stated as one more fact."""
+    parts: dict[str, list[Fact]] = {}
+    text = row.text.strip()
+    for f in facts:
+        if f.text == text and f.table == t.title and FUND_PART.match(f.measure):
+            parts.setdefault(f.subject, []).append(f)
+    out = []
+    for subject, fs in parts.items():
+        if len(fs) < 2 or any(f.measure == "合计" for f in fs):
+            continue
+        total = round(sum(f.value for f in fs), 2)
+        out.append(Fact(subject=subject, subject_raw=f"{row.label} {subject} 合计", measure="合计", value=total,
+                        unit=fs[0].unit, page=fs[0].page, text=text, source="table", table=t.title,
+                        section_path=t.section_path))
     return out
 
 

@@ -51,7 +51,8 @@ def answer_groups(q: Question, scope: Scope, catalog: Catalog) -> list[Group]:
     by_org: dict[str, list[Report]] = {}
     for r in reports:
         by_org.setdefault(r.department or r.title, []).append(r)
-    figure_like = q.kind in ("figure", "computation") or (q.kind == "comparison" and FIGURE_TERMS.search(q.topic))
+    figure_like = q.kind in ("figure", "computation") or (
+        (q.kind == "comparison" or bool(q.ranking)) and FIGURE_TERMS.search(q.topic))
     asks_many = bool(q.ranking) or scope.every_org or scope.every_place or q.kind == "comparison"
     if len(by_org) >= 2 and (len(scope.orgs) >= 2 or asks_many or (figure_like and not scope.orgs)):
         if q.kind == "description" and not asks_many:
@@ -90,7 +91,8 @@ def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: in
     """One row per group, each from its own reports; sorted when the figures share a unit."""
     from .router import FACT_MIN
     rows, refs, cits = [], [], []
-    figure_like = q.kind in ("figure", "computation") or (q.kind == "comparison" and bool(FIGURE_TERMS.search(q.topic)))
+    figure_like = q.kind in ("figure", "computation") or (
+        (q.kind == "comparison" or bool(q.ranking)) and bool(FIGURE_TERMS.search(q.topic)))
     for g in groups[:200]:
         sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
                       kind="figure" if figure_like else "description")

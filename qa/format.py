@@ -91,11 +91,34 @@ def fact_sentence(ref: FactRef, lang: str) -> str:
         num = f"{fmt_value(f.value)}{'+' if f.approx else ''} {unit}".strip()
         y = f" in {r.year}" if r.year else ""
         return (f"{r.city or r.title}{y}: {f.subject} ({f.measure}) = {num}." + source_en(ref)
-                + f" Source text: “{f.text[:160]}”")
+                + f" Source text: “{excerpt(f.text, f.value, 160)}”")
     measure = measure_phrase(ref)
     if f.source == "prose":
-        return f"{who(r)} {year}：{f.subject}{measure} {amount}。原文：“{f.text[:200]}”{source_zh(ref)}"
+        return f"{who(r)} {year}：{f.subject}{measure} {amount}。原文：“{excerpt(f.text, f.value)}”{source_zh(ref)}"
     return f"{who(r)} {year}{subject_phrase(ref)}{measure}为 {amount}。{source_zh(ref)}"
+
+
+def excerpt(text: str, value: float, width: int = 200) -> str:
+    """The source sentence, cut to `width` characters around the figure (not from its start:
+    a long sentence states its figures at the end too)."""
+    text = text or ""
+    if len(text) <= width:
+        return text
+    flat = text.replace(",", "")
+    i = -1
+    for form in (fmt_value(value), f"{value:.2f}"):
+        i = flat.find(form)
+        if i >= 0:
+            break
+    if i < 0:
+        return text[:width] + "…"
+    # map the position back to `text` (thousands separators removed above)
+    k = n = 0
+    while k < len(text) and n < i:
+        n += text[k] != ","
+        k += 1
+    start = max(0, min(k - width * 2 // 3, len(text) - width))
+    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
 
 
 def holdings(reports: list[Report], limit: int = 12) -> list[tuple[str, str, int, str]]:

@@ -213,6 +213,7 @@ def classify(text: str, cities: list[str], lang: str, all_cities: bool) -> tuple
 
 
 FIGURE_TERMS = re.compile(r"预算|决算|支出|收入|经费|费用|费|资金|金额|拨款|结余|结转|合计|总计|总额|比例|占比|"
+                          r"产量|总产|生产总值|GDP|总值|产值|增加值|增速|增幅|总量|就业|投资|人口|"
                           r"增长|减少|完成率|得分|分数|数量|人数|目标值|指标值|(值|率)[？?]?$")
 
 

@@ -114,7 +114,7 @@ class Scope:
     years: tuple[int, ...] = ()
     report_types: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()         # the reports in scope
-    every_place: bool = False             # 各省 / 哪个市 …
+    every_place: str = ""                 # 各省 / 哪个市 …: the level compared ("province", "city", …)
     every_org: bool = False               # 各部门 / 哪个部门 …
     how: tuple[str, ...] = ()             # "医保局 → 深圳市医疗保障局（简称）"
     carried: tuple[str, ...] = ()         # what a follow-up took from the previous turn
@@ -140,7 +140,7 @@ class Mentions:
     orgs: tuple[tuple[str, str, str], ...] = ()    # (full name, alias typed, how)
     unknown_orgs: tuple[str, ...] = ()
     report_types: tuple[str, ...] = ()
-    every_place: bool = False
+    every_place: str = ""                          # "province" | "city" | "district" | "any"
     every_org: bool = False
     spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
@@ -153,13 +153,19 @@ def find_mentions(text: str, catalog: Catalog) -> Mentions:
     spans = [(m.start, m.end) for m in place_ms]
     for name in english_city(text):
         places += [p for p in gaz.lookup(name) if p.level != "district"][:1]
-    org_ms = [m for m in match_orgs(text, catalog.org_index) if placed_right(m, place_ms, text, catalog)]
+    all_ms = match_orgs(text, catalog.org_index)
+    org_ms = [m for m in all_ms if placed_right(m, place_ms, text, catalog)]
     orgs = tuple(dict.fromkeys((m.org, m.alias, m.how) for m in org_ms))
     spans += [(m.start, m.end) for m in org_ms]
-    unknown = tuple(unknown_org_phrases(text, place_ms, [(m.start, m.end) for m in org_ms]))
+    kept = {(m.start, m.end) for m in org_ms}
+    # a body the store holds elsewhere, named for a place that lacks it ("广州交警")
+    elsewhere = [text[m.start:m.end] for m in all_ms if (m.start, m.end) not in kept
+                 and not any(a <= m.start < b for a, b in kept)]
+    unknown = tuple(dict.fromkeys(unknown_org_phrases(text, place_ms, [(m.start, m.end) for m in all_ms])
+                                  + elsewhere))
     types = tuple(dict.fromkeys(canon for word, canon in REPORT_TYPE_WORDS if word in text))
     return Mentions(places=tuple(dict.fromkeys(places)), orgs=orgs, unknown_orgs=unknown, report_types=types,
-                    every_place=bool(EVERY_PLACE.search(text)), every_org=bool(EVERY_ORG.search(text)),
+                    every_place=every_place_level(text), every_org=bool(EVERY_ORG.search(text)),
                     spans=tuple(spans))
 
 
@@ -178,6 +184,35 @@ def placed_right(m, place_ms, text: str, catalog: Catalog) -> bool:
             break
     held = catalog.org_places.get(m.org, frozenset())
     return any(p.place.code in held for p in group)
+
+
+def every_place_level(text: str) -> str:
+    """"各省" → province, "各市/哪些城市" → city, "各区/各县" → district, other 各地 → any; "" if none."""
+    m = EVERY_PLACE.search(text)
+    if not m:
+        return ""
+    w = m.group(0).lower()
+    if "省" in w or "province" in w:
+        return "province"
+    if "市" in w or "城市" in w or "cit" in w:
+        return "city"
+    if "区" in w or "县" in w:
+        return "district"
+    return "any"
+
+
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
+
+
+def every_level(level: str) -> str:
+    return "" if level == "any" else level
+
+
+def level_of(r: Report, catalog: Catalog) -> str:
+    """The level of a report's place; a municipality (北京, 上海) counts as a city too when its
+    own government reports, as it is both."""
+    p = catalog.place_of(r)
+    return p.level if p is not None else ""
 
 
 def unknown_org_phrases(text: str, place_ms, spans: Sequence[tuple[int, int]]) -> list[str]:
@@ -252,6 +287,12 @@ def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], cata
     if m.report_types:
         typed = [r for r in reports if any(t in (r.report_type or "") for t in m.report_types)]
         reports = typed or reports
+    level = m.every_place and every_level(m.every_place)
+    if level and not orgs:
+        # "各省…" compares provinces, "各市…" cities: reports of places at that level
+        at_level = [r for r in reports if level_of(r, catalog) == level
+                    or (level == "city" and (r.place_code or "") in MUNICIPALITIES)]
+        reports = at_level or reports
     if years:
         dated = [r for r in reports if any(report_years(r, y) for y in years)]
         named = orgs or (codes if len(codes) >= 2 else ())
@@ -337,6 +378,9 @@ def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, na
 
 # ---- the question seen through its scope ---------------------------------------------
 PLACE_SUFFIX = re.compile(r"^(省|市|区|县)")
+# words that say how to order or compare, not what: dropped from the topic
+RANK_WORDS = re.compile(r"最高|最多|最大|最快|最低|最少|最小|最慢|排名|排行|排序|前[一二三四五六七八九十\d]+(?:名|位)?|"
+                        r"倒数|对比|比较|分别是|分别|哪个|哪些|是哪")
 
 
 def narrow(q, scope: Scope, catalog: Catalog):
@@ -353,6 +397,8 @@ def narrow(q, scope: Scope, catalog: Catalog):
     for w in sorted(words, key=len, reverse=True):
         if w and len(w) >= 2:
             topic = topic.replace(w, " ")
+    topic = EVERY_PLACE.sub(" ", EVERY_ORG.sub(" ", topic))
+    topic = RANK_WORDS.sub(" ", topic)
     topic = " ".join(t for t in (PLACE_SUFFIX.sub("", x) for x in topic.split()) if t)
     if not topic.strip():
         topic = q.topic

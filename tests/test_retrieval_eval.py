@@ -142,7 +142,6 @@ class Evaluation:
 @pytest.fixture(scope="module")
 def evaluation(corpus) -> Evaluation:
     from index.retrieval import Filters, Timings
-    from qa.question import parse_question
 
     idx, emb, engine = corpus.index, corpus.embedder, corpus.engine
     squashed = [squash(c.text) for c in idx.chunks]
@@ -151,8 +150,6 @@ def evaluation(corpus) -> Evaluation:
         rows_by_city[idx.city_arr[n]].add(int(rid))
     recorder = Recorder(idx)
     engine.search = recorder
-    departments = [r.department for r in engine.reports if r.department]
-    known = engine.known_cities()
 
     results = []
     for q in load_questions():
@@ -171,10 +168,9 @@ def evaluation(corpus) -> Evaluation:
         res.ranks["bm25"] = first_rank([i for i, _ in lex], evidence_rows)
         res.ranks["hybrid"] = first_rank([h.row_id for h in hyb], evidence_rows)
         # the router's own query construction (Engine.ask(city=...) then Engine.retrieve)
-        pq = parse_question(q["q"], known, departments)
-        pq = replace(pq, cities=(q["city"],), all_cities=False)
+        pq, _ = engine.understand(q["q"], city=q["city"])
         recorder.calls.clear()
-        hits = engine.retrieve(pq, DEPTH, Timings(), engine.scope_cities(pq))
+        hits = engine.retrieve(pq, DEPTH, Timings())
         dtext, ltext, rf = recorder.calls[-1]
         ltext = ltext or dtext
         res.texts["router"] = (dtext, ltext)
