@@ -197,7 +197,8 @@ def test_comparison_table(web, output_dir):
     table = card.locator(".compare-table")
     table.wait_for()
     cities = [c.strip() for c in table.locator("tbody th[scope=row]").all_inner_texts()]
-    assert "汕头" in cities and "汕尾" in cities, cities
+    # one row per organization, named in full (its city in its name)
+    assert any(c.startswith("汕头市") for c in cities) and any(c.startswith("汕尾市") for c in cities), cities
     assert len(cities) == len(data["table"])
     shanwei = table.locator("tbody tr[data-city='汕尾']")
     assert "1.13" in shanwei.inner_text()
@@ -226,7 +227,8 @@ def test_facts_browser_and_csv(web, output_dir, tmp_path):
     rows = page.locator("#facts-body tr.clickable")
     assert rows.count() == len(data["facts"])
     for i in range(rows.count()):
-        assert rows.nth(i).locator("td").first.inner_text() == "汕尾"
+        assert rows.nth(i).locator("td").first.inner_text() == "广东省汕尾市"
+        assert rows.nth(i).locator("td").nth(1).inner_text() == "汕尾市政务服务数据管理局"
     assert "接待" in page.inner_text("#facts-body")
     assert any(abs(f["value"] - 1.13) < 1e-9 and "接待" in f["subject"] for f in data["facts"])
     assert f"共 {data['total']} 条" in page.inner_text("#facts-summary")
@@ -236,7 +238,7 @@ def test_facts_browser_and_csv(web, output_dir, tmp_path):
     # sortable columns (current page, client side)
     page.click("#facts-table th[data-key=value]")
     assert page.get_attribute("#facts-table th[data-key=value]", "aria-sort") == "ascending"
-    values = [float(v.replace(",", "")) for v in page.locator("#facts-body td.num:nth-child(5)").all_inner_texts()]
+    values = [float(v.replace(",", "")) for v in page.locator("#facts-body td.num:nth-child(6)").all_inner_texts()]
     assert values == sorted(values)
     page.click("#facts-table th[data-key=value]")
     assert page.get_attribute("#facts-table th[data-key=value]", "aria-sort") == "descending"
