@@ -17,9 +17,10 @@ from .figures import topic_query
 from .format import fmt_amount, fmt_value, who
 from .question import FIGURE_TERMS, Question
 
-QUANTIFIED = re.compile(r"\d[\d,.]*\s*(?:%|[万亿]?[\u4e00-\u9fff])")
 from .records import Answer, FactRef
+from .route_passage import QUANTIFIED
 from .sentences import overlap
+from .thresholds import FACT_MIN
 from .scope import Catalog, Scope
 
 if TYPE_CHECKING:
@@ -89,7 +90,6 @@ def comparable(unit: str) -> tuple[str, float]:
 
 def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: int, timings) -> Answer:
     """One row per group, each from its own reports; sorted when the figures share a unit."""
-    from .router import FACT_MIN
     rows, refs, cits = [], [], []
     figure_like = q.kind in ("figure", "computation") or (
         (q.kind == "comparison" or bool(q.ranking)) and bool(FIGURE_TERMS.search(q.topic)))

@@ -19,13 +19,11 @@ import shutil
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from datetime import datetime, timezone
 from hashlib import sha1
 from pathlib import Path

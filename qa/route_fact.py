@@ -1,0 +1,152 @@
+"""The fact route: a figure question answered by one fact of the reports in scope (from
+the fact table, or read from the best retrieved sentence), with the competing figures of
+other tables kept as notes."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from index.fact_index import FactIndex
+from index.numbers import to_halfwidth
+from index.prose_facts import detached_numbers
+from index.records import Fact
+from index.retrieval import Hit, Timings
+
+from .figures import Scored, competitors, rank_facts, topic_query
+from .format import fact_sentence, fmt_value
+from .question import Question
+from .records import Answer, Citation, FactRef
+from .sentences import overlap, split_sentences
+from .thresholds import FACT_MIN, SENTENCE_FIGURE_MIN
+
+
+
+def squash_text(text: str) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(text or ""))
+
+
+
+
+
+class FactRoute:
+    """Methods of Engine that answer from the fact table."""
+
+    # ---- facts ---------------------------------------------------------
+    def rank(self, q: Question, *, docs: tuple[str, ...] | None = None, limit: int = 40,
+             facts: FactIndex | None = None) -> list[Scored]:
+        """Facts answering q from the reports in scope (q.docs unless `docs` is given)."""
+        return rank_facts(q, self.facts if facts is None else facts, docs=q.docs if docs is None else docs,
+                          year=q.year, limit=limit, context=self.before_text)
+
+    def before_text(self, fact) -> str:
+        """The text just before a fact's sentence in its report (what the sentence is about)."""
+        flat = self._doc_text(fact.doc_id)
+        key = re.sub(r"\s+", "", to_halfwidth(fact.text or ""))[:16]
+        i = flat.find(key) if key else -1
+        return flat[max(0, i - 100):i] if i > 0 else ""
+
+    def _doc_text(self, doc_id: str) -> str:
+        cache = self.__dict__.setdefault("_doc_cache", {})
+        if doc_id not in cache:
+            texts = [c.text for c in self.search.chunks if c.doc_id == doc_id]
+            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth("".join(texts)))
+        return cache[doc_id]
+
+
+    # ---- figures -------------------------------------------------------
+    def figure(self, q: Question, top_k: int, timings: Timings, strict: bool = False) -> Answer | None:
+        ranked = self.rank(q)
+        if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
+            return self.fact_answer(q, ranked[0], ranked, top_k)
+        return self.figure_from_passages(q, top_k, timings, strict)
+
+    def stated_figure(self, q: Question, top_k: int) -> Answer | None:
+        """A rate or share the report states itself wins over one we compute."""
+        ranked = self.rank(q)
+        if not (ranked and ranked[0].score >= FACT_MIN and ranked[0].hit.fact.unit == "%"):
+            return None
+        ans = self.fact_answer(q, ranked[0], ranked, top_k)
+        check = self.compute(q)
+        if check is None or check.value is None:
+            return ans
+        stated = ranked[0].hit.fact.value
+        notes = list(ans.notes)
+        text = ans.answer + (f" 按所引数据核算：{check.formula}。" if q.lang != "en" else f" Check: {check.formula}.")
+        if abs(check.value - stated) > 0.05:
+            notes.append(f"报告所载 {fmt_value(stated)}% 与按表中数据计算的 {fmt_value(check.value)}% 不一致。")
+            text += notes[-1]
+        return replace(ans, answer=text, formula=check.formula, facts=ans.facts + check.facts,
+                       citations=tuple(dict.fromkeys(ans.citations + check.citations)), notes=tuple(notes))
+
+    def fact_answer(self, q: Question, best: Scored, ranked: list[Scored], top_k: int) -> Answer:
+        ref = FactRef(best.hit.fact, best.hit.report, best.score)
+        others = competitors(best, ranked)
+        refs = [ref] + [FactRef(s.hit.fact, s.hit.report, s.score) for s in others[:4]]
+        notes = []
+        differing = [o for o in others if abs(o.hit.fact.value - ref.fact.value) > 1e-9]
+        if differing:
+            notes.append("同一项目在其他表中数值不同：" + "；".join(
+                f"{o.hit.fact.table or o.hit.fact.section_path} 第 {o.hit.fact.page} 页 "
+                f"{fmt_value(o.hit.fact.value)} {o.hit.fact.unit}" for o in differing[:3])
+                + f"。此处采用 {ref.fact.table or '正文'} 的数值。")
+        text = fact_sentence(ref, q.lang)
+        if notes and q.lang != "en":
+            text += " " + notes[0]
+        cits = tuple(dict.fromkeys(self.fact_citation(r) for r in refs))[:top_k]
+        return Answer(kind="fact", answer=text, value=ref.fact.value, unit=ref.fact.unit,
+                      facts=tuple(refs), citations=cits, confidence=min(1.0, best.score),
+                      route="fact", notes=tuple(notes))
+
+    def fact_citation(self, ref: FactRef) -> Citation:
+        f, r = ref.fact, ref.report
+        return Citation(doc_id=r.doc_id, title=r.title, city=r.city, year=r.year, page=f.page,
+                        organization=r.department, place=r.place,
+                        section=f.section_path or f.table, text=f.text, score=round(ref.score, 3),
+                        highlight=f.text)
+
+    def figure_from_passages(self, q: Question, top_k: int, timings: Timings, strict: bool) -> Answer | None:
+        """Read the figure from the best retrieved sentence: a prose fact of that sentence, or
+        (when the question names its unit, "多少核") the number written with that unit."""
+        hits = self.retrieve(q, 8, timings)
+        topic = topic_query(q) or q.topic
+        best: tuple[float, Scored, Hit] | None = None
+        for rank, h in enumerate(hits):
+            for s in self.rank(q, limit=5, facts=self.facts_in_hit(h, q.unit_hint)):
+                sc = s.score * (1.0 - 0.03 * rank) + 0.2 * overlap(topic, s.hit.fact.text)
+                if best is None or sc > best[0]:
+                    best = (sc, s, h)
+        need = SENTENCE_FIGURE_MIN + (0.1 if strict else 0)
+        if best is None or best[0] < need:
+            return None
+        ans = self.fact_answer(q, best[1], [best[1]], top_k)
+        cits = (self.hit_citation(best[2], topic),) + tuple(
+            self.hit_citation(h, topic) for h in hits if h is not best[2])[: top_k - 1]
+        return replace(ans, citations=cits, confidence=min(1.0, best[0]), route="fact")
+
+    def numbers_in_hit(self, h: Hit, unit: str) -> list[Fact]:
+        """Every number written with the asked unit in a passage, as candidate facts (the
+        extractor may have missed it: "VCPU 总量 23704 核")."""
+        rx = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(多|余)?\s*" + re.escape(unit))
+        out = []
+        for sent in split_sentences(h.chunk.text):
+            if detached_numbers(squash_text(sent)):
+                continue
+            for m in rx.finditer(sent):
+                lead = re.split(r"[,，;；:：、]", sent[:m.start()])[-1][-14:].strip()
+                out.append(Fact(subject=lead or unit, subject_raw=lead, measure="",
+                                value=float(m.group(1).replace(",", "").replace("，", "")),
+                                unit=(m.group(2) or "") + unit, page=h.chunk.page_start, text=sent,
+                                source="prose", section_path=h.chunk.section_path, approx=bool(m.group(3)),
+                                qualifier=m.group(3) or "", doc_id=h.report.doc_id, fact_id=-(len(out) + 1)))
+        return out
+
+    def facts_in_hit(self, h: Hit, unit: str | None = None) -> FactIndex:
+        flat = squash_text(h.chunk.text)
+        facts = [f for f in self.facts.facts_of(h.chunk.doc_id)
+                 if f.source == "prose" and h.chunk.page_start <= f.page <= h.chunk.page_end
+                 and squash_text(f.text)[:20] in flat]
+        if unit:
+            known = {(f.value, squash_text(f.text)[:20]) for f in facts}
+            facts += [f for f in self.numbers_in_hit(h, unit) if (f.value, squash_text(f.text)[:20]) not in known]
+        return FactIndex(facts, self.facts.reports)
+
