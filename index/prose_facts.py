@@ -141,6 +141,18 @@ def _rate_subject(clause: str) -> str:
     return cl
 
 
+_STATISTIC = re.compile(r"^(?:全省|全市|全区|全国|我省|我市|过去五年|五年来|“十四五”时期|十四五时期|[,，、])*"
+                        r"([\u4e00-\u9fff]{0,10}?(?:生产总值|增加值|一般公共预算收入|财政收入|居民人均可支配收入|"
+                        r"社会消费品零售总额|进出口总额|固定资产投资|粮食产量|产值|营业收入))")
+
+
+def _lead_statistic(sentence: str) -> str:
+    """"地区生产总值连跨两个万亿元台阶，年均增长5.7%": a bare growth rate is the rate of the
+    statistic the sentence opens with."""
+    m = _STATISTIC.match(sentence)
+    return m.group(1) if m else ""
+
+
 def detached_numbers(sentence: str) -> bool:
     """A text layer that placed the numbers elsewhere ("支出决算为万元，占；"): the figures
     left in such a sentence cannot be tied to their words, so it yields no facts."""
@@ -197,10 +209,15 @@ def facts_from_paragraph(p: Paragraph) -> list[Fact]:
                     mm = re.search(r"([^\s，。；]{0,12}?(?:得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例))", cl)
                     subject = _clean_np(mm.group(1)) if mm else ""
                     measure = "比率"
+                elif re.search(r"(率|强度|比重|比例|占比|水平|指数)(?:达到|达|为|提升至|提高到|提高至|提升到|升至|降至|"
+                               r"稳定在|保持在|超过|突破)$", cl.strip()):
+                    # "全社会研发投入强度提升至2.62%": a rate stated as a level
+                    subject = _clean_np(_YEAR_RE.sub("", cl))
+                    measure = "比率"
                 else:
                     continue
                 if not subject:
-                    subject = last_subject or topic
+                    subject = last_subject or topic or _lead_statistic(sent)
             elif full_unit in MONEY_UNITS or unit in MONEY_UNITS:
                 if m.group("post") and re.match(r"[\u4e00-\u9fff]", after):
                     continue          # "单价 50 万元以上通用设备": a threshold, not a figure

@@ -13,6 +13,7 @@ from .question import MEASURES, NOT_MEASURE, Question
 MONEY_UNITS = {"万元", "元", "亿元", "千元", "万亿元", "亿美元", "美元", "万美元"}
 # what a quantity is counted in, by what the question asks about: a figure in another kind
 # of unit is not its answer (地区生产总值 is never 800 万户)
+RATE_TOPIC = re.compile(r"强度|比重|占比|比例|增速|增幅|率$")
 TOPIC_UNITS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
     (re.compile(r"生产总值|GDP|经济总量|总产值|产值|增加值|营业收入|销售额|成交额|投资额|财政收入|预算收入"),
      ("元",)),
@@ -36,6 +37,8 @@ def topic_query(q: Question) -> str:
         t = t.replace(f"\x00{i}\x00", k)
     t = re.sub(r"(万元|亿元|(?<![单美])元|比较|对比|分别|两市|各市|各地|以来|累计|全市|得了|取得|情况|请|都)", " ", t)
     t = re.sub(r"比(上年|去年|上一年|\d{4}年)?|百分之[几多少]*|百分比|目标值|指标值", " ", t)
+    # the period words are the scope's (qa.scope), not the subject's
+    t = re.sub(r"“?十[三四五六]五”?(?:时期|期间)?|过去五年|五年来|时期|期间|预期目标|目标|预期|年均|全年", " ", t)
     t = re.sub(r"(^|\s)(在|为|和|与|及|到|还|又)", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 
@@ -132,11 +135,13 @@ def kind_mismatch(q: Question, fact: Fact, topic: str) -> bool:
     """The question asks about a quantity counted in one kind of unit and the fact is in
     another: a rate asked and a level given, or 产量 asked and 个 given."""
     u = re.sub(r"[（(][^)）]*[)）]", "", fact.unit or "")
+    if RATE_TOPIC.search(topic):
+        return u != "%"
     if q.measure in ("完成率", "占比", "增长率") or u == "%":
         return False
     for rx, units in TOPIC_UNITS:
-        if rx.search(topic) and not any(u.endswith(x) for x in units):
-            return True
+        if rx.search(topic):
+            return not any(u.endswith(x) for x in units)
     return False
 
 
@@ -268,10 +273,14 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
 PART_OF = re.compile(r"^(.{2,}?)(?:中的|之中|当中|中)(?![心国央小间期标介长层枢原部山医学])(.{2,})$")
 
 
-def in_period(f: Fact, r: Report, year: int | None, asks_target: bool) -> bool:
+def in_period(f: Fact, r: Report, year: int | None, asks_target: bool, asks_range: bool = False) -> bool:
     """The fact describes the year asked (its own period, else its report's year), and is a
-    target exactly when a target is asked: a target is never given as an actual."""
+    target exactly when a target is asked: a target is never given as an actual. A figure of a
+    span of years (十四五 年均, 累计) answers only a question about that span."""
     if asks_target != (f.period_kind == "target") and f.period_kind:
+        return False
+    spans = (f.period_end or 0) > (f.period_year or 0)
+    if spans != asks_range:
         return False
     if year is None:
         return True
@@ -301,10 +310,10 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
     if m and facts.subjects_for(m.group(2), limit=1, min_score=0.9):
         topic = m.group(2)
     hits = [h for h in facts.lookup(topic, doc_ids=docs, limit=400)
-            if in_period(h.fact, h.report, year, q.asks_target)]
+            if in_period(h.fact, h.report, year, q.asks_target, q.asks_range)]
     seen_ids = {h.fact.fact_id for h in hits}
     key = squash(topic)
-    in_scope = [(f, r) for f, r in scoped(facts, docs) if in_period(f, r, year, q.asks_target)]
+    in_scope = [(f, r) for f, r in scoped(facts, docs) if in_period(f, r, year, q.asks_target, q.asks_range)]
     for f, r in in_scope:
         if f.fact_id in seen_ids:
             continue

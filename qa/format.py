@@ -89,7 +89,9 @@ def fact_sentence(ref: FactRef, lang: str) -> str:
     if lang == "en":
         unit = UNIT_EN.get(f.unit, f.unit)
         num = f"{fmt_value(f.value)}{'+' if f.approx else ''} {unit}".strip()
-        y = f" in {r.year}" if r.year else ""
+        py = f.period_year or r.year
+        y = (f" in {py}" + (f"–{f.period_end}" if f.period_end and f.period_end != py else "")
+             + (" (target)" if f.period_kind == "target" else "")) if py else ""
         return (f"{r.city or r.title}{y}: {f.subject} ({f.measure}) = {num}." + source_en(ref)
                 + f" Source text: “{excerpt(f.text, f.value, 160)}”")
     measure = measure_phrase(ref)

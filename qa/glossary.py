@@ -6,6 +6,13 @@ import re
 
 # English phrase (lowercase, regex) → Chinese report term
 EN_TERMS: tuple[tuple[str, str], ...] = (
+    (r"gdp growth(?: rate)?|economic growth(?: rate)?|growth of (?:the )?(?:gdp|economy)", "地区生产总值 增长率"),
+    (r"\bgdp\b|gross (?:regional|domestic) product|size of (?:the )?economy", "地区生产总值"),
+    (r"grain (?:output|production|harvest)|grain|how much grain", "粮食产量"),
+    (r"new urban jobs|urban employment|jobs created", "城镇新增就业"),
+    (r"r&d (?:intensity|spending|investment)|research and development", "研发投入强度"),
+    (r"targets?|goals?|expected", "预期目标"),
+    (r"average annual|annual average|14th five[- ]year plan|five[- ]year", "十四五 年均"),
     (r"official receptions?|reception (?:expenses?|costs?|spending)|hospitality", "公务接待费"),
     (r"three public (?:expenses?|expenditures?|consumptions?)|three[- ]public|sangong", "“三公”经费"),
     (r"overseas (?:travel|trips?)|going abroad|outbound (?:visits?|travel)", "因公出国（境）费"),
@@ -79,6 +86,15 @@ EN_TERMS: tuple[tuple[str, str], ...] = (
     (r"expenditures?|spending|spent|spend|expenses?", "支出"),
 )
 
+# provinces and province-level regions by their standard English names
+EN_PROVINCES: dict[str, str] = {
+    "anhui": "安徽", "fujian": "福建", "gansu": "甘肃", "guangdong": "广东", "guizhou": "贵州", "hainan": "海南",
+    "hebei": "河北", "heilongjiang": "黑龙江", "henan": "河南", "hubei": "湖北", "hunan": "湖南", "jiangsu": "江苏",
+    "jiangxi": "江西", "jilin": "吉林", "liaoning": "辽宁", "qinghai": "青海", "shaanxi": "陕西", "shandong": "山东",
+    "shanxi": "山西", "sichuan": "四川", "yunnan": "云南", "zhejiang": "浙江", "inner mongolia": "内蒙古",
+    "guangxi": "广西", "tibet": "西藏", "xizang": "西藏", "ningxia": "宁夏", "xinjiang": "新疆",
+    "hong kong": "香港", "macau": "澳门", "macao": "澳门", "taiwan": "台湾",
+}
 EN_CITIES: dict[str, str] = {
     "guangzhou": "广州", "shenzhen": "深圳", "zhuhai": "珠海", "shantou": "汕头", "foshan": "佛山",
     "shaoguan": "韶关", "heyuan": "河源", "meizhou": "梅州", "huizhou": "惠州", "shanwei": "汕尾",
@@ -112,4 +128,5 @@ def translate_terms(text: str) -> list[str]:
 
 def english_city(text: str) -> list[str]:
     low = text.lower()
-    return [zh for en, zh in EN_CITIES.items() if re.search(r"\b%s\b" % re.escape(en), low)]
+    return [zh for en, zh in {**EN_PROVINCES, **EN_CITIES}.items()
+            if re.search(r"\b%s(?:'s)?\b" % re.escape(en), low)]

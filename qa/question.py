@@ -65,6 +65,7 @@ class Question:
     all_cities: bool = False     # 各市 / every city
     docs: tuple[str, ...] = ()   # the reports in scope (qa.scope), set by the router
     asks_target: bool = False    # 预期目标 / 目标值: a target, never an actual (and the reverse)
+    asks_range: bool = False     # 十四五 / 五年 / 年均 / 累计: a figure of a span of years
     ranking: str | None = None   # "desc" (最多/最高/前三) | "asc" (最少/最低) for rankings
 
     @property
@@ -260,9 +261,11 @@ def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iter
     return Question(raw=raw, text=text, lang=lang, cities=tuple(cities), year=years[0] if years else None,
                     years=tuple(years), measure=measure, kind=kind, compute=compute, unit_hint=unit_hint,
                     topic=topic, terms=terms, all_cities=all_cities, asks_target=bool(TARGET_WORDS.search(text)),
+                    asks_range=bool(RANGE_WORDS.search(text)),
                     ranking=ranking_order(text))
 
 
+RANGE_WORDS = re.compile(r"十[三四五六]五|[五三两]年来|过去[五三]年|五年间|年均")
 TARGET_WORDS = re.compile(r"预期目标|目标值|指标值|目标是|目标为|计划目标|预期|\btargets?\b|\bgoals?\b", re.I)
 RANK_DESC = re.compile(r"最多|最高|最大|最快|最强|前[一二三四五六七八九十\d]+(名|位)?|排名|排行|排序|居首|第一|top|highest|most|largest", re.I)
 RANK_ASC = re.compile(r"最少|最低|最小|最慢|倒数|lowest|least|smallest", re.I)
