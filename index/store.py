@@ -350,31 +350,21 @@ class Store:
 
     @staticmethod
     def _facts_where(city, year, doc_id, q, org=None, place=None, period=None, kind=None) -> tuple[str, list]:
-        where, args = [], []
-        if city:
-            where.append("reports.city = ?")
-            args.append(city)
-        if year:
-            where.append("reports.year = ?")
-            args.append(int(year))
-        if doc_id:
-            where.append("facts.doc_id = ?")
-            args.append(doc_id)
-        if org:
-            where.append("reports.department LIKE ?")
-            args.append(f"%{org}%")
-        if place:
-            where.append("(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)")
-            args += [f"%{place}%", place, place, place]
-        if period:
-            where.append("COALESCE(facts.period_year, reports.year) = ?")
-            args.append(int(period))
-        if kind:
-            where.append("facts.period_kind = ?")
-            args.append(kind)
-        if q:
-            where.append("(facts.subject LIKE ? OR facts.subject_raw LIKE ? OR facts.measure LIKE ? OR facts.text LIKE ?)")
-            args += [f"%{q}%"] * 4
+        """SQL WHERE of the fact filters that are given."""
+        conds = (
+            (city, "reports.city = ?", [city]),
+            (year, "reports.year = ?", [year]),
+            (doc_id, "facts.doc_id = ?", [doc_id]),
+            (org, "reports.department LIKE ?", [f"%{org}%"]),
+            (place, "(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)",
+             [f"%{place}%", place, place, place]),
+            (period, "COALESCE(facts.period_year, reports.year) = ?", [period]),
+            (kind, "facts.period_kind = ?", [kind]),
+            (q, "(facts.subject LIKE ? OR facts.subject_raw LIKE ? OR facts.measure LIKE ? OR facts.text LIKE ?)",
+             [f"%{q}%"] * 4),
+        )
+        where = [sql for given, sql, _ in conds if given]
+        args = [a for given, _, values in conds if given for a in values]
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def facts_by_ids(self, ids: Sequence[int]) -> list[Fact]:

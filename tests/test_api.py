@@ -209,3 +209,39 @@ def test_openapi_and_page(live_server):
     assert s == 200 and "text/html" in headers["Content-Type"]
     s, _, _ = call(live_server, "GET", "/docs")
     assert s == 200
+
+
+# ---------------------------------------------------------------- scope over HTTP
+def test_ask_names_its_scope_and_follow_up_inherits_it(live_server):
+    status, first = jcall(live_server, "POST", "/api/ask", {"question": "汕头2024年公务接待费是多少？"})
+    assert status == 200 and first["kind"] == "fact"
+    assert first["scope"]["orgs"] == ["汕头市政务服务和数据管理局"] or first["facts"][0]["organization"]
+    assert first["facts"][0]["organization"] == "汕头市政务服务和数据管理局"
+    assert first["facts"][0]["place"] == "广东省汕头市"
+    status, second = jcall(live_server, "POST", "/api/ask",
+                           {"question": "那汕尾呢？", "previous": {"question": "汕头2024年公务接待费是多少？",
+                                                                  "scope": first["scope"]}})
+    assert status == 200 and second["kind"] == "fact", second["answer"]
+    assert second["facts"][0]["city"] == "汕尾" and second["scope"]["carried"]
+    # the previous turn given by its question alone works too
+    status, third = jcall(live_server, "POST", "/api/ask",
+                          {"question": "那汕尾呢？", "previous": {"question": "汕头2024年公务接待费是多少？"}})
+    assert status == 200 and third["kind"] == "fact" and third["facts"][0]["city"] == "汕尾"
+
+
+def test_malformed_previous_turn_is_a_4xx(live_server):
+    status, payload = jcall(live_server, "POST", "/api/ask", {"question": "那汕尾呢？", "previous": "汕头"})
+    assert status == 422
+    assert_error_shape(payload, 422)
+
+
+def test_facts_filters_by_organization_place_and_period(live_server):
+    status, d = jcall(live_server, "GET", "/api/facts?place=%E6%B1%95%E5%B0%BE&org=%E6%94%BF%E5%8A%A1&period=2021"
+                                          "&page_size=20")
+    assert status == 200 and d["total"] > 0
+    for f in d["facts"]:
+        assert f["city"] == "汕尾" and "政务" in f["organization"] and f["period_year"] == 2021
+    status, none = jcall(live_server, "GET", "/api/facts?org=%E7%A8%8E%E5%8A%A1%E5%B1%80")   # 税务局
+    assert status == 200 and none["total"] == 0
+    status, bad = jcall(live_server, "GET", "/api/facts?kind=guess")
+    assert status == 422
