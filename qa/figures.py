@@ -273,6 +273,9 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
 PART_OF = re.compile(r"^(.{2,}?)(?:中的|之中|当中|中)(?![心国央小间期标介长层枢原部山医学])(.{2,})$")
 
 
+FULL_SCAN_REPORTS = 60
+
+
 def in_period(f: Fact, r: Report, year: int | None, asks_target: bool, asks_range: bool = False) -> bool:
     """The fact describes the year asked (its own period, else its report's year), and is a
     target exactly when a target is asked: a target is never given as an actual. A figure of a
@@ -313,7 +316,14 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
             if in_period(h.fact, h.report, year, q.asks_target, q.asks_range)]
     seen_ids = {h.fact.fact_id for h in hits}
     key = squash(topic)
-    in_scope = [(f, r) for f, r in scoped(facts, docs) if in_period(f, r, year, q.asks_target, q.asks_range)]
+    # the whole-scope scan (total rows, verbatim prose, counted units) is for a few reports; over a
+    # large scope only the subject index and the total rows are consulted
+    if len(docs) <= FULL_SCAN_REPORTS:
+        pool = scoped(facts, docs)
+    else:
+        wanted = set(docs)
+        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals if f.doc_id in wanted]
+    in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range)]
     for f, r in in_scope:
         if f.fact_id in seen_ids:
             continue
