@@ -146,6 +146,8 @@ _RATE_MEASURE = re.compile(r"增长率|下降率|增幅|降幅|增速")
 # range cues are anchored at the number: "年均增长5.7%" yes, "年均增长5.7%、高于全国0.3个百分点" not for 0.3
 _AVERAGE_CUE = re.compile(r"(?:年均|年平均)(?:增长|增速|递增|增幅|下降|降低|降幅|提高|增加|减少)[^,;:。、\d]{0,4}$"
                           r"|平均每年[^,;:。、\d]{0,8}$")
+_SPAN_SENTENCE = re.compile(r"年均|五年来|过去五年|五年间|五年累计")
+_FLOW_BEFORE = re.compile(r"(?:新增|新建|新开工|累计|建成|培育|引进|改造|减量|新创办)[^,，;；:：。、\d]{0,12}$")
 _CUMULATIVE_CUE = re.compile(r"(?:累计|总计|共计)[^,;:。、\d]{0,12}$")
 _FROM = r"(?:从(?![业事而严中容未来不头])|由)"
 _FROM_TO = re.compile(_FROM + r"[^。;]{0,40}?(?:提高|增长|增加|提升|上升|扩大|下降|减少|降低|缩小)?"
@@ -420,6 +422,11 @@ def _range_construction(ctx: _Ctx, found: list[_Mention]) -> Period | None:
         kind, label = "cumulative", "从…到"
     elif _CUMULATIVE_CUE.search(ctx.before) and any(m.year_end is not None for m in found):
         kind, label = "cumulative", "累计"
+    elif ctx.family == "work_report" and _SPAN_SENTENCE.search(ctx.before) and _FLOW_BEFORE.search(ctx.before) \
+            and _section_range(ctx):
+        # "人均可支配收入年均增长6%，城镇新增就业超690万人": in a five-year sentence a flow (新增, 新建,
+        # 累计 …) counts the span's years, not the last one's
+        kind, label = "actual", "五年句"
     else:
         return None
     ranges = [m for m in found if m.year_end is not None]

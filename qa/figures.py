@@ -137,10 +137,11 @@ def kind_mismatch(q: Question, fact: Fact, topic: str) -> bool:
     u = re.sub(r"[（(][^)）]*[)）]", "", fact.unit or "")
     if RATE_TOPIC.search(topic):
         return u != "%"
-    if q.measure in ("完成率", "占比", "增长率") or u == "%":
+    if q.measure in ("完成率", "占比", "增长率", "增减"):
         return False
     for rx, units in TOPIC_UNITS:
         if rx.search(topic):
+            # a level (产量, 生产总值) asked: a percentage or a count in another unit is not it
             return not any(u.endswith(x) for x in units)
     return False
 
