@@ -13,6 +13,7 @@ from index.records import Fact
 from index.retrieval import Hit, Timings
 
 from .figures import Scored, competitors, rank_facts, topic_query
+from .scope import strip_place
 from .format import fact_sentence, fmt_value
 from .question import Question
 from .records import Answer, Citation, FactRef
@@ -59,6 +60,23 @@ class FactRoute:
         if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
             return self.fact_answer(q, ranked[0], ranked, top_k)
         return self.figure_from_passages(q, top_k, timings, strict)
+
+    def figure_about(self, q: Question, scope, top_k: int) -> Answer | None:
+        """A body the store has no report of, named in reports that mention it (a unit under a
+        department: 汕头市公共资源交易中心): only a figure whose own row, sentence, table or
+        section names that body answers — never the department's own figure."""
+        bodies = [strip_place(u, self.catalog) for u in scope.unknown_orgs]
+
+        def names_body(f) -> bool:
+            where = " ".join((f.subject, f.subject_raw, f.text, f.table, f.section_path, self.before_text(f)))
+            return any(b and b in squash_text(where) for b in bodies)
+
+        ranked = [s for s in self.rank(q) if names_body(s.hit.fact)]
+        if not ranked or ranked[0].score < FACT_MIN:
+            return None
+        ans = self.fact_answer(q, ranked[0], ranked, top_k)
+        note = f"库中没有{'、'.join(scope.unknown_orgs)}自己的报告，此数字出自提及它的《{ranked[0].hit.report.title}》。"
+        return replace(ans, answer=ans.answer + " " + note, notes=ans.notes + (note,))
 
     def stated_figure(self, q: Question, top_k: int) -> Answer | None:
         """A rate or share the report states itself wins over one we compute."""

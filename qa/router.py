@@ -81,9 +81,10 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
             ans = self.none(q, scope.missing, scope.missing_en or scope.missing,
                             suggestions=self.suggest(q, scope))
         elif scope.mentioned_only and q.kind != "description":
-            titles = "、".join(f"《{self.search.reports[d].title}》" for d in scope.doc_ids[:3])
-            ans = self.none(q, f"库中没有{'、'.join(scope.unknown_orgs)}的报告（只在{titles}中被提及），不能给出它的数字。",
-                            f"The store holds no report of {', '.join(scope.unknown_orgs)}; it is only mentioned.")
+            ans = self.figure_about(q, scope, top_k) or self.none(
+                q, f"库中没有{'、'.join(scope.unknown_orgs)}的报告；提及它的报告中也没有它的这个数字。",
+                f"The store holds no report of {', '.join(scope.unknown_orgs)}, and the reports that mention it do "
+                f"not state this figure of it.")
         else:
             ans = self._route(q, scope, top_k, timings)
         t = timings.as_dict()
