@@ -26,6 +26,7 @@ from .scope import Catalog, Scope
 if TYPE_CHECKING:
     from .router import Engine
 
+YEARS_COMPARED = re.compile(r"\d{2,4}年?(?:度)?(?:和|与|、|及|跟|同)\d{2,4}年")   # 2023年和2024年
 MAX_ROWS = 40          # rows in one comparison / ranking table
 SHOWN = 12             # rows spelled out in the answer text
 TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4, "万亿元": 1e8}
@@ -51,7 +52,7 @@ def answer_groups(q: Question, scope: Scope, catalog: Catalog) -> list[Group]:
     reports = [r for r in catalog.reports if r.doc_id in set(scope.doc_ids)]
     by_org: dict[str, list[Report]] = {}
     for r in reports:
-        by_org.setdefault(r.department or r.title, []).append(r)
+        by_org.setdefault(catalog.body_of.get(r.department or "", r.department) or r.title, []).append(r)
     figure_like = q.kind in ("figure", "computation") or (
         (q.kind == "comparison" or bool(q.ranking)) and FIGURE_TERMS.search(q.topic))
     asks_many = bool(q.ranking) or scope.every_org or scope.every_place or q.kind == "comparison"
@@ -59,7 +60,7 @@ def answer_groups(q: Question, scope: Scope, catalog: Catalog) -> list[Group]:
         if q.kind == "description" and not asks_many:
             return []
         return [Group(label_of(org, rs), tuple(r.doc_id for r in rs), pick_year(q, rs)) for org, rs in by_org.items()]
-    if len(by_org) == 1 and len(q.years) >= 2:
+    if len(by_org) == 1 and len(q.years) >= 2 and (q.kind == "comparison" or YEARS_COMPARED.search(q.text)):
         rs = next(iter(by_org.values()))
         return [Group(f"{who(rs[0])} {y}", tuple(r.doc_id for r in rs if r.year in (y, y + 1)), y)
                 for y in q.years if any(r.year in (y, y + 1) for r in rs)]

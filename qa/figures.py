@@ -13,6 +13,7 @@ from .question import MEASURES, NOT_MEASURE, Question
 MONEY_UNITS = {"万元", "元", "亿元", "千元", "万亿元", "亿美元", "美元", "万美元"}
 # what a quantity is counted in, by what the question asks about: a figure in another kind
 # of unit is not its answer (地区生产总值 is never 800 万户)
+MONEY_ITEM = re.compile(r"(支出|经费|资金|费|拨款|预算|决算)$")   # 社会保障和就业支出 is money, not people
 RATE_TOPIC = re.compile(r"强度|比重|占比|比例|增速|增幅|率$")
 TOPIC_UNITS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
     (re.compile(r"生产总值|GDP|经济总量|总产值|产值|增加值|营业收入|销售额|成交额|投资额|财政收入|预算收入"),
@@ -137,7 +138,7 @@ def kind_mismatch(q: Question, fact: Fact, topic: str) -> bool:
     u = re.sub(r"[（(][^)）]*[)）]", "", fact.unit or "")
     if RATE_TOPIC.search(topic):
         return u != "%"
-    if q.measure in ("完成率", "占比", "增长率", "增减"):
+    if q.measure in ("完成率", "占比", "增长率", "增减") or MONEY_ITEM.search(topic):
         return False
     for rx, units in TOPIC_UNITS:
         if rx.search(topic):

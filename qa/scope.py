@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
-from index.orgs import OrgIndex, OrgName, build_index, match_orgs, org_terms, split_org
+from index.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs, org_terms, split_org
 from index.places import Place, load_gazetteer
 from index.records import Report
 
@@ -66,6 +66,21 @@ class Catalog:
     @cached_property
     def org_index(self) -> OrgIndex:
         return build_index(self.orgs)
+
+    @cached_property
+    def body_of(self) -> dict[str, str]:
+        """Organization name → the name its reports are grouped under: two names of one body
+        in one place (广州市政务服务和数据局 / 广州市政务服务和数据管理局) share their short forms."""
+        out: dict[str, str] = {}
+        seen: dict[tuple[str, str], str] = {}
+        for o in self.orgs:
+            place = min(self.org_places.get(o.full, frozenset()) or {""})
+            keys = [(place, a) for a in sorted(aliases(o)) if len(a) >= 3]
+            rep = next((seen[k] for k in keys if k in seen), o.full)
+            out[o.full] = rep
+            for k in keys:
+                seen.setdefault(k, rep)
+        return out
 
     @cached_property
     def org_places(self) -> dict[str, frozenset[str]]:
@@ -245,8 +260,21 @@ def resolve(q_text: str, years: Sequence[int], catalog: Catalog, *, city: str | 
         forced = [p for p in forced if p.code in catalog.prefer] or forced[:1]
         places = forced
         how = [f"筛选：{city} → {gaz.label(p)}" for p in forced]
+    places = innermost(places, q_text, catalog)
     codes = tuple(dict.fromkeys(p.code for p in places))
     return scope_from(codes, m, tuple(years), catalog, how)
+
+
+PLACES_COMPARED = re.compile(r"和|与|、|及|跟|对比|比较|相比|分别|vs|versus|and", re.I)
+
+
+def innermost(places: list[Place], text: str, catalog: Catalog) -> list[Place]:
+    """"广东省数字政府政务云平台汕尾节点": a place named inside another named place narrows it, unless
+    the question compares them ("广东和深圳对比")."""
+    if len(places) < 2 or PLACES_COMPARED.search(text):
+        return places
+    gaz = catalog.gazetteer
+    return [p for p in places if not any(o.code != p.code and gaz.contains(p, o) for o in places)]
 
 
 def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], catalog: Catalog,
@@ -260,6 +288,9 @@ def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], cata
             return Scope(places=codes, years=years, how=tuple(how), carried=carried,
                          missing=f"库中没有{names}的报告。", missing_en=f"The store holds no reports for {names}.")
     orgs = tuple(dict.fromkeys(full for full, _, _ in m.orgs))
+    # the other names of the same body (广州市政务服务和数据局 = 广州市政务服务和数据管理局)
+    bodies = {catalog.body_of.get(o, o) for o in orgs}
+    orgs += tuple(o for o, b in catalog.body_of.items() if b in bodies and o not in orgs)
     org_words = tuple(dict.fromkeys(alias for _, alias, _ in m.orgs))
     if orgs:
         how += [f"{alias} → {full}" + ("" if kind == "full" else f"（{kind}）") for full, alias, kind in m.orgs
