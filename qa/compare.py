@@ -53,8 +53,7 @@ def answer_groups(q: Question, scope: Scope, catalog: Catalog) -> list[Group]:
     by_org: dict[str, list[Report]] = {}
     for r in reports:
         by_org.setdefault(catalog.body_of.get(r.department or "", r.department) or r.title, []).append(r)
-    figure_like = q.kind in ("figure", "computation") or (
-        (q.kind == "comparison" or bool(q.ranking)) and FIGURE_TERMS.search(q.topic))
+    figure_like = asks_figures(q)
     asks_many = bool(q.ranking) or scope.every_org or scope.every_place or q.kind == "comparison"
     if len(by_org) >= 2 and (len(scope.orgs) >= 2 or asks_many or (figure_like and not scope.orgs)):
         if q.kind == "description" and not asks_many:
@@ -72,6 +71,12 @@ def label_of(org: str, reports: list[Report]) -> str:
     if all((r.report_type or "") == "政府工作报告" for r in reports) and reports[0].city:
         return reports[0].city
     return org
+
+
+def asks_figures(q: Question) -> bool:
+    """A figure question, or a comparison / ranking of figures (not of passages)."""
+    return q.kind in ("figure", "computation") or (
+        (q.kind == "comparison" or bool(q.ranking)) and bool(FIGURE_TERMS.search(q.topic)))
 
 
 def pick_year(q: Question, reports: list[Report]) -> int | None:
@@ -92,8 +97,7 @@ def comparable(unit: str) -> tuple[str, float]:
 def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: int, timings) -> Answer:
     """One row per group, each from its own reports; sorted when the figures share a unit."""
     rows, refs, cits = [], [], []
-    figure_like = q.kind in ("figure", "computation") or (
-        (q.kind == "comparison" or bool(q.ranking)) and bool(FIGURE_TERMS.search(q.topic)))
+    figure_like = asks_figures(q)
     for g in groups[:200]:
         sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
                       kind="figure" if figure_like else "description")

@@ -47,10 +47,15 @@ class FactRoute:
         return flat[max(0, i - 100):i] if i > 0 else ""
 
     def _doc_text(self, doc_id: str) -> str:
+        """A report's passages squashed into one string, built once per report."""
         cache = self.__dict__.setdefault("_doc_cache", {})
         if doc_id not in cache:
-            texts = [c.text for c in self.search.chunks if c.doc_id == doc_id]
-            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth("".join(texts)))
+            by_doc = self.__dict__.get("_chunks_by_doc")
+            if by_doc is None:          # one pass over the chunks, not one per report
+                by_doc = self.__dict__["_chunks_by_doc"] = {}
+                for c in self.search.chunks:
+                    by_doc.setdefault(c.doc_id, []).append(c.text)
+            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth("".join(by_doc.get(doc_id, []))))
         return cache[doc_id]
 
 

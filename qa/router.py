@@ -91,6 +91,12 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         t["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return replace(ans, lang=q.lang, timings=t, scope=scope_dict(q, scope, self.catalog))
 
+    def scope_of(self, text: str) -> dict:
+        """The scope a question resolves to, as `/api/ask` returns it, without answering it
+        (a previous turn given by its question alone)."""
+        q, scope = self.understand(text)
+        return scope_dict(q, scope, self.catalog)
+
     def understand(self, text: str, *, city: str | None = None, year: int | None = None,
                    previous: dict | None = None) -> tuple[Question, Scope]:
         """The question parsed and its scope resolved (a follow-up inherits what it omits)."""

@@ -59,9 +59,13 @@ class Catalog:
         return frozenset(out)
 
     @cached_property
+    def org_names(self) -> dict[str, OrgName]:
+        """Each organization's name split once (place prefix, core, parent)."""
+        return {full: split_org(full, words) for full, words in sorted(self.place_words.items())}
+
+    @cached_property
     def orgs(self) -> tuple[OrgName, ...]:
-        names = sorted({r.department for r in self.reports if r.department})
-        return tuple(split_org(n, self.place_words_of(n)) for n in names)
+        return tuple(self.org_names.values())
 
     @cached_property
     def org_index(self) -> OrgIndex:
@@ -90,14 +94,23 @@ class Catalog:
                 out.setdefault(r.department, set()).add(r.place_code)
         return {k: frozenset(v) for k, v in out.items()}
 
-    def place_words_of(self, org: str) -> list[str]:
-        words: list[str] = []
+    @cached_property
+    def place_words(self) -> dict[str, list[str]]:
+        """Organization → the names of its places and their ancestors (what split_org strips)."""
+        out: dict[str, list[str]] = {}
         for r in self.reports:
-            if r.department == org and r.place_code:
+            if not r.department:
+                continue
+            words = out.setdefault(r.department, [])
+            if r.place_code:
                 p = self.gazetteer.get(r.place_code)
                 for a in self.gazetteer.ancestors(p) + [p]:
-                    words += [a.name, a.short]
-        return list(dict.fromkeys(w for w in words if w))
+                    words += [w for w in (a.name, a.short) if w and w not in words]
+        return out
+
+    def core_of(self, org: str) -> str:
+        named = self.org_names.get(org)
+        return (named.core if named else "") or org
 
     def place_of(self, r: Report) -> Place | None:
         return self.gazetteer.get(r.place_code) if r.place_code else None
@@ -219,13 +232,8 @@ def every_place_level(text: str) -> str:
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 
 
-def every_level(level: str) -> str:
-    return "" if level == "any" else level
-
-
 def level_of(r: Report, catalog: Catalog) -> str:
-    """The level of a report's place; a municipality (北京, 上海) counts as a city too when its
-    own government reports, as it is both."""
+    """The level of a report's place ("" when it has none)."""
     p = catalog.place_of(r)
     return p.level if p is not None else ""
 
@@ -318,7 +326,7 @@ def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], cata
     if m.report_types:
         typed = [r for r in reports if any(t in (r.report_type or "") for t in m.report_types)]
         reports = typed or reports
-    level = m.every_place and every_level(m.every_place)
+    level = "" if m.every_place == "any" else m.every_place
     if level and not orgs:
         # "各省…" compares provinces, "各市…" cities: reports of places at that level
         at_level = [r for r in reports if level_of(r, catalog) == level
@@ -359,8 +367,7 @@ def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catal
     """"库中没有深圳市税务局的报告。库中广东省深圳市的报告：民政局、财政局…" — what the store
     does hold there instead."""
     where = "、".join(catalog.label(c) for c in codes) if codes else ""
-    held = sorted({split_org(r.department, catalog.place_words_of(r.department)).core or r.department
-                   for r in reports if r.department})
+    held = sorted({catalog.core_of(r.department) for r in reports if r.department})
     shown = "、".join(held[:30]) + ("…" if len(held) > 30 else "")
     return f"库中没有{words}的报告。库中{where}的报告：{shown or '（无）'}。"
 
@@ -389,7 +396,7 @@ def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, na
     if not names_org and prev_orgs:
         if names_place:
             # the same kind of organization in the new place
-            cores = {split_org(o, catalog.place_words_of(o)).core for o in prev_orgs}
+            cores = {catalog.core_of(o) for o in prev_orgs}
             same_kind = [o for o in catalog.orgs if o.core in cores]
             m = Mentions(orgs=tuple((o.full, o.core, "core") for o in same_kind))
         else:

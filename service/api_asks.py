@@ -27,6 +27,6 @@ def ask(body: AskRequest, request: Request):
     previous = None
     if body.previous is not None:
         previous = body.previous.scope or (
-            engine.ask(body.previous.question, top_k=1).scope if body.previous.question else None)
+            engine.scope_of(body.previous.question) if body.previous.question else None)
     ans = engine.ask(q, city=body.city, year=body.year, top_k=body.top_k, previous=previous)
     return ans.as_dict()
