@@ -20,6 +20,7 @@ from .periods import fact_period, number_position
 from .parse import parse_file, parse_text
 from .numbers import to_halfwidth
 from .records import Chunk, Fact, ParsedDocument, Report
+from .statements import statements_from_paragraphs
 from .store import Store, atomic_write_bytes
 
 SUPPORTED = {".pdf", ".txt", ".md", ".csv"}
@@ -46,6 +47,7 @@ class IngestResult:
     organization: str | None = None
     place: str | None = None
     replaced_titles: tuple[str, ...] = ()
+    statements: int = 0              # achievement / target statements read from the prose
 
     def summary(self) -> str:
         """One line saying what happened to the report."""
@@ -148,6 +150,18 @@ def with_sections(facts: Sequence[Fact], chunks: Sequence[Chunk]) -> list[Fact]:
     return out
 
 
+def section_finder(chunks: Sequence[Chunk]):
+    """`section_of(sentence, page)`: the section path of the passage that holds a sentence."""
+    flat = [(_flat(c.text), c) for c in chunks if c.kind == "text"]
+
+    def section_of(sentence: str, page: int) -> str:
+        key = _flat(sentence)[:24]
+        hit = next((c for t, c in flat if key and key in t and c.page_start <= page <= c.page_end + 1), None) \
+            or next((c for t, c in flat if key and key in t), None)
+        return hit.section_path if hit is not None else ""
+    return section_of
+
+
 def with_periods(facts: Sequence[Fact], report: Report) -> list[Fact]:
     """Each fact with the period it describes (index/periods.py), not only its report's year."""
     out = []
@@ -235,6 +249,8 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
     pages = page_texts(parsed)
     facts = with_periods(with_sections(locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages),
                                        chunks), report)
+    statements = statements_from_paragraphs(parsed.paragraphs, year=report.year, report_type=report.report_type,
+                                            section_of=section_finder(chunks))
     tokenizer = default_tokenizer()
     tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
     done = [0]
@@ -253,7 +269,8 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
     stats = store.put_report(report, file_ext=src.ext, pages=pages, sections=parsed.sections,
                              chunks=chunks, tokens=tokens, vectors=vectors, facts=facts,
                              checks_fn=run_checks, n_tables=len(parsed.tables),
-                             warnings=parsed.warnings, replace=[r.doc_id for r in older])
+                             warnings=parsed.warnings, replace=[r.doc_id for r in older],
+                             statements=statements)
     if fresh:
         store.set_meta("tokenizer", tokenizer.signature())
     for old in older:
@@ -266,7 +283,8 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
                         facts=stats["facts"], conflicts=stats["conflicts"], replaced=len(older),
                         seconds=time.perf_counter() - t0, warnings=tuple(parsed.warnings),
                         status="replaced" if older else "new", organization=report.department,
-                        place=report.place, replaced_titles=tuple(r.title for r in older))
+                        place=report.place, replaced_titles=tuple(r.title for r in older),
+                        statements=stats["statements"])
 
 
 __all__ = ["IngestResult", "Overrides", "expand_paths", "ingest_file", "ingest_path", "IngestError"]

@@ -149,3 +149,31 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]   # doc_id / chunk_id left empty; filled at ingest
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One achievement or target a report states in prose: a figure (增长5.5%), a rank claim
+    (居全国第5位), a coverage claim (全覆盖) or a first (全国首个). Place and organization are its
+    report's; the period is what the sentence says (index/periods.py)."""
+    claim: str               # figure | rank | coverage | first
+    metric: str              # canonical (index/metrics.py) or the subject as written
+    text: str                # the shortest span carrying it: "地区生产总值增长5.5%"
+    sentence: str            # the whole sentence, as cited
+    page: int
+    section_path: str = ""
+    topic: str = ""
+    value: float | None = None
+    unit: str = ""
+    value_std: float | None = None   # on the ranking scale of its kind (亿元, 万吨 …)
+    unit_std: str = ""
+    start: float | None = None       # "从2.77%提高到3.3%": 2.77
+    rank: str = ""                   # as written: 全国第5位, 居全国首位, 全国前列
+    rank_no: int | None = None       # 5 for 全国第5位, 1 for 首位; None for 前列
+    period_year: int | None = None
+    period_end: int | None = None
+    period_kind: str = ""            # actual | target | average | cumulative | change | budget | ""
+    approx: bool = False             # 左右 / 约 / 以上 / 多
+    bound: str = ""                  # target bounds: "min" (以上/不低于), "max" (以内/控制在), "" (左右, exact)
+    doc_id: str = ""
+    statement_id: int | None = None

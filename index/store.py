@@ -20,7 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import NotFound, StoreMismatch
-from .records import Check, Chunk, Fact, Report, Section
+from .records import Check, Chunk, Fact, Report, Section, Statement
 
 SCHEMA_VERSION = 2
 
@@ -63,7 +63,21 @@ CREATE TABLE IF NOT EXISTS checks (
     kind TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL, page INTEGER NOT NULL,
     fact_ids TEXT NOT NULL, expected REAL, actual REAL);
 CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
+CREATE TABLE IF NOT EXISTS statements (
+    statement_id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    claim TEXT NOT NULL, metric TEXT NOT NULL, topic TEXT NOT NULL, text TEXT NOT NULL,
+    sentence TEXT NOT NULL, page INTEGER NOT NULL, section_path TEXT NOT NULL,
+    value REAL, unit TEXT NOT NULL, value_std REAL, unit_std TEXT NOT NULL, start REAL,
+    rank TEXT NOT NULL, rank_no INTEGER, period_year INTEGER, period_end INTEGER,
+    period_kind TEXT NOT NULL, approx INTEGER NOT NULL, bound TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS statements_doc ON statements(doc_id);
+CREATE INDEX IF NOT EXISTS statements_metric ON statements(metric, period_year);
+CREATE INDEX IF NOT EXISTS statements_topic ON statements(topic);
 """
+STATEMENT_COLS = ("claim", "metric", "topic", "text", "sentence", "page", "section_path", "value", "unit",
+                  "value_std", "unit_std", "start", "rank", "rank_no", "period_year", "period_end",
+                  "period_kind", "approx", "bound")
 INDEXES = """
 CREATE INDEX IF NOT EXISTS reports_identity ON reports(identity);
 CREATE INDEX IF NOT EXISTS reports_sha1 ON reports(sha1);
@@ -190,7 +204,8 @@ class Store:
     def put_report(self, report: Report, *, file_ext: str, pages: Sequence[tuple[int, str]],
                    sections: Sequence[Section], chunks: Sequence[Chunk], tokens: Sequence[str],
                    vectors: np.ndarray, facts: Sequence[Fact], checks_fn, n_tables: int,
-                   warnings: Sequence[str], replace: Sequence[str] = ()) -> dict:
+                   warnings: Sequence[str], replace: Sequence[str] = (),
+                   statements: Sequence[Statement] = ()) -> dict:
         """Insert a whole report, replacing `replace` doc_ids, in one transaction.
 
         `checks_fn(facts_with_ids) -> list[Check]` runs inside, once fact ids are known.
@@ -230,13 +245,16 @@ class Store:
                      f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
                      f.period_year, f.period_end, f.period_kind))
                 stored.append(_with(f, doc_id=report.doc_id, fact_id=cur.lastrowid))
+            c.executemany(
+                f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
+                [(report.doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
             checks = checks_fn(stored) if checks_fn else []
             c.executemany(
                 "INSERT INTO checks (doc_id,kind,status,message,page,fact_ids,expected,actual) "
                 "VALUES (?,?,?,?,?,?,?,?)",
                 [(report.doc_id, k.kind, k.status, k.message, k.page, json.dumps(list(k.fact_ids)),
                   k.expected, k.actual) for k in checks])
-        return {"facts": len(stored), "checks": len(checks),
+        return {"facts": len(stored), "checks": len(checks), "statements": len(statements),
                 "conflicts": sum(k.status == "conflict" for k in checks)}
 
     def delete_report(self, doc_id: str) -> Report:
@@ -367,6 +385,60 @@ class Store:
         args = [a for given, _, values in conds if given for a in values]
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
+    def statements(self, *, topic: str | None = None, metric: str | None = None, claim: str | None = None,
+                   place: str | None = None, level: str | None = None, year: int | None = None,
+                   kind: str | None = None, q: str | None = None, doc_ids: Sequence[str] | None = None,
+                   limit: int = 5000) -> list[tuple[Statement, Report]]:
+        """Statements with their reports, filtered by topic, metric (exact; "x*" = prefix), claim,
+        place (any level), place level (province | city | district), the year described, kind and text."""
+        level_sql = {"province": "reports.place_code LIKE '__0000'",
+                     "city": "reports.place_code NOT LIKE '__0000' AND reports.place_code LIKE '____00'",
+                     "district": "reports.place_code NOT LIKE '____00'"}
+        conds = (
+            (topic, "statements.topic = ?", [topic]),
+            (metric and not metric.endswith("*"), "statements.metric = ?", [metric]),
+            (metric and metric.endswith("*"), "statements.metric LIKE ?", [(metric or "").rstrip("*") + "%"]),
+            (claim, "statements.claim = ?", [claim]),
+            (place, "(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)",
+             [f"%{place}%", place, place, place]),
+            (level in level_sql, level_sql.get(level or "", ""), []),
+            (year, "(statements.period_year = ? OR (statements.period_year <= ? AND statements.period_end >= ?))",
+             [year, year, year]),
+            (kind, "statements.period_kind = ?", [kind]),
+            (q, "(statements.metric LIKE ? OR statements.sentence LIKE ?)", [f"%{q}%"] * 2),
+            (doc_ids is not None, f"statements.doc_id IN ({','.join('?' * len(doc_ids or ()))})", list(doc_ids or ())),
+        )
+        where = [sql for given, sql, _ in conds if given]
+        args = [a for given, _, values in conds if given for a in values]
+        sql = ("SELECT statements.*, reports.* FROM statements JOIN reports USING(doc_id)"
+               + ((" WHERE " + " AND ".join(where)) if where else "")
+               + " ORDER BY reports.place_code, statements.doc_id, statements.statement_id LIMIT ?")
+        return [(statement_from_row(r), report_from_row(r)) for r in self.conn.execute(sql, args + [limit])]
+
+    def sentences_with(self, phrase: str, doc_ids: Sequence[str], per_doc: int = 1) -> list[tuple[str, int, str, str]]:
+        """(doc_id, page, sentence, section) of the first sentences of each report that contain `phrase`."""
+        if not phrase or not doc_ids:
+            return []
+        marks = ",".join("?" * len(doc_ids))
+        out: list[tuple[str, int, str, str]] = []
+        count: dict[str, int] = {}
+        for r in self.conn.execute(
+                f"SELECT doc_id, page_start, section_path, text FROM chunks WHERE kind='text' AND doc_id IN ({marks}) "
+                f"AND instr(replace(text, char(10), ''), ?) > 0 ORDER BY id", [*doc_ids, phrase]):
+            if count.get(r[0], 0) >= per_doc:
+                continue
+            sentence = sentence_around(r[3].replace("\n", ""), phrase)
+            if sentence:
+                out.append((r[0], r[1], sentence, r[2]))
+                count[r[0]] = count.get(r[0], 0) + 1
+        return out
+
+    def statement_topics(self) -> list[tuple[str, int, int]]:
+        """(topic, statements, places) over the store, most places first."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT topic, COUNT(*), COUNT(DISTINCT COALESCE(reports.place_code, reports.city)) FROM statements "
+            "JOIN reports USING(doc_id) GROUP BY topic ORDER BY 3 DESC, 2 DESC")]
+
     def facts_by_ids(self, ids: Sequence[int]) -> list[Fact]:
         if not ids:
             return []
@@ -396,6 +468,26 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def sentence_around(text: str, phrase: str) -> str:
+    """The sentence of `text` (up to 。！？；) that holds `phrase`."""
+    i = text.find(phrase)
+    if i < 0:
+        return ""
+    start = max(text.rfind(c, 0, i) for c in "。！？；") + 1
+    ends = [j for j in (text.find(c, i + len(phrase)) for c in "。！？；") if j >= 0]
+    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+
+
+def statement_from_row(row: sqlite3.Row) -> Statement:
+    vals = {k: row[k] for k in STATEMENT_COLS}
+    vals["approx"] = bool(vals["approx"])
+    return Statement(**vals, doc_id=row["doc_id"], statement_id=row["statement_id"])
+
+
+def _db(v: object) -> object:
+    return int(v) if isinstance(v, bool) else v
 
 
 def _with(fact: Fact, **changes) -> Fact:

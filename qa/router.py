@@ -12,8 +12,11 @@ from functools import cached_property
 from index.embed import Embedder
 from index.fact_index import FactIndex
 from index.records import Report
+from index.places import load_gazetteer
 from index.retrieval import SearchIndex, Timings
+from index.store import Store
 
+from .achievements import answer as achievements_answer, read_ask
 from .compare import answer_groups, compare_groups
 from .question import FIGURE_TERMS, Question, parse_question
 from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict
@@ -27,6 +30,22 @@ from .route_passage import QUANTIFIED, PassageRoute
 
 
 
+LEVEL_OF = {"province": lambda code: code.endswith("0000"),
+            "city": lambda code: code.endswith("00") and not code.endswith("0000"),
+            "district": lambda code: bool(code) and not code.endswith("00")}
+
+
+def level_named(text: str) -> str:
+    """省份 / 自治区 → province; 城市 / 地级市 → city; 区县 → district (when no place is named)."""
+    if re.search(r"省份|各省|哪个省|哪些省|几个省|自治区|直辖市|全国各地", text):
+        return "province"
+    if re.search(r"城市|各市|哪个市|哪些市|地级市", text):
+        return "city"
+    if re.search(r"区县|各区|各县|哪个区|哪个县", text):
+        return "district"
+    return ""
+
+
 @dataclass
 class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     search: SearchIndex
@@ -34,6 +53,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     embedder: Embedder
     rrf_k: int = 20
     weights: tuple[float, float] = (1.0, 1.0)
+    store: Store | None = None      # statements and sentence lookups (across-place answers)
 
     # ---- scope ---------------------------------------------------------
     # A snapshot never changes: what is derived from its reports is computed once.
@@ -110,7 +130,26 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         return narrow(q, scope, self.catalog), scope
 
 
+    def achievements(self, q: Question, scope: Scope) -> Answer | None:
+        """Across places from the statements (qa.achievements), when the question is one."""
+        if self.store is None:
+            return None
+        ask = read_ask(q.text, q.years, q.ranking)
+        if ask is None:
+            return None
+        reports = [self.search.reports[d] for d in scope.doc_ids if d in self.search.reports]
+        level = LEVEL_OF.get(scope.every_place or level_named(q.text))
+        if level:
+            reports = [r for r in reports if level(r.place_code or "")]
+        if ask.kind != "pair" and len({r.place_code or r.city for r in reports}) < 2:
+            return None
+        return achievements_answer(ask, reports, self.store.statements, self.store.sentences_with,
+                                   load_gazetteer(), q.ranking)
+
     def _route(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
+        ach = self.achievements(q, scope)
+        if ach is not None:
+            return ach
         groups = answer_groups(q, scope, self.catalog)
         if groups:
             return compare_groups(self, q, groups, top_k, timings)
