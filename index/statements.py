@@ -12,11 +12,11 @@ comes from index/periods.py with the number's position, as for facts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from index.metrics import BY_NAME, UNITS_RE, Metric, find_metrics, fits, standard, topic_of
-from index.periods import fact_period, report_family
+from index.periods import Period, fact_period, report_family
 from index.records import Paragraph, Statement
 
 _WIDTH = str.maketrans("０１２３４５６７８９％．，；：（）", "0123456789%.,;:()")
@@ -45,6 +45,7 @@ RANK_RE = re.compile(
 COVER_RE = re.compile(r"全覆盖|全面覆盖|覆盖率(?:达到?|为)?100%|100%覆盖|全域覆盖")
 FIRST_RE = re.compile(r"全国首[个家批条座台部]|全国第一[个家批]|(?:在全国)?率先|首创|零的突破|创历史新高|历史新高|历史最高")
 APPROX_BEFORE = re.compile(r"(?:约|近|逾|超过|超|突破|跨越|跨上|迈上|站上|稳定在|保持在)\s*$")
+APPROX_IN = re.compile(r"约|近|逾|超过|突破|跨越|跨上|迈上|站上|稳定在|保持在")
 MONEY_UNITS = {"亿元", "元"}
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -147,6 +148,9 @@ def _parallel(s: str, figs: list[_Figure]) -> dict[int, tuple[str, Metric | None
             run.append(f)
         start = max((b.end() for b in CLAUSE_END.finditer(s, 0, m.start())), default=0)
         items = [i for i in re.split(r"、|和|及", s[start:m.start()]) if i.strip()]
+        if len(items) == 1 and len(run) == 2 and "城乡" in items[0]:
+            head, _, rest = items[0].partition("城乡")      # 城乡居民收入分别增长 → 城镇…, 农村…
+            items = [f"{head}城镇{rest}", f"{head}农村{rest}"]
         if len(run) < 2 or len(items) != len(run):
             continue
         last = items[-1]
@@ -185,8 +189,7 @@ def _figure_statements(s: str) -> list[tuple[_Figure, str, Metric | None, str]]:
         start = _span_start(s, f.start, floor)
         span = s[start:f.start]
         if re.search(r"(?:从|由)\s*$", span):
-            floor = f.end        # "从2.77%提高到3.3%": the start value rides on the end value
-            continue
+            continue             # "从2.77%提高到3.3%": the start value rides on the end value
         after, after_end = _noun_after(s, f)
         if f.start in parallel:
             name, metric, between = parallel[f.start]
@@ -208,7 +211,7 @@ def _figure_statements(s: str) -> list[tuple[_Figure, str, Metric | None, str]]:
                 between = span
             elif _is_bare(span):
                 earlier = [h for h in mentions if h.end <= f.start and f.start - h.end <= 30]
-                if not earlier or prev is not None:
+                if not earlier:
                     floor = f.end
                     continue
                 metric = earlier[-1].metric
@@ -282,12 +285,75 @@ def _period(s: str, pos: int, section_path: str, year: int | None, report_type: 
                        report_type=report_type, number_pos=pos)
 
 
+FIVE_YEAR_CUE = re.compile(r"过去五年|五年来|这五年|过去的五年|五年间|的五年|“?十四五”?(?:时期|期间|以来)")
+FIVE_YEAR_OWN = re.compile(r"(?:[5五]年(?:来|间|累计)?|五年来)(?:累计)?(?:增长|提高|提升|下降|增加|减少)\s*$")
+ONE_YEAR_CUE = re.compile(r"过去一年|过去的一年|一年来|刚刚过去的(?:一年|(?:19|20)\d{2}年)|^(?:19|20)\d{2}年(?![来是])")
+HEADING_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
+FLOW = re.compile(r"新增|累计|新建|建成|新开工|培育|引进|减少|增加|完成|实施|改造|增长|提高|下降")
+REACHED = re.compile(r"(?:提高|提升|增长|增加|上升|增至|达|达到|突破|跨过|跨越|迈上)(?:到|至)?\s*$")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the paragraph so far says it reviews: the last year ("过去一年…") or the five years
+    ("五年来…"); a work report's sentences without their own period take it."""
+    kind: str                  # one | five
+    start: int
+    end: int
+
+
+def context_after(s: str, ctx: Context | None, year: int | None) -> Context | None:
+    if not year:
+        return ctx
+    one, five = ONE_YEAR_CUE.search(s), FIVE_YEAR_CUE.search(s)
+    if five and (not one or five.start() > one.start()):
+        return Context("five", year - 5, year - 1)
+    if one:
+        return Context("one", year - 1, year - 1)
+    return ctx
+
+
+def in_context(p: Period, st_name: str, before: str, unit: str, ctx: Context | None) -> Period:
+    """A figure whose own sentence names no period (only its section does, or nothing) takes the
+    paragraph's: the last year's actual, or over five years a flow / growth is cumulative, a level
+    reached the last year's, a 年均 the five years'."""
+    if ctx is None or p.kind == "target" or not (p.basis.startswith("章节") or p.kind == "" or
+                                                  (p.kind == "average" and p.year is None)):
+        return p
+    if ctx.kind == "one":
+        return Period(ctx.end, None, "actual", "段落：过去一年")
+    if p.kind == "average":
+        return Period(ctx.start, ctx.end, "average", "段落：五年")
+    if REACHED.search(before) and not st_name.endswith("增速"):
+        return Period(ctx.end, None, "actual", "段落：五年，所达水平")
+    if st_name.endswith("增速") or unit == "个百分点" or FLOW.search(before[-8:]):
+        return Period(ctx.start, ctx.end, "cumulative", "段落：五年")
+    return Period(ctx.end, None, "actual", "段落：五年")
+
+
 def statements_from_sentence(s: str, page: int, section_path: str, year: int | None,
-                             report_type: str | None) -> list[Statement]:
-    s = s.translate(_WIDTH)
+                             report_type: str | None, ctx: Context | None = None) -> list[Statement]:
+    """Every statement of one sentence; spans and the sentence are quoted as written (full-width kept)."""
+    found = _statements(s.translate(_WIDTH), page, section_path, year, report_type, ctx)
+    return [as_written(st, s) for st in found]
+
+
+def as_written(st: Statement, original: str) -> Statement:
+    at = st.sentence.find(st.text)
+    text = original[at:at + len(st.text)] if at >= 0 else st.text
+    return replace(st, sentence=original, text=text)
+
+
+def _statements(s: str, page: int, section_path: str, year: int | None,
+                report_type: str | None, ctx: Context | None) -> list[Statement]:
     out: list[Statement] = []
     for f, name, metric, span in _figure_statements(s):
         p = _period(s, f.start, section_path, year, report_type)
+        p = in_context(p, name, s[max(0, f.start - 12):f.start], f.unit, ctx)
+        if FIVE_YEAR_OWN.search(s[max(0, f.start - 10):f.start]) and year and p.year_end is None:
+            p = Period(year - 5, year - 1, "cumulative", "五年增长")
+        if re.search(r"每年(?:超过|达到|均|都)?\s*$", s[max(0, f.start - 8):f.start]) and ctx and ctx.kind == "five":
+            p = Period(ctx.start, ctx.end, "average", "每年")
         std_value, std_unit = standard(f.value, f.unit)
         before = s[max(0, f.start - 6):f.start]
         bound = "min" if f.after == "以上" or re.search(r"不低于|不少于|超过", before) else \
@@ -297,12 +363,15 @@ def statements_from_sentence(s: str, page: int, section_path: str, year: int | N
                         s[max(0, f.start - 40):f.start])
         if frm:
             start = float(frm.group(1).replace(",", ""))
-        kind = "change" if start is not None and p.kind in ("", "actual") else p.kind
+        kind = "change" if start is not None and p.kind in ("", "actual", "cumulative") else p.kind
+        if start is not None and p.year_end is not None and kind == "change":
+            p = Period(p.year_end, None, "change", p.basis)    # the level reached at the end of the span
         out.append(Statement(
             claim="figure", metric=name, text=span, sentence=s, page=page, section_path=section_path,
             topic=topic_of(name, s), value=f.value, unit=f.unit, value_std=std_value, unit_std=std_unit,
             start=start, period_year=p.year, period_end=p.year_end, period_kind=kind,
-            approx=f.after in ("左右", "多", "余") or f.low is not None or bool(APPROX_BEFORE.search(before)),
+            approx=f.after in ("左右", "多", "余") or f.low is not None or bool(APPROX_BEFORE.search(before))
+            or bool(APPROX_IN.search(span[: max(0, len(span) - len(s[f.start:f.end]))])),
             bound=bound))
     for m in RANK_RE.finditer(s):
         name, metric, span = _claim_subject(s, m)
@@ -310,7 +379,7 @@ def statements_from_sentence(s: str, page: int, section_path: str, year: int | N
             continue
         no = 1 if m.group("first") else cn_number(m.group("no"))
         rank_text = s[m.start():m.end()]
-        p = _period(s, m.start(), section_path, year, report_type)
+        p = in_context(_period(s, m.start(), section_path, year, report_type), name, "", "", ctx)
         out.append(Statement(claim="rank", metric=name, text=(span + rank_text).strip("，,、 "), sentence=s,
                              page=page, section_path=section_path, topic=topic_of(name, s), rank=rank_text,
                              rank_no=no, period_year=p.year, period_end=p.year_end, period_kind=p.kind))
@@ -319,7 +388,7 @@ def statements_from_sentence(s: str, page: int, section_path: str, year: int | N
             name, metric, span = _claim_subject(s, m)
             if len(name) < 2:
                 continue
-            p = _period(s, m.start(), section_path, year, report_type)
+            p = in_context(_period(s, m.start(), section_path, year, report_type), name, "", "", ctx)
             end = min((b.start() for b in BOUNDARY.finditer(s, m.end())), default=len(s))
             out.append(Statement(claim=claim, metric=name, text=(span + s[m.start():end]).strip("，,、 。"),
                                  sentence=s, page=page, section_path=section_path, topic=topic_of(name, s),
@@ -331,13 +400,22 @@ def statements_from_sentence(s: str, page: int, section_path: str, year: int | N
 def statements_from_paragraphs(paragraphs: Iterable[Paragraph], *, year: int | None, report_type: str | None,
                                section_of) -> list[Statement]:
     """Every statement of a report's prose. `section_of(sentence, page)` gives a sentence's section path."""
-    accounts = report_family(report_type) in ("budget", "final", "target_form")
+    family = report_family(report_type)
+    accounts = family in ("budget", "final", "target_form")
     out: list[Statement] = []
+    ctx: Context | None = None
+    review = family in ("work_report", "annual", "self_eval")
     for para in paragraphs:
-        for s in sentences(para.text.replace("\n", "")):
+        text = para.text.replace("\n", "")
+        if HEADING_HEAD.search(text):
+            ctx = None
+        for s in sentences(text):
+            if review:
+                ctx = context_after(s, ctx, year)
             if len(s) < 6:
                 continue
-            found = statements_from_sentence(s, para.page, section_of(s, para.page), year, report_type)
+            found = statements_from_sentence(s, para.page, section_of(s, para.page), year, report_type,
+                                             ctx if family == "work_report" else None)
             if accounts:   # a budget's / final account's money figures are its facts, not achievements
                 found = [st for st in found if not (st.claim == "figure" and st.unit_std in MONEY_UNITS)]
             out.extend(found)

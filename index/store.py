@@ -415,20 +415,23 @@ class Store:
                + " ORDER BY reports.place_code, statements.doc_id, statements.statement_id LIMIT ?")
         return [(statement_from_row(r), report_from_row(r)) for r in self.conn.execute(sql, args + [limit])]
 
-    def sentences_with(self, phrase: str, doc_ids: Sequence[str], per_doc: int = 1) -> list[tuple[str, int, str, str]]:
+    def sentences_with(self, phrase: str, doc_ids: Sequence[str], per_doc: int = 50) -> list[tuple[str, int, str, str]]:
         """(doc_id, page, sentence, section) of the first sentences of each report that contain `phrase`."""
         if not phrase or not doc_ids:
             return []
         marks = ",".join("?" * len(doc_ids))
         out: list[tuple[str, int, str, str]] = []
         count: dict[str, int] = {}
+        seen: set[tuple[str, str]] = set()
         for r in self.conn.execute(
                 f"SELECT doc_id, page_start, section_path, text FROM chunks WHERE kind='text' AND doc_id IN ({marks}) "
                 f"AND instr(replace(text, char(10), ''), ?) > 0 ORDER BY id", [*doc_ids, phrase]):
             if count.get(r[0], 0) >= per_doc:
                 continue
-            sentence = sentence_around(r[3].replace("\n", ""), phrase)
-            if sentence:
+            for sentence in sentences_around(r[3].replace("\n", ""), phrase):
+                if (r[0], sentence) in seen:
+                    continue      # chunks overlap: one sentence once
+                seen.add((r[0], sentence))
                 out.append((r[0], r[1], sentence, r[2]))
                 count[r[0]] = count.get(r[0], 0) + 1
         return out
@@ -470,14 +473,16 @@ class Store:
         self.conn.close()
 
 
-def sentence_around(text: str, phrase: str) -> str:
-    """The sentence of `text` (up to 。！？；) that holds `phrase`."""
-    i = text.find(phrase)
-    if i < 0:
-        return ""
-    start = max(text.rfind(c, 0, i) for c in "。！？；") + 1
-    ends = [j for j in (text.find(c, i + len(phrase)) for c in "。！？；") if j >= 0]
-    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+def sentences_around(text: str, phrase: str) -> list[str]:
+    """Each sentence of `text` (up to 。！？；) that holds `phrase`."""
+    out, i = [], text.find(phrase)
+    while i >= 0:
+        start = max(text.rfind(c, 0, i) for c in "。！？；") + 1
+        ends = [j for j in (text.find(c, i + len(phrase)) for c in "。！？；") if j >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        out.append(text[start:end].strip())
+        i = text.find(phrase, end)
+    return out
 
 
 def statement_from_row(row: sqlite3.Row) -> Statement:

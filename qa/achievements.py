@@ -23,7 +23,7 @@ from .format import fmt_value
 from .records import Answer, Citation, FactRef
 
 ACROSS = re.compile(r"各省|各市|各地|各区|各县|哪个|哪些|哪几个|哪一个|排名|排行|排序|前[一二三四五六七八九十\d]+|"
-                    r"最高|最低|最多|最少|最快|最慢|最大|最小|对比|比较|比一比|相比|和.{1,8}比|谁")
+                    r"最高|最低|最多|最少|最快|最慢|最大|最小|对比|比较|比一比|相比|和.{1,8}比|谁|排一下|排个序|分别")
 TARGET_WORDS = re.compile(r"目标|预期|计划|力争")
 ACTUAL_WORDS = re.compile(r"实际|完成|实现|实绩|达成|结果")
 GROWTH_WORDS = re.compile(r"增速|增长率|增幅|增长|增长了|涨幅|增加多少")
@@ -32,6 +32,20 @@ MENTION = re.compile(r"(?:提到|提及|提出|谈到|涉及|部署|布局|写�
 CLAIM_WORDS = (("coverage", re.compile(r"全覆盖|全面覆盖")), ("first", re.compile(r"全国首[个家批]|率先|首创|零的突破|历史新高")),
                ("rank", re.compile(r"全国第[一二三四五六七八九十\d]+|居全国|全国前列|全国首位")))
 FIVE_YEAR = re.compile(r"十四五|年均|五年")
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
+
+
+def mention_phrase(text: str) -> str:
+    """The words a "which places say …" question looks for: quoted, a claim word, or what follows 提到."""
+    q = QUOTED.search(text)
+    if q:
+        return q.group(1)
+    for _, rx in CLAIM_WORDS:
+        m = rx.search(text)
+        if m:
+            return m.group(0)
+    m = MENTION.search(re.sub(r"[？?。，,]?(?:举几个例子|举例说明|请列出|列举一下|有哪些)[？?。]?$", "", text))
+    return m.group("phrase").strip() if m else ""
 
 OTHER_SCOPE = re.compile(r"全国|全球|世界|国家|大湾区|粤港澳|长三角|京津冀|成渝|城市群|都市圈|经济带|经济圈|"
                          r"(?<!全)(?<!本)[市县区州盟](?!场|民|委|政府)|个县|个市|城市|县域|企业|园区|开发区|新区")
@@ -56,10 +70,12 @@ def metric_of(text: str) -> str | None:
     m = metric_named(text)
     if m is None:
         return None
-    after = text[text.find(m.name[:2]):] if m.name[:2] in text else text
+    hit = re.search(m.pattern, text)
+    after = text[hit.end():] if hit else text
+    rest = text[:hit.start()] + " " + after if hit else text
     if m.lower_is_better and re.search(r"降低|下降|降幅", after):
         return f"{m.name}降幅"
-    if not m.ratio and GROWTH_WORDS.search(after) and not re.search(r"总量|总额|规模|多少亿|多少万", text):
+    if not m.ratio and GROWTH_WORDS.search(after) and not re.search(r"总量|总额|规模|多少亿|多少万", rest):
         return f"{m.name}增速"
     return m.name
 
@@ -72,22 +88,20 @@ def top_n(text: str) -> int | None:
     return cn_number(m.group(1))
 
 
-def read_ask(text: str, years: Sequence[int], ranking: str | None) -> Ask | None:
+def read_ask(text: str, years: Sequence[int], ranking: str | None, many_places: bool = False) -> Ask | None:
     """The across-place reading of a question, or None when it is not one."""
     year = max(years) if years else None
     order = "asc" if ranking == "asc" else "desc"
     metric = metric_of(text)
     if metric and TARGET_WORDS.search(text) and ACTUAL_WORDS.search(text):
         return Ask(metric, "pair", year, order, None)
-    m = MENTION.search(text)
-    if m and re.search(r"哪些|哪个|哪几个|各", text) and not metric:
-        return Ask(None, "mention", year, order, None, phrase=m.group("phrase").strip())
-    for claim, rx in CLAIM_WORDS:
-        if rx.search(text) and re.search(r"哪些|哪个|哪几个|各", text):
-            return Ask(metric, "mention", year, order, None, phrase=rx.search(text).group(0), claim=claim)
+    phrase = mention_phrase(text)
+    if phrase and re.search(r"哪些|哪个|哪几个|各", text) and not (metric and ACROSS.search(text.replace(phrase, ""))
+                                                                 and not QUOTED.search(text)):
+        return Ask(metric, "mention", year, order, None, phrase=phrase)
     if TARGET_WORDS.search(text) and ACTUAL_WORDS.search(text):
         return Ask(None, "pair", year, order, None)
-    if not metric or not ACROSS.search(text):
+    if not metric or not (ACROSS.search(text) or many_places):
         return None
     kind = "target" if TARGET_WORDS.search(text) else "average" if FIVE_YEAR.search(text) else "actual"
     return Ask(metric, kind, year, order, top_n(text))
@@ -306,31 +320,29 @@ def pairs(ask: Ask, rows: list[tuple[Statement, Report]], gazetteer) -> Answer |
                   citations=tuple(cits), confidence=0.85, route="achievements", table=tuple(out_rows))
 
 
-def mentions(ask: Ask, reports: Sequence[Report], sentences_with: Callable[[str, Sequence[str]], list[tuple[str, int, str, str]]],
-             claims: list[tuple[Statement, Report]]) -> Answer | None:
-    """Which places say it: one row per place whose reports do, with the sentence; the rest listed."""
-    found: dict[str, tuple[Report, int, str, str]] = {}
+def mentions(ask: Ask, reports: Sequence[Report], sentences_with) -> Answer | None:
+    """Which places say it: one row per place whose reports do — those that say it most first —
+    with its most focused sentence (the shortest that holds the words); the rest listed."""
     by_doc = {r.doc_id: r for r in reports}
-    if ask.claim:
-        for st, r in claims:
-            if st.claim == ask.claim and (not ask.metric or st.metric.startswith(ask.metric[:4])):
-                found.setdefault(r.place_code or r.city or r.doc_id, (r, st.page, st.sentence, st.section_path))
-    else:
-        for doc_id, page, sentence, section in sentences_with(ask.phrase, [r.doc_id for r in reports]):
-            r = by_doc[doc_id]
-            found.setdefault(r.place_code or r.city or r.doc_id, (r, page, sentence, section))
+    found: dict[str, list[tuple[Report, int, str, str]]] = {}
+    for doc_id, page, sentence, section in sentences_with(ask.phrase, [r.doc_id for r in reports]):
+        r = by_doc[doc_id]
+        found.setdefault(r.place_code or r.city or r.doc_id, []).append((r, page, sentence, section))
     if not found:
         return None
     rows, cits, lines = [], [], []
-    for key, (r, page, sentence, section) in found.items():
+    ordered = sorted(found.values(), key=lambda hits: -len(hits))
+    for hits in ordered:
+        r, page, sentence, section = min(hits, key=lambda h: (len(h[2]) < 10, len(h[2])))
         rows.append({"label": place_label(r), "organization": r.department, "city": r.city, "place": r.place,
                      "year": r.year, "subject": ask.phrase, "measure": "", "value": None, "unit": None,
-                     "doc_id": r.doc_id, "page": page, "text": sentence, "title": r.title, "section": section})
+                     "count": len(hits), "doc_id": r.doc_id, "page": page, "text": sentence, "title": r.title,
+                     "section": section})
         cits.append(Citation(doc_id=r.doc_id, title=r.title, city=r.city, year=r.year, page=page, section=section,
                              text=sentence, score=1.0, highlight=sentence, organization=r.department, place=r.place))
-        lines.append(f"{place_label(r)}：“{window(sentence, ask.phrase)}”（《{r.title}》第 {page} 页）")
+        lines.append(f"{place_label(r)}（{len(hits)} 处）：“{window(sentence, ask.phrase)}”（《{r.title}》第 {page} 页）")
     absent = sorted({place_label(r) for r in reports if (r.place_code or r.city or r.doc_id) not in found})
-    text = f"提到“{ask.phrase}”的有 {len(found)} 个地方：\n" + "\n".join(lines)
+    text = f"提到“{ask.phrase}”的有 {len(found)} 个地方（按提及次数排序）：\n" + "\n".join(lines)
     if absent:
         text += f"\n报告中未提到的：{'、'.join(absent)}。"
     return Answer(kind="passage", answer=text, citations=tuple(cits), confidence=0.8, route="achievements",
@@ -351,10 +363,45 @@ def answer(ask: Ask, reports: Sequence[Report], statements: StatementQuery,
     """The across-place answer, or None (the router then answers as before)."""
     doc_ids = [r.doc_id for r in reports]
     if ask.kind == "mention":
-        claims = statements(claim=ask.claim, doc_ids=doc_ids) if ask.claim else []
-        return mentions(ask, reports, sentences_with, claims)
+        return mentions(ask, reports, sentences_with)
     if ask.kind == "pair":
         return pairs(ask, statements(metric=ask.metric, doc_ids=doc_ids) if ask.metric
                      else statements(claim="figure", doc_ids=doc_ids), gazetteer)
     rows = statements(metric=ask.metric, doc_ids=doc_ids)
     return metric_ranking(ask, rows, reports, gazetteer, ranking)
+
+
+RANK_ASK = re.compile(r"第几|排第|排名|位次|排在|居全国|全国第")
+
+
+def place_statement(text: str, years: Sequence[int], reports: Sequence[Report], statements: StatementQuery,
+                    gazetteer) -> Answer | None:
+    """One place's figure or rank claim for a listed metric, from its statements (十四五年均, 目标,
+    排第几 …) — used when the fact route has no answer, and for rank questions."""
+    metric = metric_of(text)
+    if metric is None or not reports:
+        return None
+    doc_ids = [r.doc_id for r in reports]
+    if RANK_ASK.search(text):
+        base = metric.removesuffix("增速")
+        rows = [(st, r) for st, r in statements(claim="rank", metric=base + "*", doc_ids=doc_ids)
+                if own_place(st, r, gazetteer)]
+        if not rows:
+            return None
+        st, r = rows[0]
+        return Answer(kind="passage", answer=f"{place_label(r)}：{st.text}（{period_text(st)}，《{r.title}》第 {st.page} 页）。",
+                      citations=tuple(citation(s2, r2) for s2, r2 in rows[:5]), confidence=0.8, route="achievements")
+    kind = ("target",) if TARGET_WORDS.search(text) else ("average",) if re.search(r"年均|平均", text) else \
+        ("cumulative", "average") if FIVE_YEAR.search(text) else ("actual", "change")
+    rows = [(st, r) for st, r in statements(metric=metric, doc_ids=doc_ids)
+            if st.claim == "figure" and st.period_kind in kind and own_place(st, r, gazetteer)]
+    if years and kind[0] in ("actual", "target"):
+        rows = [(st, r) for st, r in rows if st.period_year in years and st.period_end is None]
+    if not rows:
+        return None
+    rows.sort(key=lambda x: (x[0].approx, -(x[0].period_year or 0)))
+    st, r = rows[0]
+    return Answer(kind="fact", answer=f"{place_label(r)}{metric}（{period_text(st)}）：{value_text(st)}。"
+                                      f"（《{r.title}》第 {st.page} 页：“{st.text}”）",
+                  value=st.value, unit=st.unit, facts=(FactRef(as_fact(st), r),), citations=(citation(st, r),),
+                  confidence=0.8, route="achievements")

@@ -130,3 +130,25 @@ def english_city(text: str) -> list[str]:
     low = text.lower()
     return [zh for en, zh in {**EN_PROVINCES, **EN_CITIES}.items()
             if re.search(r"\b%s(?:'s)?\b" % re.escape(en), low)]
+
+
+# Regions supervisors name for a set of provinces: the question is read with the provinces written out.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "京津冀": ("北京", "天津", "河北"),
+    "长三角": ("上海", "江苏", "浙江", "安徽"),
+    "江浙沪": ("江苏", "浙江", "上海"),
+    "珠三角": ("广东",),
+    "东北三省": ("辽宁", "吉林", "黑龙江"),
+    "中部六省": ("山西", "安徽", "江西", "河南", "湖北", "湖南"),
+    "西北五省区": ("陕西", "甘肃", "青海", "宁夏", "新疆"),
+    "西北五省": ("陕西", "甘肃", "青海", "宁夏", "新疆"),
+    "成渝": ("四川", "重庆"),
+    "西部十二省区市": ("内蒙古", "广西", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"),
+    "东部十省市": ("北京", "天津", "河北", "上海", "江苏", "浙江", "福建", "山东", "广东", "海南"),
+}
+_REGION_RE = re.compile("|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True)))
+
+
+def expand_regions(text: str) -> str:
+    """"京津冀三地GDP增速对比" → "北京、天津、河北三地GDP增速对比" (a named region is its provinces)."""
+    return _REGION_RE.sub(lambda m: "、".join(REGIONS[m.group(0)]), text)

@@ -16,8 +16,9 @@ from index.places import load_gazetteer
 from index.retrieval import SearchIndex, Timings
 from index.store import Store
 
-from .achievements import answer as achievements_answer, read_ask
+from .achievements import RANK_ASK, answer as achievements_answer, place_statement, read_ask
 from .compare import answer_groups, compare_groups
+from .glossary import expand_regions
 from .question import FIGURE_TERMS, Question, parse_question
 from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict
 from .records import Answer
@@ -121,6 +122,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
                    previous: dict | None = None) -> tuple[Question, Scope]:
         """The question parsed and its scope resolved (a follow-up inherits what it omits)."""
         departments = [r.department for r in self.reports if r.department]
+        text = expand_regions(text)
         q = parse_question(text, self.known_cities(), departments, self.places())
         if year:
             q = replace(q, year=int(year), years=(int(year),))
@@ -134,22 +136,38 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         """Across places from the statements (qa.achievements), when the question is one."""
         if self.store is None:
             return None
-        ask = read_ask(q.text, q.years, q.ranking)
-        if ask is None:
-            return None
         reports = [self.search.reports[d] for d in scope.doc_ids if d in self.search.reports]
         level = LEVEL_OF.get(scope.every_place or level_named(q.text))
         if level:
             reports = [r for r in reports if level(r.place_code or "")]
+        ask = read_ask(q.text, q.years, q.ranking, many_places=len(scope.places) >= 2)
+        if ask is None:
+            return None
         if ask.kind != "pair" and len({r.place_code or r.city for r in reports}) < 2:
             return None
         return achievements_answer(ask, reports, self.store.statements, self.store.sentences_with,
                                    load_gazetteer(), q.ranking)
 
+    def place_statement(self, q: Question, scope: Scope) -> Answer | None:
+        if self.store is None:
+            return None
+        reports = [self.search.reports[d] for d in scope.doc_ids if d in self.search.reports]
+        if len({r.place_code or r.city for r in reports}) != 1:
+            return None
+        return place_statement(q.text, q.years, reports, self.store.statements, load_gazetteer())
+
     def _route(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
         ach = self.achievements(q, scope)
+        if ach is None and RANK_ASK.search(q.text):
+            ach = self.place_statement(q, scope)
         if ach is not None:
             return ach
+        ans = self._route_figures(q, scope, top_k, timings)
+        if ans.kind == "none" and q.kind in ("figure", "computation", "description"):
+            return self.place_statement(q, scope) or ans
+        return ans
+
+    def _route_figures(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
         groups = answer_groups(q, scope, self.catalog)
         if groups:
             return compare_groups(self, q, groups, top_k, timings)

@@ -34,6 +34,8 @@ SETS = {
     "heldout_depts": (True, ROOT / "tests/questions/heldout/depts.docs", ROOT / "tests/questions/heldout/depts.jsonl"),
     "heldout_provinces": (True, ROOT / "tests/questions/heldout/provinces.docs",
                           ROOT / "tests/questions/heldout/provinces.jsonl"),
+    "heldout_achievements": (True, ROOT / "tests/questions/heldout/achievements.docs",
+                             ROOT / "tests/questions/heldout/achievements.jsonl"),
 }
 
 
