@@ -20,7 +20,7 @@ class Metric:
 
 # Longest / most specific first where two overlap (城镇居民… before 居民…).
 METRICS: tuple[Metric, ...] = (
-    Metric("人均地区生产总值", r"人均(?:地区)?生产总值|人均GDP", "经济增长"),
+    Metric("人均地区生产总值", r"人均(?:地区)?生产总值|人均GDP", "经济增长", units=("亿元", "万美元")),
     Metric("地区生产总值", r"地区生产总值|地区生总值|生产总值|GDP|经济总量", "经济增长"),
     Metric("一般公共预算收入", r"(?:地方)?一般公共预算收入|地方财政收入", "财政"),
     Metric("规模以上工业增加值", r"规模以上工业增加值|规上工业增加值|规模工业增加值|规上工业|规模以上工业", "工业"),
@@ -57,6 +57,22 @@ METRICS: tuple[Metric, ...] = (
     Metric("政务服务事项网办率", r"政务服务事项(?:全程)?网(?:上)?(?:可)?办率|网办率|全程网办率|网上可办率", "政务服务", ratio=True),
     Metric("粤智助自助机", r"“?粤智助”?(?:政府服务)?自助(?:服务)?机", "政务服务", units=('台',)),
 )
+
+# growth rates named as reports and supervisors say them ("外贸进出口增速", not "…总额增速")
+RATE_BASE = {"外贸进出口总额": "外贸进出口"}
+
+
+def rate_of(name: str) -> str:
+    """The growth-rate metric of a listed quantity: 地区生产总值 → 地区生产总值增速."""
+    return f"{RATE_BASE.get(name, name)}增速"
+
+
+def base_of(name: str) -> "Metric | None":
+    """The listed metric behind a metric name, its growth rate or decline (外贸进出口增速 → 外贸进出口总额)."""
+    stem = name.removesuffix("增速").removesuffix("降幅")
+    stem = next((k for k, v in RATE_BASE.items() if v == stem), stem)
+    return BY_NAME.get(stem)
+
 
 _COMPILED = tuple((m, re.compile(m.pattern)) for m in METRICS)
 BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
@@ -117,7 +133,7 @@ def metric_named(text: str) -> Metric | None:
 
 def topic_of(metric: str, sentence: str) -> str:
     """A listed metric's topic, else the first topic whose words the sentence uses."""
-    base = BY_NAME.get(metric.removesuffix("增速"))
+    base = base_of(metric)
     if base is not None:
         return base.topic
     for topic, rx in _TOPIC_RE:
@@ -150,6 +166,14 @@ UNIT_SCALE: dict[str, tuple[str, float]] = {
     "万千瓦": ("万千瓦", 1.0), "亿千瓦": ("万千瓦", 1e4), "千瓦": ("万千瓦", 1e-4),
     "亿千瓦时": ("亿千瓦时", 1.0), "万千瓦时": ("亿千瓦时", 1e-4),
     "天": ("天", 1.0), "微克/立方米": ("微克/立方米", 1.0), "倍": ("倍", 1.0),
+    "万美元": ("万美元", 1.0), "美元": ("万美元", 1e-4), "万元/人": ("万元/人", 1.0),
+    "万头": ("万头", 1.0), "头": ("万头", 1e-4), "斤": ("斤", 1.0), "公斤": ("斤", 2.0),
+    "条": ("条", 1.0), "万条": ("条", 1e4), "亿条": ("条", 1e8), "类": ("类", 1.0), "份": ("份", 1.0),
+    "期": ("期", 1.0), "次": ("次", 1.0), "万次": ("次", 1e4), "分": ("分", 1.0), "件": ("件", 1.0),
+    "万件": ("件", 1e4), "张": ("张", 1.0), "万张": ("张", 1e4), "套": ("套", 1.0), "万套": ("套", 1e4),
+    "座": ("座", 1.0), "所": ("所", 1.0), "辆": ("辆", 1.0), "万辆": ("辆", 1e4), "场": ("场", 1.0),
+    "名": ("名", 1.0), "篇": ("篇", 1.0), "批": ("批", 1.0), "人次": ("万人次", 1e-4),
+    "小时": ("小时", 1.0), "万千瓦": ("万千瓦", 1.0),
 }
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from index.metrics import BY_NAME, UNITS_RE, Metric, find_metrics, fits, standard, topic_of
+from index.metrics import UNITS_RE, Metric, base_of, find_metrics, fits, rate_of, standard, topic_of
 from index.periods import Period, fact_period, report_family
 from index.records import Paragraph, Statement
 
@@ -42,8 +42,9 @@ RANK_RE = re.compile(
     r"(?P<scope>全国|全省|全市|全球|世界|中部(?:地区)?|西部(?:地区)?|东部(?:地区)?|东北(?:地区)?|长江经济带|沿海)"
     r"(?:省份|各省|城市)?(?:第(?P<no>[一二三四五六七八九十\d]+)(?:位|名)?|(?P<first>首位|之首|第一)|"
     r"前(?P<top>[一二三四五六七八九十\d]+)(?:强|位|名)?|(?P<front>前列|前茅|领先))")
+RECORD_RE = re.compile(r"(?:再|均|又|屡)?创(?:历史|年度)?新高|历史新高|历史最高(?:水平)?")
 COVER_RE = re.compile(r"全覆盖|全面覆盖|覆盖率(?:达到?|为)?100%|100%覆盖|全域覆盖")
-FIRST_RE = re.compile(r"全国首[个家批条座台部]|全国第一[个家批]|(?:在全国)?率先|首创|零的突破|创历史新高|历史新高|历史最高")
+FIRST_RE = re.compile(r"全国首[个家批条座台部]|全国第一[个家批]|(?:在全国)?率先|首创|零的突破|首次突破")
 APPROX_BEFORE = re.compile(r"(?:约|近|逾|超过|超|突破|跨越|跨上|迈上|站上|稳定在|保持在)\s*$")
 APPROX_IN = re.compile(r"约|近|逾|超过|突破|跨越|跨上|迈上|站上|稳定在|保持在")
 MONEY_UNITS = {"亿元", "元"}
@@ -80,20 +81,27 @@ def cn_number(s: str | None) -> int | None:
     return _CN.get(s)
 
 
+IMPLICIT_ONE = re.compile(r"(?:(?<=突破)|(?<=跨过)|(?<=跨越)|(?<=迈上)|(?<=站上)|(?<=超过)|(?<=达到))(?P<unit>万亿元|千亿元|万亿|千亿)(?!级)")
+
+
 def figures_in(s: str) -> list[_Figure]:
-    out = []
+    """Numbers with units, left to right; "突破万亿元" is 1 万亿元."""
+    out = [_Figure(m.start(), m.end(), 1.0, {"万亿": "万亿元", "千亿": "千亿元"}.get(m.group("unit"), m.group("unit")),
+                   None, "") for m in IMPLICIT_ONE.finditer(s)]
     for m in FIGURE_RE.finditer(s):
         unit = m.group("unit")
         if unit == "万亿":
             unit = "万亿元"
-        if unit == "个" and s[m.end("unit"):m.end("unit") + 1] in "月工":
-            continue     # 24个月, 5个工作日
+        nxt = s[m.end("unit"):m.end("unit") + 1]
+        if (unit == "个" and nxt and nxt in "月工") or (unit == "分" and nxt and nxt in "别钟之") or \
+                (unit in ("期", "次", "名") and nxt and nxt in "间性内"):
+            continue     # 24个月, 5个工作日, 分别, 期间, 名义
         if re.search(r"第\s*$|[A-Za-z]$", s[:m.start()]):
             continue     # 第4位 ; 5G
         v1 = float(m.group("n1").replace(",", ""))
         v2 = float(m.group("n2").replace(",", "")) if m.group("n2") else None
         out.append(_Figure(m.start(), m.end(), v1, unit, v2, m.group("after") or ""))
-    return out
+    return sorted(out, key=lambda f: f.start)
 
 
 def _span_start(s: str, pos: int, floor: int) -> int:
@@ -125,18 +133,18 @@ def _rate_name(metric: str, m: Metric | None, between: str, unit: str, value: fl
     if re.search(r"(?:提高|提升|上升|达|达到|增长|下降|降低)(?:到|至)\s*$", between):
         return metric, value
     if GROWTH.search(between):
-        return f"{metric}增速", value
+        return rate_of(metric), value
     if DECLINE.search(between):
         if m is not None and m.lower_is_better:
             return f"{metric}降幅", value
-        return f"{metric}增速", -value
+        return rate_of(metric), -value
     return metric, value
 
 
 def _parallel(s: str, figs: list[_Figure]) -> dict[int, tuple[str, Metric | None, str]]:
     """"城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%": each number gets its own subject."""
     out: dict[int, tuple[str, Metric | None]] = {}
-    for m in re.finditer(r"分别(?:为|是|达到?|增长|下降|提高|降低|增加|减少)?", s):
+    for m in re.finditer(r"分别(?:为|是|达到?|增长|下降|提高|降低|增加|减少)?|(?<=城乡居民人均可支配收入)(?:年均|实际)?(?:增长|达到|达)", s):
         after = [f for f in figs if f.start >= m.end()]
         run: list[_Figure] = []
         for f in after:
@@ -156,7 +164,7 @@ def _parallel(s: str, figs: list[_Figure]) -> dict[int, tuple[str, Metric | None
         last = items[-1]
         names = []
         for it in items:
-            if len(it) <= 3 and len(last) > len(it) + 2:
+            if not find_metrics(it) and find_metrics(last) and len(last) > len(items[0]) + 2:
                 it = it + last[len(items[0]):]     # 城镇、农村常住居民… → 城镇常住居民…
             names.append(it)
         for f, name in zip(run, names):
@@ -207,7 +215,7 @@ def _figure_statements(s: str) -> list[tuple[_Figure, str, Metric | None, str]]:
                 metric, name, between = None, after, span
             elif _is_bare(span) and prev is not None and (f.unit == "%" or standard(1, f.unit)[1] == prev[2]):
                 name, metric, _ = prev
-                name = name.removesuffix("增速").removesuffix("降幅")
+                name = base_of(name).name if base_of(name) else name.removesuffix("增速").removesuffix("降幅")
                 between = span
             elif _is_bare(span):
                 earlier = [h for h in mentions if h.end <= f.start and f.start - h.end <= 30]
@@ -254,7 +262,7 @@ def _claim_subject(s: str, m: re.Match) -> tuple[str, Metric | None, str]:
     local = [h for h in find_metrics(s) if h.end <= pos and h.start >= start]
     if local:
         mt = local[-1].metric
-        name = mt.name + ("增速" if re.search(r"增速|增幅|增长", s[local[-1].end:pos]) and not mt.ratio else "")
+        name = rate_of(mt.name) if re.search(r"增速|增幅|增长", s[local[-1].end:pos]) and not mt.ratio else mt.name
         return name, mt, s[start:pos]
     if AFTER_CLAIM.search(m.group(0)):
         tail = re.split(r"[，,；;、。]", s[m.end():], maxsplit=1)[0]
@@ -263,7 +271,7 @@ def _claim_subject(s: str, m: re.Match) -> tuple[str, Metric | None, str]:
             hit = find_metrics(tail)
             return (hit[0].metric.name if hit else tail[:24]), (hit[0].metric if hit else None), s[start:pos]
     span = s[start:pos]
-    bare = re.sub(rf"{_NUM}\s*(?:{UNITS_RE})?", "", span)
+    bare = re.sub(rf"连续\s*{_NUM}\s*年|{_NUM}\s*(?:{UNITS_RE})?|(?:继续|持续|稳|均|总量和增速)+\s*$", "", span)
     left, verb, right = bare.rpartition("实现") if "实现" in bare else ("", "", bare)
     own = _subject_as_written(left) if len(_subject_as_written(left)) >= 2 else _subject_as_written(
         TRAILING_PLACES.sub("", right))
@@ -274,7 +282,7 @@ def _claim_subject(s: str, m: re.Match) -> tuple[str, Metric | None, str]:
     if earlier:
         mt = earlier[-1].metric
         rate = own in ("增速", "增幅", "增长") and not mt.ratio
-        return mt.name + ("增速" if rate else ""), mt, s[earlier[-1].start:pos]
+        return (rate_of(mt.name) if rate else mt.name), mt, s[earlier[-1].start:pos]
     lead = [c for c in re.split(r"[，,；;]", s[:start]) if c.strip()]
     subject = _subject_as_written(re.sub(r"[\d.]+\S?", "", lead[-1])) if lead else ""
     return subject, None, (lead[-1] if lead else "") + s[start:pos]
@@ -383,7 +391,7 @@ def _statements(s: str, page: int, section_path: str, year: int | None,
         out.append(Statement(claim="rank", metric=name, text=(span + rank_text).strip("，,、 "), sentence=s,
                              page=page, section_path=section_path, topic=topic_of(name, s), rank=rank_text,
                              rank_no=no, period_year=p.year, period_end=p.year_end, period_kind=p.kind))
-    for rx, claim in ((COVER_RE, "coverage"), (FIRST_RE, "first")):
+    for rx, claim in ((COVER_RE, "coverage"), (FIRST_RE, "first"), (RECORD_RE, "rank")):
         for m in rx.finditer(s):
             name, metric, span = _claim_subject(s, m)
             if len(name) < 2:
@@ -424,7 +432,7 @@ def statements_from_paragraphs(paragraphs: Iterable[Paragraph], *, year: int | N
 
 def listed(metric: str) -> bool:
     """A canonical metric (or its growth rate / decline)."""
-    return metric.removesuffix("增速").removesuffix("降幅") in BY_NAME
+    return base_of(metric) is not None
 
 
 __all__ = ["statements_from_sentence", "statements_from_paragraphs", "sentences", "listed"]

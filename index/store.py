@@ -436,6 +436,16 @@ class Store:
                 count[r[0]] = count.get(r[0], 0) + 1
         return out
 
+    def shared_metrics(self, *, level: str | None = None, min_places: int = 2) -> list[tuple[str, str, int]]:
+        """(metric, topic, places) of figure statements stated by at least `min_places` places."""
+        level_sql = {"province": " AND reports.place_code LIKE '__0000'",
+                     "city": " AND reports.place_code NOT LIKE '__0000' AND reports.place_code LIKE '____00'",
+                     "district": " AND reports.place_code NOT LIKE '____00'"}.get(level or "", "")
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT metric, topic, COUNT(DISTINCT COALESCE(reports.place_code, reports.doc_id)) AS n FROM statements "
+            "JOIN reports USING(doc_id) WHERE claim='figure'" + level_sql +
+            " GROUP BY metric, topic HAVING n >= ? ORDER BY n DESC, metric", (min_places,))]
+
     def statement_topics(self) -> list[tuple[str, int, int]]:
         """(topic, statements, places) over the store, most places first."""
         return [(r[0], r[1], r[2]) for r in self.conn.execute(

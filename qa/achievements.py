@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from index.metrics import BY_NAME, Metric, metric_named, standard
+from index.metrics import Metric, base_of, metric_named, rate_of, standard
 from index.records import Fact, Report, Statement
 
 from .format import fmt_value
@@ -76,7 +76,7 @@ def metric_of(text: str) -> str | None:
     if m.lower_is_better and re.search(r"降低|下降|降幅", after):
         return f"{m.name}降幅"
     if not m.ratio and GROWTH_WORDS.search(after) and not re.search(r"总量|总额|规模|多少亿|多少万", rest):
-        return f"{m.name}增速"
+        return rate_of(m.name)
     return m.name
 
 
@@ -265,7 +265,7 @@ def met(target: Statement, actual: Statement) -> bool | None:
         return None
     if target.value is None or actual.value is None:
         return None
-    base = BY_NAME.get(target.metric.removesuffix("增速").removesuffix("降幅"))
+    base = base_of(target.metric)
     lower = target.bound == "max" or (base is not None and base.lower_is_better and not target.metric.endswith("降幅"))
     return actual.value_std <= target.value_std if lower else actual.value_std >= target.value_std - 1e-9
 
@@ -383,8 +383,10 @@ def place_statement(text: str, years: Sequence[int], reports: Sequence[Report], 
         return None
     doc_ids = [r.doc_id for r in reports]
     if RANK_ASK.search(text):
-        base = metric.removesuffix("增速")
-        rows = [(st, r) for st, r in statements(claim="rank", metric=base + "*", doc_ids=doc_ids)
+        base = base_of(metric).name if base_of(metric) else metric.removesuffix("增速")
+        rows = [(st, r) for st, r in statements(claim="rank", doc_ids=doc_ids)
+                if st.metric.startswith(base) or st.metric.startswith(metric.removesuffix("增速"))]
+        rows = [(st, r) for st, r in rows
                 if own_place(st, r, gazetteer)]
         if not rows:
             return None
@@ -405,3 +407,79 @@ def place_statement(text: str, years: Sequence[int], reports: Sequence[Report], 
                                       f"（《{r.title}》第 {st.page} 页：“{st.text}”）",
                   value=st.value, unit=st.unit, facts=(FactRef(as_fact(st), r),), citations=(citation(st, r),),
                   confidence=0.8, route="achievements")
+
+
+# ------------------------------------------------------------------ the 成效 view (GET /api/achievements)
+
+STATEMENT_FIELDS = ("place", "place_code", "province", "organization", "claim", "metric", "topic", "value", "unit",
+                    "value_std", "unit_std", "start", "rank", "period_year", "period_end", "period_kind",
+                    "approx", "bound", "text", "sentence", "page", "section", "title", "doc_id", "statement_id")
+
+
+def statement_row(st: Statement, r: Report) -> dict:
+    """One statement as the API and CSV export show it: whose, what, when, and where it is written."""
+    return {"place": place_label(r), "place_code": r.place_code, "province": r.province,
+            "organization": r.department, "claim": st.claim, "metric": st.metric, "topic": st.topic,
+            "value": st.value, "unit": st.unit, "value_std": st.value_std, "unit_std": st.unit_std,
+            "start": st.start, "rank": st.rank, "period_year": st.period_year, "period_end": st.period_end,
+            "period_kind": st.period_kind, "approx": st.approx, "bound": st.bound, "text": st.text,
+            "sentence": st.sentence, "page": st.page, "section": st.section_path, "title": r.title,
+            "doc_id": r.doc_id, "statement_id": st.statement_id}
+
+
+def shared_metric(rows: Sequence[tuple[Statement, Report]]) -> str | None:
+    """The metric most places state as a figure (for the chart), when at least two do."""
+    places: dict[str, set[str]] = {}
+    for st, r in rows:
+        if st.claim == "figure" and st.value is not None:
+            places.setdefault(st.metric, set()).add(r.place_code or r.doc_id)
+    best = max(places.items(), key=lambda kv: len(kv[1]), default=(None, set()))
+    return best[0] if len(best[1]) >= 2 else None
+
+
+def chart(rows: Sequence[tuple[Statement, Report]], metric: str, kind: str | None, year: int | None,
+          gazetteer) -> dict:
+    """One bar per place for one metric and one period (the latest stated unless asked), sorted;
+    targets and actuals never in one chart."""
+    kinds = (kind,) if kind else ("actual", "change")
+    same = [(st, r) for st, r in rows if st.metric == metric and st.period_kind in kinds and st.period_end is None]
+    if not same and not kind:
+        kinds = ("target",)
+        same = [(st, r) for st, r in rows if st.metric == metric and st.period_kind in kinds and st.period_end is None]
+    period = year or latest_year(same, kinds)
+    best = best_per_place([(st, r) for st, r in same if st.period_year == period], Ask(metric, "actual", period, "desc", None),
+                          gazetteer)
+    units = [st.unit_std for st, _ in best.values()]
+    unit = max(set(units), key=units.count) if units else ""
+    bars = sorted(({"place": place_label(r), "value": st.value_std, "unit": unit, "shown": value_text(st),
+                    "approx": st.approx, "page": st.page, "doc_id": r.doc_id, "text": st.text,
+                    "statement_id": st.statement_id}
+                   for st, r in best.values() if st.unit_std == unit), key=lambda b: -(b["value"] or 0))
+    lower = base_of(metric)
+    return {"metric": metric, "period_year": period, "period_kind": kinds[0], "unit": unit, "bars": bars,
+            "lower_is_better": bool(lower and lower.lower_is_better and not metric.endswith("降幅"))}
+
+
+def achievement_view(rows: Sequence[tuple[Statement, Report]], *, metric: str | None, kind: str | None,
+                     year: int | None, gazetteer) -> dict:
+    """Places × statements, each cited, and a chart when the statements share a metric."""
+    by_place: dict[str, dict] = {}
+    for st, r in rows:
+        key = r.place_code or r.doc_id
+        entry = by_place.setdefault(key, {"place": place_label(r), "place_code": r.place_code,
+                                          "province": r.province, "statements": []})
+        entry["statements"].append(statement_row(st, r))
+    chart_metric = metric or shared_metric(rows)
+    return {"total": len(rows), "places": sorted(by_place.values(), key=lambda p: p["place_code"] or ""),
+            "chart": chart(rows, chart_metric, kind, year, gazetteer) if chart_metric else None,
+            "targets": target_pairs(rows, gazetteer)}
+
+
+def target_pairs(rows: Sequence[tuple[Statement, Report]], gazetteer) -> list[dict]:
+    """Targets beside results of one year, per place and metric, and whether each was met."""
+    ans = pairs(Ask(None, "pair", None, "desc", None), list(rows), gazetteer)
+    if ans is None:
+        return []
+    return [{k: x.get(k) for k in ("label", "subject", "value", "unit", "year", "page", "doc_id", "highlight",
+                                   "target", "target_unit", "target_year", "target_text", "target_page",
+                                   "target_doc_id", "met")} for x in ans.table]

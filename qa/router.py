@@ -47,6 +47,17 @@ def level_named(text: str) -> str:
     return ""
 
 
+def own_level(reports: list[Report], places: tuple[str, ...]) -> list[Report]:
+    """A place named is answered by its own reports (广东 by the province's, not 汕头's) when it has
+    some; a place without reports of its own keeps those of the places inside it."""
+    if not places:
+        return reports
+    out = [r for r in reports if r.place_code in places]
+    held = {r.place_code for r in out}
+    return out + [r for r in reports if r.place_code not in places and not any(
+        (r.place_code or "").startswith(p.rstrip("0")) for p in held)]
+
+
 @dataclass
 class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     search: SearchIndex
@@ -136,7 +147,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         """Across places from the statements (qa.achievements), when the question is one."""
         if self.store is None:
             return None
-        reports = [self.search.reports[d] for d in scope.doc_ids if d in self.search.reports]
+        reports = own_level([self.search.reports[d] for d in scope.doc_ids if d in self.search.reports], scope.places)
         level = LEVEL_OF.get(scope.every_place or level_named(q.text))
         if level:
             reports = [r for r in reports if level(r.place_code or "")]
@@ -151,7 +162,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     def place_statement(self, q: Question, scope: Scope) -> Answer | None:
         if self.store is None:
             return None
-        reports = [self.search.reports[d] for d in scope.doc_ids if d in self.search.reports]
+        reports = own_level([self.search.reports[d] for d in scope.doc_ids if d in self.search.reports], scope.places)
         if len({r.place_code or r.city for r in reports}) != 1:
             return None
         return place_statement(q.text, q.years, reports, self.store.statements, load_gazetteer())

@@ -204,7 +204,7 @@
   }
 
   // ------------------------------------------------------------------ tabs
-  const VIEWS = ["ask", "facts", "search", "reports"];
+  const VIEWS = ["ask", "facts", "search", "reports", "achievements"];
   const loaded = {};
   function showView(name) {
     if (!VIEWS.includes(name)) name = "ask";
@@ -219,6 +219,8 @@
       if (name === "facts") { loadFacts(); loadChecks(); }
       if (name === "reports") renderReports();
     }
+    // views kept in their own modules (achievements.js) start when first shown
+    window.dispatchEvent(new CustomEvent("qa:view", { detail: name }));
   }
   function initTabs() {
     for (const t of $$(".tab")) t.addEventListener("click", () => { location.hash = t.dataset.view; });
@@ -884,6 +886,6 @@
     loadHealth();
   });
 
-  // exposed for tests / debugging only (no report text goes through here)
-  window.reportQA = { openSource, ask };
+  // shared with the view modules (achievements.js) and tests; no report text goes through here
+  window.reportQA = { openSource, ask, el, api, qs, clear };
 })();
