@@ -18,10 +18,14 @@ class Metric:
     units: tuple[str, ...] = ("亿元",)   # standard units (UNIT_SCALE) a level of it is stated in
 
 
+# a qualifier written right before it makes another aggregate: 海洋生产总值, 单位地区生产总值能耗 …
+OWN = "".join(f"(?<!{w})" for w in ("海洋", "农业", "渔业", "林业", "旅游", "文化", "单位", "人均", "县域", "园区",
+                                    "民营", "产业", "服务业", "工业", "区域", "湾区"))
+
 # Longest / most specific first where two overlap (城镇居民… before 居民…).
 METRICS: tuple[Metric, ...] = (
     Metric("人均地区生产总值", r"人均(?:地区)?生产总值|人均GDP", "经济增长", units=("亿元", "万美元")),
-    Metric("地区生产总值", r"地区生产总值|地区生总值|生产总值|GDP|经济总量", "经济增长"),
+    Metric("地区生产总值", OWN + r"(?:地区生产总值|地区生总值|生产总值|GDP|经济总量)", "经济增长"),
     Metric("一般公共预算收入", r"(?:地方)?一般公共预算收入|地方财政收入", "财政"),
     Metric("规模以上工业增加值", r"规模以上工业增加值|规上工业增加值|规模工业增加值|规上工业|规模以上工业", "工业"),
     Metric("固定资产投资", r"全社会固定资产投资|固定资产投资|全部投资", "投资"),
