@@ -156,6 +156,27 @@ def cmd_facts(args) -> int:
     return 0
 
 
+def cmd_achievements(args) -> int:
+    """Statements across places (as GET /api/achievements): a table or CSV, sorted by place."""
+    from index.store import Store
+    from qa.achievements import STATEMENT_FIELDS, statement_row
+    store = Store(build_settings(args).store)
+    rows = [statement_row(st, r) for st, r in store.statements(
+        topic=args.topic, metric=args.metric, claim=args.claim, place=args.place, level=args.level,
+        year=args.year, kind=args.kind, q=args.q, limit=args.limit)]
+    if args.csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=STATEMENT_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        for r in rows:
+            value = "" if r["value"] is None else f"{r['value']:g}{r['unit']}"
+            print(f"{r['place']}\t{r['period_year'] or '?'}{'-' + str(r['period_end']) if r['period_end'] else ''}"
+                  f"({r['period_kind'] or '?'})\t{r['claim']}\t{r['metric']}\t{value or r['rank']}\tp{r['page']}\t{r['text']}")
+        print(f"{len(rows)} statement(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_checks(args) -> int:
     from index.store import Store
     store = Store(build_settings(args).store)
@@ -242,6 +263,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--csv", action="store_true")
     s.add_argument("--limit", type=int)
     s.set_defaults(fn=cmd_facts)
+    s = sub.add_parser("achievements", help="achievement / target statements across places (results, ranks, coverage, firsts)")
+    s.add_argument("--topic", help="经济增长, 粮食, 科技创新, 生态环境, 政务服务 …")
+    s.add_argument("--metric", help="地区生产总值增速, 粮食产量 … (a trailing * matches a prefix)")
+    s.add_argument("--claim", choices=("figure", "rank", "coverage", "first"))
+    s.add_argument("--place", help="place at any level: 湖南, 深圳")
+    s.add_argument("--level", choices=("province", "city", "district"))
+    s.add_argument("--year", type=int, help="the year a statement describes")
+    s.add_argument("--kind", help="actual, target, average, cumulative, change")
+    s.add_argument("--q", help="words in the metric or the sentence")
+    s.add_argument("--csv", action="store_true")
+    s.add_argument("--limit", type=int, default=5000)
+    s.set_defaults(fn=cmd_achievements)
     s = sub.add_parser("checks", help="consistency-check conflicts (--all for every check)")
     s.add_argument("--all", action="store_true")
     s.set_defaults(fn=cmd_checks)

@@ -121,3 +121,42 @@ def test_statement_gold_precision_and_recall():
     assert prov["precision"] >= 0.95 and prov["recall"] >= 0.93
     assert res["precision"] >= 0.90
     assert res["fields"]["place"] == 1.0 and res["fields"]["value"] >= 0.97 and res["fields"]["period_kind"] >= 0.9
+
+
+def test_last_years_targets_judged_by_this_years_results(tmp_path):
+    """A 2025 report's 2025 targets and the 2026 report's 2025 results: paired, and judged."""
+    from index.ingest import Overrides
+    store = Store(tmp_path / "store")
+    emb = HashEmbedder()
+    ingest_path(store, emb, realdata(f"{FOLDER}/2026_湖南省_政府工作报告.csv"))
+    earlier = tmp_path / "湖南2025.txt"
+    earlier.write_text("2025年湖南省政府工作报告\n一、2024年工作回顾\n过去一年，全省地区生产总值增长4.8%。\n"
+                       "二、2025年工作安排\n今年经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，"
+                       "城镇新增就业70万人以上。\n", encoding="utf-8")
+    ingest_path(store, emb, earlier, overrides=Overrides(city="湖南", year=2025, report_type="政府工作报告",
+                                                          department="湖南省人民政府", place="湖南省"))
+    engine = Engine(search=SearchIndex.load(store, ann_threshold=50_000), facts=FactIndex.load(store),
+                    embedder=emb, store=store)
+    ans = engine.ask("湖南2025年目标完成情况：目标和实际比一比")
+    by = {r["subject"]: r for r in ans.table}
+    gdp, jobs = by["地区生产总值增速"], by["城镇新增就业"]
+    assert (gdp["target"], gdp["target_year"], gdp["value"], gdp["year"], gdp["met"]) == (5.5, 2025, 4.8, 2025, False)
+    assert jobs["target"] == 70 and jobs["year"] == 2025 and jobs["met"] is True
+    assert "未达到目标" in ans.answer and "完成目标" in ans.answer
+    assert {c.year for c in ans.citations} == {2025, 2026}     # each side cited from its own report
+
+
+def test_cli_exports_statements_as_csv(engine):
+    import csv
+    import io
+    import os
+    import subprocess
+    env = dict(os.environ, QA_STORE=str(engine.store.root))
+    res = subprocess.run([sys.executable, "-m", "service.cli", "achievements", "--metric", "粮食产量",
+                          "--level", "province", "--kind", "actual", "--year", "2025", "--csv"],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert rows and {r["metric"] for r in rows} == {"粮食产量"} and {r["period_year"] for r in rows} == {"2025"}
+    assert all(r["sentence"] and r["page"] and r["title"] for r in rows)
+    assert "黑龙江" in {r["place"] for r in rows}
