@@ -388,11 +388,11 @@ def place_statement(text: str, years: Sequence[int], reports: Sequence[Report], 
                 if st.metric.startswith(base) or st.metric.startswith(metric.removesuffix("增速"))]
         rows = [(st, r) for st, r in rows
                 if own_place(st, r, gazetteer)]
-        if not rows:
-            return None
-        st, r = rows[0]
-        return Answer(kind="passage", answer=f"{place_label(r)}：{st.text}（{period_text(st)}，《{r.title}》第 {st.page} 页）。",
-                      citations=tuple(citation(s2, r2) for s2, r2 in rows[:5]), confidence=0.8, route="achievements")
+        if rows:
+            st, r = rows[0]
+            return Answer(kind="passage", answer=f"{place_label(r)}：{st.text}（{period_text(st)}，《{r.title}》第 {st.page} 页）。",
+                          citations=tuple(citation(s2, r2) for s2, r2 in rows[:5]), confidence=0.8,
+                          route="achievements")
     kind = ("target",) if TARGET_WORDS.search(text) else ("average",) if re.search(r"年均|平均", text) else \
         ("cumulative", "average") if FIVE_YEAR.search(text) else ("actual", "change")
     rows = [(st, r) for st, r in statements(metric=metric, doc_ids=doc_ids)
