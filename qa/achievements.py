@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from index.metrics import Metric, base_of, metric_named, rate_of, standard
+from index.metrics import Metric, base_of, find_metrics, metric_named, rate_of, standard
 from index.records import Fact, Report, Statement
 
 from .format import fmt_value
@@ -69,7 +69,8 @@ def metric_of(text: str) -> str | None:
     """The metric a question asks for: 地区生产总值, or its growth rate when it asks 增速/增长."""
     m = metric_named(text)
     if m is None:
-        return None
+        # "经济增长目标" / "经济增速": the growth of 地区生产总值
+        return rate_of("地区生产总值") if re.search(r"经济增长|经济增速", text) else None
     hit = re.search(m.pattern, text)
     after = text[hit.end():] if hit else text
     rest = text[:hit.start()] + " " + after if hit else text
@@ -96,8 +97,9 @@ def read_ask(text: str, years: Sequence[int], ranking: str | None, many_places: 
     if metric and TARGET_WORDS.search(text) and ACTUAL_WORDS.search(text):
         return Ask(metric, "pair", year, order, None)
     phrase = mention_phrase(text)
-    if phrase and re.search(r"哪些|哪个|哪几个|各", text) and not (metric and ACROSS.search(text.replace(phrase, ""))
-                                                                 and not QUOTED.search(text)):
+    says = re.search(r"提到|提及|提出|谈到|涉及|说|表述|字样", text) or any(rx.search(text) for _, rx in CLAIM_WORDS)
+    if phrase and re.search(r"哪些|哪个|哪几个|各", text) and not re.fullmatch(r"十[一二三四五六]五", phrase) and \
+            (says or not metric):
         return Ask(metric, "mention", year, order, None, phrase=phrase)
     if TARGET_WORDS.search(text) and ACTUAL_WORDS.search(text):
         return Ask(None, "pair", year, order, None)
@@ -325,7 +327,10 @@ def mentions(ask: Ask, reports: Sequence[Report], sentences_with) -> Answer | No
     with its most focused sentence (the shortest that holds the words); the rest listed."""
     by_doc = {r.doc_id: r for r in reports}
     found: dict[str, list[tuple[Report, int, str, str]]] = {}
+    base = base_of(ask.metric) if ask.metric else None
     for doc_id, page, sentence, section in sentences_with(ask.phrase, [r.doc_id for r in reports]):
+        if base is not None and base not in {h.metric for h in find_metrics(sentence)}:
+            continue      # "哪些省份粮食产量创历史新高": the words and the metric in one sentence
         r = by_doc[doc_id]
         found.setdefault(r.place_code or r.city or r.doc_id, []).append((r, page, sentence, section))
     if not found:
@@ -342,7 +347,8 @@ def mentions(ask: Ask, reports: Sequence[Report], sentences_with) -> Answer | No
                              text=sentence, score=1.0, highlight=sentence, organization=r.department, place=r.place))
         lines.append(f"{place_label(r)}（{len(hits)} 处）：“{window(sentence, ask.phrase)}”（《{r.title}》第 {page} 页）")
     absent = sorted({place_label(r) for r in reports if (r.place_code or r.city or r.doc_id) not in found})
-    text = f"提到“{ask.phrase}”的有 {len(found)} 个地方（按提及次数排序）：\n" + "\n".join(lines)
+    what = f"{base.name}“{ask.phrase}”" if base is not None else f"“{ask.phrase}”"
+    text = f"提到{what}的有 {len(found)} 个地方（按提及次数排序）：\n" + "\n".join(lines)
     if absent:
         text += f"\n报告中未提到的：{'、'.join(absent)}。"
     return Answer(kind="passage", answer=text, citations=tuple(cits), confidence=0.8, route="achievements",
