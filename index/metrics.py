@@ -149,10 +149,6 @@ def topic_of(metric: str, sentence: str) -> str:
     return "其他"
 
 
-def topic_pattern(topic: str) -> re.Pattern | None:
-    return next((rx for t, rx in _TOPIC_RE if t == topic), None)
-
-
 # ------------------------------------------------------------------ units
 
 # unit -> (standard unit, factor): value * factor is in the standard unit

@@ -31,7 +31,6 @@ COUNT_UNITS = {"台", "个", "家", "项", "户", "万户", "座", "条", "所",
 TRAILING_PLACES = re.compile(r"(?:个|所)?(?:[省市区县镇乡村州盟]|街道|社区|地区|\([^)]*\)|（[^）]*）|、)+\s*$")
 GROWTH = re.compile(r"增长|增速|增幅|上涨|涨幅|递增")
 DECLINE = re.compile(r"下降|回落|降低|减少|下滑|降幅")
-LEVEL_TO = re.compile(r"(?:提高|提升|上升|增加|增长|下降|降低|达|达到|稳定|保持|为|是)(?:到|至|在)?\s*$")
 CONNECTORS = re.compile(
     r"全年|全省|全市|全区|全县|全国|其中|连续|稳定在|(?:分别)?(?:高于|快于|低于|超出)全国(?:平均)?(?:水平)?|同比|比上年|较上年|上年|分别|实现|完成|达到|达|突破|超过|超|逾|"
     r"增长|增速|增幅|下降|提高|提升|上升|上涨|回落|降低|减少|增加|为|是|到|至|约|近|累计|新增|年均|稳定在|"
@@ -430,9 +429,4 @@ def statements_from_paragraphs(paragraphs: Iterable[Paragraph], *, year: int | N
     return out
 
 
-def listed(metric: str) -> bool:
-    """A canonical metric (or its growth rate / decline)."""
-    return base_of(metric) is not None
-
-
-__all__ = ["statements_from_sentence", "statements_from_paragraphs", "sentences", "listed"]
+__all__ = ["statements_from_sentence", "statements_from_paragraphs", "sentences"]

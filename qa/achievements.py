@@ -62,7 +62,6 @@ class Ask:
     order: str                   # desc | asc
     top: int | None              # 前三 → 3
     phrase: str = ""             # mention questions: the words looked for
-    claim: str = ""              # coverage | first | rank for claim questions
 
 
 def metric_of(text: str) -> str | None:
