@@ -790,7 +790,7 @@
     if (loaded.facts) { loadFacts(); loadChecks(); }
   }
 
-  const STAGES = { parsing: "正在解析文档", parsed: "文档已解析，正在抽取数据", embedded: "正在建立检索索引", done: "完成" };
+  const STAGES = { parsing: "正在解析文档", ocr: "正在识别扫描页（OCR）", parsed: "文档已解析，正在抽取数据", embedded: "正在建立检索索引", done: "完成" };
 
   function setProgress(pct, text, state) {
     const bar = $("#upload-progress");
@@ -836,7 +836,7 @@
       const frac = j.total ? j.done / j.total : 0;
       const pct = j.stage === "embedded" ? 30 + frac * 65 : j.stage === "parsed" ? 28 : 22;
       const label = STAGES[j.stage] || j.stage || "处理中";
-      setProgress(pct, j.total && j.stage === "embedded" ? `${label}（${j.done}/${j.total}）` : label + "…");
+      setProgress(pct, j.total && (j.stage === "embedded" || j.stage === "ocr") ? `${label}（${j.done}/${j.total}）` : label + "…");
       await new Promise((r) => setTimeout(r, 500));
     }
   }

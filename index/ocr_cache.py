@@ -1,0 +1,60 @@
+"""Per-page OCR results on disk (SQLite, JSON values, no pickle), keyed by the file's sha1, the
+page, the resolution and the engine version: a long scan interrupted half-way resumes from
+the first page not yet read, and a re-ingest OCRs nothing."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from index.ocr_layout import Grid, OcrBox
+
+
+def encode(boxes: list[OcrBox], grids: tuple[Grid, ...]) -> str:
+    return json.dumps({"boxes": [[b.text, b.x0, b.top, b.x1, b.bottom, b.conf] for b in boxes],
+                       "grids": [[g.xs, g.ys, g.vdrawn, g.hdrawn] for g in grids]}, ensure_ascii=False)
+
+
+def decode(value: str) -> tuple[list[OcrBox], tuple[Grid, ...]]:
+    d = json.loads(value)
+    boxes = [OcrBox(text=t, x0=x0, top=top, x1=x1, bottom=bottom, conf=conf) for t, x0, top, x1, bottom, conf in d["boxes"]]
+    grids = tuple(Grid(xs=tuple(xs), ys=tuple(ys), vdrawn=tuple(tuple(r) for r in vd), hdrawn=tuple(tuple(r) for r in hd))
+                  for xs, ys, vd, hd in d["grids"])
+    return boxes, grids
+
+
+class OcrCache:
+    """sha1 + page + dpi + engine → recognised boxes and ruling grids of that page."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        with self.conn:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("CREATE TABLE IF NOT EXISTS ocr_pages (sha1 TEXT NOT NULL, page INTEGER NOT NULL, "
+                              "dpi INTEGER NOT NULL, engine TEXT NOT NULL, value TEXT NOT NULL, "
+                              "PRIMARY KEY (sha1, page, dpi, engine))")
+
+    def get(self, sha1: str, page: int, dpi: int, engine: str) -> tuple[list[OcrBox], tuple[Grid, ...]] | None:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM ocr_pages WHERE sha1=? AND page=? AND dpi=? AND engine=?",
+                                    (sha1, page, dpi, engine)).fetchone()
+        return decode(row[0]) if row else None
+
+    def put(self, sha1: str, page: int, dpi: int, engine: str, boxes: list[OcrBox], grids: tuple[Grid, ...]) -> None:
+        """Committed at once: what was read survives an interruption."""
+        with self._lock, self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO ocr_pages VALUES (?,?,?,?,?)",
+                              (sha1, page, dpi, engine, encode(boxes, grids)))
+
+    def count(self, sha1: str | None = None) -> int:
+        with self._lock:
+            if sha1 is None:
+                return self.conn.execute("SELECT COUNT(*) FROM ocr_pages").fetchone()[0]
+            return self.conn.execute("SELECT COUNT(*) FROM ocr_pages WHERE sha1=?", (sha1,)).fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
