@@ -22,6 +22,7 @@ from index.pdf_reader import RawPage, RawTable, table_mark
 MODES = ("off", "auto", "force")
 ENGINE_PACKAGE = "rapidocr-onnxruntime"
 MIN_TEXT_CHARS = 40        # a page with an image over half of it and fewer characters is a scan
+GRID_VERSION = 2          # bump when ocr_grid.find_grid changes: cached grids are recomputed
 
 
 class Recognizer(Protocol):
@@ -117,7 +118,7 @@ class PageOcr:
         if self.mode not in MODES:
             raise ValueError(f"ocr mode must be one of {MODES}, not {self.mode!r}")
         self._cache = OcrCache(self.cache_path) if self.cache_path else None
-        self.version = engine_version()
+        self.version = f"{engine_version()}+grid{GRID_VERSION}"   # what the cached value depends on
         self.pages_read = 0           # pages recognised (not from the cache), for benchmarks
 
     def wants(self, chars: int, image_share: float, has_graphics: bool) -> bool:

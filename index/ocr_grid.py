@@ -49,7 +49,8 @@ def find_grid(gray: np.ndarray, scale: float) -> Grid | None:
     if len(xs) < 3:
         return None
     left, right = xs[0], xs[-1]
-    ys = [y for y in ys if hmask[max(y - 2, 0):y + 3, left:right + 1].max(axis=0).mean() > 0.3]
+    # a rule under a merged header may cover only a few columns: keep any that is long enough
+    ys = [y for y in ys if hmask[max(y - 2, 0):y + 3, left:right + 1].max(axis=0).sum() >= 2 * klen]
     if len(ys) < 3:
         return None
     vdrawn = tuple(tuple(c == 0 or _inked(vmask, ys[r], ys[r + 1], xs[c], axis=0)

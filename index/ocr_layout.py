@@ -77,7 +77,7 @@ def box_from_quad(quad: list[list[float]], text: str, conf: float, scale: float)
         return None
     if len(text) > 1 and h > 1.5 * w:
         return None        # vertical text: seals, stamps
-    return OcrBox(text=fix_digits(text), x0=min(xs) / scale, top=min(ys) / scale, x1=max(xs) / scale,
+    return OcrBox(text=fix_words(fix_digits(text)), x0=min(xs) / scale, top=min(ys) / scale, x1=max(xs) / scale,
                   bottom=max(ys) / scale, conf=float(conf))
 
 
@@ -94,6 +94,60 @@ def fix_digits(text: str) -> str:
     t = re.sub(r"(?<=\d)[，](?=\d{3})", ",", t)
     t = re.sub(r"(?<=\d)[。．](?=\d)", ".", t)
     return t
+
+
+# Recogniser confusions that are never right in these reports (入/人 in 收入, a thin 一 lost
+# before 、 at the start of a numbered item).
+_WORD_FIXES = (("收人", "收入"), ("拨款收人", "拨款收入"), ("投人", "投入"), ("纳人", "纳入"), ("列人", "列入"))
+
+
+def fix_words(text: str) -> str:
+    for wrong, right in _WORD_FIXES:
+        text = text.replace(wrong, right)
+    if text.startswith("、"):
+        text = "一" + text
+    return re.sub(r"^[-－—](?=[\u4e00-\u9fff])", "一", text)
+
+
+def char_weight(ch: str) -> float:
+    """Relative printed width: a CJK character is one em, digits and letters about half,
+    separators less."""
+    if ord(ch) > 0x2E80:
+        return 1.0
+    return 0.3 if ch in ",.:;'!|" else 0.55
+
+
+def _kind(ch: str) -> bool:
+    return ord(ch) > 0x2E80
+
+
+def split_box(b: OcrBox, cuts: list[float]) -> list[OcrBox]:
+    """A box the detector ran across table rules, cut at those x positions: characters are
+    shared out by printed width, and a cut near a change between figures and Chinese text
+    snaps to it ("4,950.849947年终结转结余" splits before 年)."""
+    inner = [x for x in cuts if b.x0 + 3 < x < b.x1 - 3]
+    if not inner or len(b.text) < 2:
+        return [b]
+    text = b.text
+    weights = [char_weight(c) for c in text]
+    unit = (b.x1 - b.x0) / sum(weights)
+    centres, x = [], b.x0
+    for w in weights:
+        centres.append(x + w * unit / 2)
+        x += w * unit
+    idx = []
+    for cut in inner:
+        k = sum(1 for c in centres if c < cut)
+        turns = [j for j in range(max(k - 2, 1), min(k + 2, len(text) - 1) + 1) if _kind(text[j - 1]) != _kind(text[j])]
+        idx.append(min(turns, key=lambda j: abs(j - k)) if turns else k)
+    bounds = [b.x0, *inner, b.x1]
+    starts = [0, *idx, len(text)]
+    out = []
+    for (lo, hi), (i, j) in zip(zip(bounds, bounds[1:]), zip(starts, starts[1:])):
+        part = text[i:j].strip()
+        if part:
+            out.append(OcrBox(text=part, x0=lo, top=b.top, x1=hi, bottom=b.bottom, conf=b.conf))
+    return out or [b]
 
 
 def is_number(text: str) -> bool:
@@ -218,7 +272,7 @@ def grid_cells(boxes: list[OcrBox], grid: Grid) -> tuple[tuple[str, ...], ...]:
     top-left cell (as pdfplumber does) and the cells it covers stay empty."""
     nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
     cells: dict[tuple[int, int], list[OcrBox]] = {}
-    for b in boxes:
+    for b in [part for b in boxes for part in split_box(b, drawn_cuts(grid, b))]:
         r = min(max(bisect_right(grid.ys, b.cy) - 1, 0), nr - 1)
         c = min(max(bisect_right(grid.xs, b.cx) - 1, 0), nc - 1)
         r, c = merged_origin(grid, r, c)
@@ -231,6 +285,12 @@ def grid_cells(boxes: list[OcrBox], grid: Grid) -> tuple[tuple[str, ...], ...]:
             row.append(" ".join(join_boxes(line) for line in group_rows(bs)) if bs else "")
         rows.append(tuple(row))
     return drop_empty_rows(tuple(rows))
+
+
+def drawn_cuts(grid: Grid, b: OcrBox) -> list[float]:
+    """The column rules drawn across the row that holds the box."""
+    r = min(max(bisect_right(grid.ys, b.cy) - 1, 0), len(grid.ys) - 2)
+    return [x for c, x in enumerate(grid.xs[1:-1], start=1) if grid.vdrawn[r][c]]
 
 
 def merged_origin(grid: Grid, r: int, c: int) -> tuple[int, int]:
