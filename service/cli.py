@@ -126,7 +126,7 @@ def cmd_ask(args) -> int:
 
 
 FACT_FIELDS = ["place", "city", "organization", "year", "period_year", "period_kind", "title", "subject", "measure",
-               "value", "unit", "page", "table", "source", "text", "doc_id", "fact_id"]
+               "value", "unit", "page", "table", "source", "text", "doc_id", "fact_id", "origin", "confidence"]
 
 
 def fact_rows(store, facts) -> list[dict]:
@@ -138,7 +138,8 @@ def fact_rows(store, facts) -> list[dict]:
                      "period_year": f.period_year or r.year, "period_kind": f.period_kind,
                      "title": r.title, "subject": f.subject, "measure": f.measure,
                      "value": f.value, "unit": f.unit, "page": f.page, "table": f.table or f.section_path,
-                     "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id})
+                     "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id,
+                     "origin": f.origin, "confidence": f.confidence})
     return rows
 
 
