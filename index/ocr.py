@@ -75,6 +75,17 @@ def render_page(path: Path, number: int, dpi: int) -> np.ndarray:
         pdf.close()
 
 
+def page_size(path: Path, number: int) -> tuple[float, float]:
+    """(width, height) of page `number` in PDF points."""
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        w, h = pdf.get_page_size(number - 1)
+        return float(w), float(h)
+    finally:
+        pdf.close()
+
+
 def render_png(path: Path, number: int, dpi: int = 110) -> bytes:
     """Page `number` as PNG bytes (the source view of a scanned page)."""
     from PIL import Image
