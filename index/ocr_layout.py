@@ -124,7 +124,7 @@ def _kind(ch: str) -> bool:
 def split_box(b: OcrBox, cuts: list[float]) -> list[OcrBox]:
     """A box the detector ran across table rules, cut at those x positions: characters are
     shared out by printed width, and a cut near a change between figures and Chinese text
-    snaps to it ("4,950.849947年终结转结余" splits before 年)."""
+    (or a space) snaps to it ("4,950.849947年终结转结余" splits before 年)."""
     inner = [x for x in cuts if b.x0 + 3 < x < b.x1 - 3]
     if not inner or len(b.text) < 2:
         return [b]
@@ -138,7 +138,9 @@ def split_box(b: OcrBox, cuts: list[float]) -> list[OcrBox]:
     idx = []
     for cut in inner:
         k = sum(1 for c in centres if c < cut)
-        turns = [j for j in range(max(k - 2, 1), min(k + 2, len(text) - 1) + 1) if _kind(text[j - 1]) != _kind(text[j])]
+        near = range(max(k - 2, 1), min(k + 2, len(text) - 1) + 1)
+        spaces = [j for j in near if text[j] == " " or text[j - 1] == " "]
+        turns = spaces or [j for j in near if _kind(text[j - 1]) != _kind(text[j])]
         idx.append(min(turns, key=lambda j: abs(j - k)) if turns else k)
     bounds = [b.x0, *inner, b.x1]
     starts = [0, *idx, len(text)]
@@ -250,18 +252,27 @@ def column_ranges(rows: list[list[OcrBox]]) -> list[tuple[float, float]]:
         elif c <= floor and start is not None:
             cols.append((start + lo, x - 1 + lo))
             start = None
-    return cols or [(lo, hi)]
+    cols = cols or [(lo, hi)]
+    # a column reaches as far as the boxes starting in it do (a long label), short of the next
+    out = []
+    for k, (a, b) in enumerate(cols):
+        nxt = cols[k + 1][0] if k + 1 < len(cols) else math.inf
+        reach = [x.x1 for x in boxes if a - 2 <= x.x0 <= b and x.x1 < nxt]
+        out.append((a, max([b, *reach])))
+    return out
 
 
 def grid_from_columns(rows: list[list[OcrBox]], cols: list[tuple[float, float]]) -> tuple[tuple[str, ...], ...]:
-    """Each row's boxes placed in the column whose range holds the box's centre (or is nearest);
-    columns with nothing stay empty strings."""
-    bounds = [(a[1] + b[0]) / 2 for a, b in zip(cols, cols[1:])]
+    """Each row's boxes placed in columns: column k runs from where column k-1 ends to where it
+    ends itself, so left-aligned headers, right-aligned figures and centred text all land in
+    their column; a box the detector ran over a column's end is cut there. Columns with
+    nothing in a row stay empty strings (an empty cell is kept, not closed up)."""
+    ends = [c[1] for c in cols]
     out = []
     for r in rows:
         cells: list[list[OcrBox]] = [[] for _ in cols]
-        for b in r:
-            cells[bisect_right(bounds, b.cx)].append(b)
+        for b in [part for b in r for part in split_box(b, ends[:-1])]:
+            cells[min(bisect_right(ends, b.x0 + 2), len(cols) - 1)].append(b)
         out.append(tuple(join_boxes(c) for c in cells))
     return tuple(out)
 
