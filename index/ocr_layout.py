@@ -98,7 +98,8 @@ def fix_digits(text: str) -> str:
 
 # Recogniser confusions that are never right in these reports (入/人 in 收入, a thin 一 lost
 # before 、 at the start of a numbered item).
-_WORD_FIXES = (("收人", "收入"), ("拨款收人", "拨款收入"), ("投人", "投入"), ("纳人", "纳入"), ("列人", "列入"))
+_WORD_FIXES = (("收人", "收入"), ("拨款收人", "拨款收入"), ("投人", "投入"), ("纳人", "纳入"), ("列人", "列入"),
+               ("部内决算", "部门决算"), ("部内预算", "部门预算"))
 
 
 def fix_words(text: str) -> str:
