@@ -28,6 +28,8 @@ def box(text: str, x0: float, top: float, x1: float, h: float = 10, conf: float 
     ("10〇", "100"),
     ("OCR", "OCR"),
     ("１２．５", "12.5"),
+    ("（退役军人部发[2022】3号）", "（退役军人部发〔2022〕3号）"),
+    ("粤退役军人规〔2024]2号", "粤退役军人规〔2024〕2号"),
 ])
 def test_fix_digits(raw, fixed):
     assert fix_digits(raw) == fixed
@@ -119,9 +121,9 @@ def test_answer_note_for_scanned_figures():
 def test_cache_round_trip_and_keys(tmp_path: Path):
     cache = OcrCache(tmp_path / "ocr.sqlite")
     grid = Grid(xs=(0, 1, 2), ys=(0, 1, 2), vdrawn=((True, True), (True, False)), hdrawn=((True, True), (True, True)))
-    boxes = [box("收入", 1, 2, 3)]
-    cache.put("abc", 1, 200, "eng-1", boxes, (grid,))
-    assert cache.get("abc", 1, 200, "eng-1") == (boxes, (grid,))
+    raw = [([[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [0.0, 5.0]], "收入", 0.9)]
+    cache.put("abc", 1, 200, "eng-1", raw, (grid,))
+    assert cache.get("abc", 1, 200, "eng-1") == (raw, (grid,))
     assert cache.get("abc", 1, 150, "eng-1") is None and cache.get("abc", 1, 200, "eng-2") is None
     cache.close()
     assert sqlite3.connect(tmp_path / "ocr.sqlite").execute("SELECT COUNT(*) FROM ocr_pages").fetchone()[0] == 1
