@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from index.errors import IngestError
-from index.ocr_cache import OcrCache
+from index.ocr_cache import OcrCache, RawResult
 from index.ocr_grid import find_grid
 from index.ocr_layout import Grid, OcrBox, box_from_quad, layout_page
 from index.pdf_reader import RawPage, RawTable, table_mark
@@ -22,7 +22,7 @@ from index.pdf_reader import RawPage, RawTable, table_mark
 MODES = ("off", "auto", "force")
 ENGINE_PACKAGE = "rapidocr-onnxruntime"
 MIN_TEXT_CHARS = 40        # a page with an image over half of it and fewer characters is a scan
-GRID_VERSION = 2          # bump when ocr_grid.find_grid changes: cached grids are recomputed
+GRID_VERSION = 3          # bump when ocr_grid.find_grid changes: cached grids are recomputed
 
 
 class Recognizer(Protocol):
@@ -94,14 +94,18 @@ def render_png(path: Path, number: int, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
-def recognize(engine: Recognizer, rgb: np.ndarray, scale: float) -> tuple[list[OcrBox], tuple[Grid, ...]]:
-    """Boxes (PDF points) and the ruling grid of one page image."""
+def recognize(engine: Recognizer, rgb: np.ndarray, scale: float) -> tuple[RawResult, tuple[Grid, ...]]:
+    """The engine's raw result (quads in pixels, text, confidence) and the ruling grid (points)
+    of one page image."""
     result, _ = engine(rgb)
-    boxes = [b for quad, text, conf in (result or [])
-             if (b := box_from_quad(quad, text, float(conf), scale)) is not None]
-    gray = rgb.mean(axis=2).astype(np.uint8)
-    grid = find_grid(gray, scale)
-    return boxes, ((grid,) if grid is not None else ())
+    raw = [([[float(x), float(y)] for x, y in quad], str(text), float(conf)) for quad, text, conf in (result or [])]
+    grid = find_grid(rgb.mean(axis=2).astype(np.uint8), scale)
+    return raw, ((grid,) if grid is not None else ())
+
+
+def clean_boxes(raw: RawResult, scale: float) -> list[OcrBox]:
+    """Raw engine output → boxes in points, seals and noise dropped, figures fixed."""
+    return [b for quad, text, conf in raw if (b := box_from_quad(quad, text, conf, scale)) is not None]
 
 
 def raw_page(number: int, boxes: list[OcrBox], grids: tuple[Grid, ...]) -> RawPage:
@@ -141,14 +145,13 @@ class PageOcr:
         if hit is None:
             if self.engine is None:
                 self.engine = build_engine()
-            scale = self.dpi / 72
-            boxes, grids = recognize(self.engine, render_page(path, number, self.dpi), scale)
+            raw, grids = recognize(self.engine, render_page(path, number, self.dpi), self.dpi / 72)
             self.pages_read += 1
             if self._cache:
-                self._cache.put(sha1, number, self.dpi, self.version, boxes, grids)
+                self._cache.put(sha1, number, self.dpi, self.version, raw, grids)
         else:
-            boxes, grids = hit
-        return raw_page(number, boxes, grids)
+            raw, grids = hit
+        return raw_page(number, clean_boxes(raw, self.dpi / 72), grids)
 
 
 def page_ocr_from(mode: str, dpi: int, cache: Path | None) -> PageOcr | None:

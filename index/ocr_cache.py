@@ -8,24 +8,28 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from index.ocr_layout import Grid, OcrBox
+from index.ocr_layout import Grid
+
+# What the engine returned for a page, before any cleaning: (quad in pixels, text, confidence).
+# Cleaning and layout run after the cache, so improving them needs no new OCR.
+RawResult = list[tuple[list[list[float]], str, float]]
 
 
-def encode(boxes: list[OcrBox], grids: tuple[Grid, ...]) -> str:
-    return json.dumps({"boxes": [[b.text, b.x0, b.top, b.x1, b.bottom, b.conf] for b in boxes],
+def encode(raw: RawResult, grids: tuple[Grid, ...]) -> str:
+    return json.dumps({"raw": [[[[float(x), float(y)] for x, y in quad], text, float(conf)] for quad, text, conf in raw],
                        "grids": [[g.xs, g.ys, g.vdrawn, g.hdrawn] for g in grids]}, ensure_ascii=False)
 
 
-def decode(value: str) -> tuple[list[OcrBox], tuple[Grid, ...]]:
+def decode(value: str) -> tuple[RawResult, tuple[Grid, ...]]:
     d = json.loads(value)
-    boxes = [OcrBox(text=t, x0=x0, top=top, x1=x1, bottom=bottom, conf=conf) for t, x0, top, x1, bottom, conf in d["boxes"]]
+    raw = [(quad, text, conf) for quad, text, conf in d["raw"]]
     grids = tuple(Grid(xs=tuple(xs), ys=tuple(ys), vdrawn=tuple(tuple(r) for r in vd), hdrawn=tuple(tuple(r) for r in hd))
                   for xs, ys, vd, hd in d["grids"])
-    return boxes, grids
+    return raw, grids
 
 
 class OcrCache:
-    """sha1 + page + dpi + engine → recognised boxes and ruling grids of that page."""
+    """sha1 + page + dpi + engine → the engine's raw result and the ruling grids of that page."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -38,17 +42,17 @@ class OcrCache:
                               "dpi INTEGER NOT NULL, engine TEXT NOT NULL, value TEXT NOT NULL, "
                               "PRIMARY KEY (sha1, page, dpi, engine))")
 
-    def get(self, sha1: str, page: int, dpi: int, engine: str) -> tuple[list[OcrBox], tuple[Grid, ...]] | None:
+    def get(self, sha1: str, page: int, dpi: int, engine: str) -> tuple[RawResult, tuple[Grid, ...]] | None:
         with self._lock:
             row = self.conn.execute("SELECT value FROM ocr_pages WHERE sha1=? AND page=? AND dpi=? AND engine=?",
                                     (sha1, page, dpi, engine)).fetchone()
         return decode(row[0]) if row else None
 
-    def put(self, sha1: str, page: int, dpi: int, engine: str, boxes: list[OcrBox], grids: tuple[Grid, ...]) -> None:
+    def put(self, sha1: str, page: int, dpi: int, engine: str, raw: RawResult, grids: tuple[Grid, ...]) -> None:
         """Committed at once: what was read survives an interruption."""
         with self._lock, self.conn:
             self.conn.execute("INSERT OR REPLACE INTO ocr_pages VALUES (?,?,?,?,?)",
-                              (sha1, page, dpi, engine, encode(boxes, grids)))
+                              (sha1, page, dpi, engine, encode(raw, grids)))
 
     def count(self, sha1: str | None = None) -> int:
         with self._lock:

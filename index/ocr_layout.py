@@ -91,6 +91,7 @@ def fix_digits(text: str) -> str:
     t = re.sub(r"(?<=\d)[〇Oo](?=[\d,.%]|$)|(?<=[\d,.])[〇Oo](?=\d)", "0", t)
     t = re.sub(rf"(?<![{_CN_NUM}\d])〇(?![{_CN_NUM}\d])", "0", t)
     t = re.sub(rf"(?<![{_CN_NUM}\d])〇(?=万?元|%|个|台|人|项|件)", "0", t)     # 收入〇万元
+    t = re.sub(r"[\[［【〔(（]\s*((?:19|20)\d{2})\s*[\]］】〕)）]", r"〔\1〕", t)   # document numbers: 〔2024〕
     t = re.sub(r"(?<=\d)[，](?=\d{3})", ",", t)
     t = re.sub(r"(?<=\d)[。．](?=\d)", ".", t)
     return t

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from index.ocr import PageOcr, engine_version  # noqa: E402
+from index.ocr import PageOcr, build_engine, engine_version  # noqa: E402
 from index.parse import parse_file  # noqa: E402
 from ocr_compare import compare_cells, rasterize_pdf, subset_pdf  # noqa: E402
 
@@ -42,7 +42,7 @@ def main() -> int:
     ocr = PageOcr(mode="auto", dpi=args.dpi, cache_path=None)     # no cache: every page recognised
     rows = []
     t0 = time.perf_counter()
-    ocr.engine = __import__("index.ocr", fromlist=["build_engine"]).build_engine()
+    ocr.engine = build_engine()
     load_s = time.perf_counter() - t0
     for path in SCANS:
         before = ocr.pages_read
