@@ -155,7 +155,8 @@ def read_pdf(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
         if any(p.ocr_lines for p in pages) or (ocr is not None and _has_images(path)):
             raise NoTextLayer(f"扫描件经 OCR 未识别出任何文字: {path.name} (scanned PDF: OCR found no text)")
         if _has_images(path):
-            raise NoTextLayer(f"PDF 没有文字层（扫描件），请先 OCR: {path.name} (no text layer: scanned/image-only PDF, run OCR first)")
+            raise NoTextLayer(f"PDF 没有文字层（扫描件），请先 OCR（或设 QA_OCR=auto）: {path.name} "
+                              f"(no text layer: scanned/image-only PDF; OCR is off, set QA_OCR=auto)")
         raise EmptyDocument(f"PDF 没有任何文字: {path.name} (no text at all)")
     return pages
 
