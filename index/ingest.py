@@ -7,7 +7,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .checks import run_checks
 from .embed import Embedder
@@ -19,11 +19,16 @@ from .metadata import government_of, place_fields, read_metadata, resolve_place
 from .periods import fact_period, number_position
 from .parse import parse_file, parse_text
 from .numbers import to_halfwidth
+from .ocr_provenance import mark_ocr_facts
 from .records import Chunk, Fact, ParsedDocument, Report
 from .statements import statements_from_paragraphs
 from .store import Store, atomic_write_bytes
 
+if TYPE_CHECKING:
+    from .ocr import PageOcr
+
 SUPPORTED = {".pdf", ".txt", ".md", ".csv"}
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -92,15 +97,18 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def sources_of(path: Path, filename: str, *, max_pages: int) -> list[Source]:
-    """The reports a file holds. Raises UnsupportedFile for a type we do not read."""
+def sources_of(path: Path, filename: str, *, max_pages: int, ocr: "PageOcr | None" = None,
+               progress: Progress | None = None) -> list[Source]:
+    """The reports a file holds (scanned PDF pages read by `ocr` when given). Raises
+    UnsupportedFile for a type we do not read."""
     ext = Path(filename).suffix.lower()
     if ext not in SUPPORTED:
         raise UnsupportedFile(f"{filename}: 不支持的文件类型 {ext or '(无扩展名)'}；支持 PDF、TXT、MD、CSV "
                               f"(unsupported file type)")
     data = path.read_bytes()
     if ext != ".csv":
-        return [Source(filename, data, ext, lambda: parse_file(path, max_pages=max_pages))]
+        return [Source(filename, data, ext,
+                       lambda: parse_file(path, max_pages=max_pages, ocr=ocr, progress=progress))]
     out = []
     for rec in read_csv_reports(data, filename):
         text = rec.text
@@ -206,10 +214,11 @@ def number_chunks(chunks: Sequence[Chunk], doc_id: str) -> list[Chunk]:
 
 def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
-                progress: Callable[[str, int, int], None] | None = None) -> IngestResult:
+                progress: Callable[[str, int, int], None] | None = None,
+                ocr: "PageOcr | None" = None) -> IngestResult:
     """Ingest a file that holds one report (PDF, TXT, MD). Raises IngestError subclasses."""
     results = ingest_path(store, embedder, path, overrides=overrides, max_pages=max_pages,
-                          display_name=display_name, progress=progress)
+                          display_name=display_name, progress=progress, ocr=ocr)
     if len(results) != 1:
         raise IngestError(f"{display_name or Path(path).name}: 文件含 {len(results)} 份报告，请用 ingest_path "
                           f"(the file holds {len(results)} reports)")
@@ -218,13 +227,15 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
 
 def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
-                progress: Callable[[str, int, int], None] | None = None) -> list[IngestResult]:
-    """Parse, extract, embed and store every report of one file, each in its own transaction."""
+                progress: Callable[[str, int, int], None] | None = None,
+                ocr: "PageOcr | None" = None) -> list[IngestResult]:
+    """Parse, extract, embed and store every report of one file, each in its own transaction.
+    `ocr` (index/ocr.py) reads scanned pages; None = no OCR (a scan is refused with NoTextLayer)."""
     path = Path(path)
     filename = display_name or path.name
     return [ingest_source(store, embedder, src, overrides=merge(overrides, src.hints), progress=progress,
                           corrected=overrides != Overrides())
-            for src in sources_of(path, filename, max_pages=max_pages)]
+            for src in sources_of(path, filename, max_pages=max_pages, ocr=ocr, progress=progress)]
 
 
 def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: Overrides,
@@ -251,6 +262,7 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
                                        chunks), report)
     statements = statements_from_paragraphs(parsed.paragraphs, year=report.year, report_type=report.report_type,
                                             section_of=section_finder(chunks))
+    facts = mark_ocr_facts(facts, parsed.ocr_lines)
     tokenizer = default_tokenizer()
     tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
     done = [0]
@@ -270,7 +282,8 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
                              chunks=chunks, tokens=tokens, vectors=vectors, facts=facts,
                              checks_fn=run_checks, n_tables=len(parsed.tables),
                              warnings=parsed.warnings, replace=[r.doc_id for r in older],
-                             statements=statements)
+                             statements=statements,
+                             ocr_lines=parsed.ocr_lines)
     if fresh:
         store.set_meta("tokenizer", tokenizer.signature())
     for old in older:

@@ -17,6 +17,9 @@ REPORT_TYPES = (  # most specific first
     "部门整体预算绩效目标申报表", "项目支出绩效目标表", "部门整体支出绩效自评报告", "项目支出绩效自评报告",
     "政府信息公开工作年度报告", "政府工作报告", "工作总结", "单位预算", "部门预算", "部门决算",
 )
+# An official document (公文) titled "…关于…的意见/通知/办法…": a policy document, not a report
+POLICY_TYPE = "政策文件"
+POLICY_TITLE = re.compile(r"([\u4e00-\u9fff\d]{2,40}关于[^。；\n]{2,60}?的(?:意见|通知|办法|决定|方案|规定|批复|实施细则))")
 _NOT_CITY = {"城市", "全市", "本市", "市级", "各市", "地市", "县市", "我市", "该市", "省市", "超市", "城", "门市"}
 _ORG_END = r"(?:管理局|数据局|委员会|办公室|办公厅|事务局|服务中心|中心|局|厅|委|部|院|署|办事处|政府|公司|站|所|队|馆|会)"
 _CN = "\u4e00-\u9fff"
@@ -46,7 +49,15 @@ def find_report_type(text: str) -> str | None:
             key = (m.start() // 200, rank, rt)   # early in the text wins; ties: more specific type
             if best is None or key < best:
                 best = key
+    if best is None and POLICY_TITLE.search(t):
+        return POLICY_TYPE
     return best[2] if best else None
+
+
+def find_policy_title(text: str) -> str | None:
+    """"广东省退役军人事务厅等5部门关于进一步推进优抚对象医疗保障工作的意见" from a 公文's head."""
+    m = POLICY_TITLE.search(re.sub(r"\s+", "", text))
+    return re.sub(r"^[\d]*号", "", m.group(1)) if m else None
 
 
 def find_city(text: str) -> str | None:
@@ -94,7 +105,7 @@ def find_department(text: str) -> str | None:
         for m in re.finditer(p, t):
             if len(m.group(1)) >= 4 and re.search(_ORG_END + "$", m.group(1)):
                 return m.group(1).strip()
-    m = re.search(rf"((?:中共)?[{_CN}]{{2,30}}?{_ORG_END})(?:本级)?(?:20\d{{2}}|\d{{2}}年|部门|单位|概况|年度|主要职|的主要|为|（本级）|关于)", t.replace("\n", ""))
+    m = re.search(rf"((?:中共)?[{_CN}]{{2,30}}?{_ORG_END})(?:本级)?(?:20\d{{2}}|\d{{2}}年|部门|单位|概况|年度|主要职|的主要|为|（本级）|关于|等\d*个?部门)", t.replace("\n", ""))
     if m:
         name = m.group(1)
         name = re.sub(r"^(?:目录|第[一二三四五六七八九十]+部分[:：]?|附件\d*[:：]?|\d*年度?)", "", name)
@@ -213,7 +224,9 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
             and not department.startswith("中共"):
         # "民政局" on a page whose title names 深圳市: the organization is the place's
         department = f"{place_prefix(place)}{department}"
-    if department and report_type and year:
+    if report_type == POLICY_TYPE and find_policy_title(head):
+        title = find_policy_title(head)
+    elif department and report_type and year:
         title = f"{department}{year}年{report_type}"
     else:
         title0 = next((h.title for h in parsed.headings if h.level == 0), "")

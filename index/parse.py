@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from index.blocks import build_blocks
 from index.chunks import CHUNK_CHARS, build_chunks
@@ -10,6 +11,9 @@ from index.pdf_reader import RawPage, read_pdf
 from index.records import Line, ParsedDocument
 from index.sections import build_sections, finish_section, headings_of, paragraphs_of
 from index.text_reader import decode_text, split_pages
+
+if TYPE_CHECKING:
+    from index.ocr import PageOcr
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 _KNOWN_BINARY = {
@@ -35,6 +39,7 @@ def parse_pages(pages: list[RawPage], *, chunk_chars: int = CHUNK_CHARS) -> Pars
         sections=tuple(finish_section(d) for d in drafts),
         chunks=tuple(build_chunks(drafts, chunk_chars)),
         warnings=warnings,
+        ocr_lines=tuple(ln for p in pages for ln in p.ocr_lines),
     )
 
 
@@ -53,8 +58,10 @@ def sniff(head: bytes) -> str:
     return "text"
 
 
-def parse_file(path: Path, *, max_pages: int = 2000) -> ParsedDocument:
-    """Parse a PDF or a UTF-8/GB18030 text file. Raises the index.errors exceptions."""
+def parse_file(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
+               progress: Callable[[str, int, int], None] | None = None) -> ParsedDocument:
+    """Parse a PDF or a UTF-8/GB18030 text file; scanned PDF pages are read by `ocr` when given.
+    Raises the index.errors exceptions."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -63,7 +70,7 @@ def parse_file(path: Path, *, max_pages: int = 2000) -> ParsedDocument:
     kind = sniff(data[:1024])
     if kind == "pdf":
         try:
-            pages = read_pdf(path, max_pages=max_pages)
+            pages = read_pdf(path, max_pages=max_pages, ocr=ocr, progress=progress)
         except IndexError_:
             raise
         except Exception as exc:  # file boundary: pdfminer raises many types on broken files

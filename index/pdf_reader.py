@@ -7,11 +7,17 @@ sits, so later stages keep tables in reading order. Doubled glyphs are repaired 
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from index.errors import CorruptFile, EmptyDocument, EncryptedFile, NoTextLayer, TooLarge
 from index.glyphs import repair_doubled
+from index.records import OcrLine
+
+if TYPE_CHECKING:
+    from index.ocr import PageOcr
 
 TABLE_MARK = "\ue000TABLE:"   # private-use char: never appears in real text
 
@@ -31,6 +37,7 @@ class RawPage:
     text: str
     tables: tuple[RawTable, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    ocr_lines: tuple[OcrLine, ...] = ()     # a scanned page read by OCR: its lines with boxes
 
 
 def table_mark(i: int) -> str:
@@ -90,8 +97,23 @@ def _open_error(exc: Exception, path: Path) -> Exception:
     return CorruptFile(f"PDF 文件已损坏或不完整: {path.name} (corrupt PDF: {probe!r})")
 
 
-def read_pdf(path: Path, *, max_pages: int = 2000) -> list[RawPage]:
-    """Read every page of a PDF. Raises EncryptedFile, CorruptFile, TooLarge, EmptyDocument, NoTextLayer."""
+def page_stats(page) -> tuple[int, float, bool]:  # page: pdfplumber.page.Page
+    """(characters in the text layer, share of the page covered by images, draws anything)."""
+    chars = sum(1 for c in page.chars if c.get("text", "").strip())
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for im in page.images:
+        w = max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
+        h = max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+        covered += w * h
+    graphics = bool(page.images or page.rects or page.curves or page.lines)
+    return chars, min(covered / area, 1.0), graphics
+
+
+def read_pdf(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
+             progress: Callable[[str, int, int], None] | None = None) -> list[RawPage]:
+    """Read every page of a PDF; pages without a usable text layer go through `ocr` when given
+    (index/ocr.py). Raises EncryptedFile, CorruptFile, TooLarge, EmptyDocument, NoTextLayer."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -112,9 +134,15 @@ def read_pdf(path: Path, *, max_pages: int = 2000) -> list[RawPage]:
             raise EmptyDocument(f"PDF 没有任何页面: {path.name} (zero pages)")
         if n > max_pages:
             raise TooLarge(f"PDF 共 {n} 页，超过上限 {max_pages} 页: {path.name} (too many pages)")
+        sha1 = hashlib.sha1(path.read_bytes()).hexdigest() if ocr is not None else ""
         for i, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(read_page(page, i))
+                if ocr is not None and ocr.wants(*page_stats(page)):
+                    pages.append(ocr.page(path, sha1, i))
+                    if progress:
+                        progress("ocr", i, n)
+                else:
+                    pages.append(read_page(page, i))
             except (PdfminerException, PDFSyntaxError, PSException) as exc:
                 raise CorruptFile(f"PDF 第{i}页无法解析: {path.name} (corrupt page: {exc!r})") from exc
             finally:
@@ -124,8 +152,11 @@ def read_pdf(path: Path, *, max_pages: int = 2000) -> list[RawPage]:
     chars = sum(len("".join(p.text.split())) for p in pages) + sum(
         len("".join(c for r in t.cells for c in r)) for p in pages for t in p.tables)
     if chars == 0:
+        if any(p.ocr_lines for p in pages) or (ocr is not None and _has_images(path)):
+            raise NoTextLayer(f"扫描件经 OCR 未识别出任何文字: {path.name} (scanned PDF: OCR found no text)")
         if _has_images(path):
-            raise NoTextLayer(f"PDF 没有文字层（扫描件），请先 OCR: {path.name} (no text layer: scanned/image-only PDF, run OCR first)")
+            raise NoTextLayer(f"PDF 没有文字层（扫描件），请先 OCR（或设 QA_OCR=auto）: {path.name} "
+                              f"(no text layer: scanned/image-only PDF; OCR is off, set QA_OCR=auto)")
         raise EmptyDocument(f"PDF 没有任何文字: {path.name} (no text at all)")
     return pages
 

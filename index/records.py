@@ -123,6 +123,8 @@ class Fact:
     period_year: int | None = None   # the year the figure describes (2025 for a 2026 budget's 上年预算数)
     period_end: int | None = None    # last year of a range (十四五: 2021..2025)
     period_kind: str = ""            # actual | budget | target | average | cumulative | change | ""
+    origin: str = ""                 # "ocr" when read from a scanned page's image, "" for a text layer
+    confidence: float | None = None  # the recogniser's confidence for an OCR figure (0..1)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,19 @@ class Check:
 
 
 @dataclass(frozen=True)
+class OcrLine:
+    """A line read by OCR from a scanned page: its text, box (PDF points, top-left origin) and
+    the recogniser's lowest box confidence on it."""
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """What parsing a file yields: everything needed to store a report."""
     pages: int
@@ -149,6 +164,7 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]   # doc_id / chunk_id left empty; filled at ingest
     warnings: tuple[str, ...] = ()
+    ocr_lines: tuple[OcrLine, ...] = ()   # lines of the pages read by OCR (scans), for citations
 
 
 @dataclass(frozen=True)

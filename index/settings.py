@@ -35,8 +35,22 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     # Answering
     min_passage_score: float = 0.0
+    # Scanned pages (QA_OCR): off = refuse scans (NoTextLayer); auto = OCR pages without a usable
+    # text layer; force = OCR every page. QA_OCR_DPI: render resolution (big titles need ~200).
+    ocr: str = "auto"
+    ocr_dpi: int = Field(default=200, ge=72, le=600)
+    # Per-page OCR results, keyed by file sha1 + page + dpi + engine (QA_OCR_CACHE; "" or "off" = none)
+    ocr_cache: Path | None = Field(default=PROJECT_ROOT / ".cache" / "ocr.sqlite")
 
-    @field_validator("embed_cache", mode="before")
+    @field_validator("ocr", mode="before")
+    @classmethod
+    def _ocr_mode(cls, v: object) -> object:
+        mode = str(v).strip().lower()
+        if mode not in ("off", "auto", "force"):
+            raise ValueError(f"QA_OCR must be off, auto or force, not {v!r}")
+        return mode
+
+    @field_validator("embed_cache", "ocr_cache", mode="before")
     @classmethod
     def _cache_off(cls, v: object) -> object:
         """QA_EMBED_CACHE="" / "off" / "none" / "false" / "0" turn the cache off."""

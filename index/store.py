@@ -20,7 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import NotFound, StoreMismatch
-from .records import Check, Chunk, Fact, Report, Section, Statement
+from .records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
 
 SCHEMA_VERSION = 2
 
@@ -74,6 +74,11 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE INDEX IF NOT EXISTS statements_doc ON statements(doc_id);
 CREATE INDEX IF NOT EXISTS statements_metric ON statements(metric, period_year);
 CREATE INDEX IF NOT EXISTS statements_topic ON statements(topic);
+CREATE TABLE IF NOT EXISTS ocr_lines (
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL, text TEXT NOT NULL, x0 REAL NOT NULL, y0 REAL NOT NULL,
+    x1 REAL NOT NULL, y1 REAL NOT NULL, conf REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS ocr_lines_page ON ocr_lines(doc_id, page);
 """
 STATEMENT_COLS = ("claim", "metric", "topic", "text", "sentence", "page", "section_path", "value", "unit",
                   "value_std", "unit_std", "start", "rank", "rank_no", "period_year", "period_end",
@@ -87,7 +92,8 @@ CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
 ADDED_COLUMNS = {
     "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
                 ("org_level", "TEXT"), ("identity", "TEXT")),
-    "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''")),
+    "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''"),
+              ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL")),
 }
 
 REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
@@ -108,7 +114,7 @@ def fact_from_row(row: sqlite3.Row) -> Fact:
                 source=row["source"], table=row["tbl"], section_path=row["section_path"],
                 approx=bool(row["approx"]), qualifier=row["qualifier"], doc_id=row["doc_id"],
                 fact_id=row["fact_id"], period_year=row["period_year"], period_end=row["period_end"],
-                period_kind=row["period_kind"] or "")
+                period_kind=row["period_kind"] or "", origin=row["origin"] or "", confidence=row["confidence"])
 
 
 def chunk_from_row(row: sqlite3.Row) -> Chunk:
@@ -205,7 +211,8 @@ class Store:
                    sections: Sequence[Section], chunks: Sequence[Chunk], tokens: Sequence[str],
                    vectors: np.ndarray, facts: Sequence[Fact], checks_fn, n_tables: int,
                    warnings: Sequence[str], replace: Sequence[str] = (),
-                   statements: Sequence[Statement] = ()) -> dict:
+                   statements: Sequence[Statement] = (),
+                   ocr_lines: Sequence[OcrLine] = ()) -> dict:
         """Insert a whole report, replacing `replace` doc_ids, in one transaction.
 
         `checks_fn(facts_with_ids) -> list[Check]` runs inside, once fact ids are known.
@@ -239,15 +246,18 @@ class Store:
             for f in facts:
                 cur = c.execute(
                     "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
-                    "tbl,section_path,approx,qualifier,period_year,period_end,period_kind) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,origin,confidence) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
                      f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
-                     f.period_year, f.period_end, f.period_kind))
+                     f.period_year, f.period_end, f.period_kind, f.origin, f.confidence))
                 stored.append(_with(f, doc_id=report.doc_id, fact_id=cur.lastrowid))
             c.executemany(
                 f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
                 [(report.doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
+            c.executemany("INSERT INTO ocr_lines VALUES (?,?,?,?,?,?,?,?)",
+                          [(report.doc_id, ln.page, ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.conf)
+                           for ln in ocr_lines])
             checks = checks_fn(stored) if checks_fn else []
             c.executemany(
                 "INSERT INTO checks (doc_id,kind,status,message,page,fact_ids,expected,actual) "
@@ -330,6 +340,13 @@ class Store:
         if row is None:
             raise NotFound(f"report {doc_id!r} has no page {page}")
         return row[0]
+
+    def ocr_lines(self, doc_id: str, page: int) -> list[OcrLine]:
+        """The OCR lines of a scanned page (empty for a page with a text layer)."""
+        rows = self.conn.execute("SELECT * FROM ocr_lines WHERE doc_id=? AND page=? ORDER BY rowid",
+                                 (doc_id, page)).fetchall()
+        return [OcrLine(page=r["page"], text=r["text"], x0=r["x0"], top=r["y0"], x1=r["x1"], bottom=r["y1"],
+                        conf=r["conf"]) for r in rows]
 
     def all_chunks(self) -> tuple[np.ndarray, list[Chunk], list[str], np.ndarray]:
         """(ids, chunks, tokens, vectors) of every chunk, in id order."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from index.records import Report
 
 from .figures import topic_query
-from .format import fmt_amount, fmt_value, who
+from .format import fmt_amount, fmt_value, ocr_note, who
 from .question import FIGURE_TERMS, Question
 
 from .records import Answer, FactRef
@@ -111,7 +111,7 @@ def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: in
             rows.append({"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
                          "year": f.period_year or r.year, "subject": f.subject, "measure": f.measure,
                          "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page, "text": f.text,
-                         "title": r.title, "_ref": ref})
+                         "title": r.title, "origin": f.origin, "confidence": f.confidence, "_ref": ref})
             continue
         ans = engine.passage(replace(sub, kind="description"), 5, timings)
         cands = list(ans.citations) if ans.kind == "passage" else []
@@ -200,7 +200,7 @@ def row_text(x: dict) -> str:
     measure = "" if x["measure"] in ("", None, "金额", "合计") else x["measure"]
     year = f"（{x['year']} 年）" if x.get("year") else ""
     return (f"{x['label']}{year}：{x['subject']}{measure} {fmt_amount(x['value'], x['unit'])}"
-            f"（《{x['title']}》第 {x['page']} 页）")
+            f"（《{x['title']}》第 {x['page']} 页）{ocr_note(x.get('origin', ''), x.get('confidence'))}")
 
 
 def render(q: Question, rows: list[dict]) -> str:

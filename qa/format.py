@@ -6,6 +6,7 @@ import re
 from index.records import Report
 
 from .records import FactRef
+from .thresholds import OCR_CONFIDENCE_MIN
 
 UNIT_EN = {"万元": "万元 (ten-thousand yuan)", "元": "yuan", "亿元": "亿元 (hundred-million yuan)", "%": "%", "台": "units",
            "项": "items", "个": "", "件": "cases", "家": "organisations", "辆": "vehicles", "分": "points",
@@ -82,7 +83,24 @@ def period_phrase(f, r: Report) -> str:
     return span + ("（预期目标）" if f.period_kind == "target" else "")
 
 
+def ocr_note(origin: str, confidence: float | None, lang: str = "zh") -> str:
+    """A figure read from a scanned page says so, with the recogniser's confidence; a low one
+    is flagged as uncertain. "" for a figure from a text layer."""
+    if origin != "ocr":
+        return ""
+    conf = f"{confidence:.2f}" if confidence is not None else "未知"
+    low = confidence is None or confidence < OCR_CONFIDENCE_MIN
+    if lang == "en":
+        return (f" (figure read by OCR from a scanned page, confidence {conf}"
+                f"{' — low, may be misread' if low else ''}; check the original)")
+    return f"（数字识别自扫描件，置信度 {conf}{'，识别可能有误' if low else ''}，请以原件为准）"
+
+
 def fact_sentence(ref: FactRef, lang: str) -> str:
+    return _fact_sentence(ref, lang) + ocr_note(ref.fact.origin, ref.fact.confidence, lang)
+
+
+def _fact_sentence(ref: FactRef, lang: str) -> str:
     f, r = ref.fact, ref.report
     amount = fmt_amount(f.value, f.unit, f.approx, f.qualifier)
     year = period_phrase(f, r)

@@ -39,7 +39,7 @@ class FactRef:
                 "period": {"year": f.period_year, "end": f.period_end, "kind": f.period_kind}, "doc_id": r.doc_id, "title": r.title, "page": f.page,
                 "section": f.section_path or f.table, "table": f.table, "text": f.text,
                 "source": f.source, "approx": f.approx, "qualifier": f.qualifier,
-                "score": round(self.score, 3)}
+                "origin": f.origin, "confidence": f.confidence, "score": round(self.score, 3)}
 
 
 @dataclass(frozen=True)

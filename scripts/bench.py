@@ -828,7 +828,10 @@ def main() -> int:
     md = [line for b in blocks for line in b]
     if "peer" in skip:
         md += ["## 4. Side by side with a naive RAG", "", "Skipped in this run (`--quick` skips it; see the full run).", ""]
-    out.write_text("\n".join(head + md) + "\n", encoding="utf-8")
+    kept = ""     # the OCR section is written by scripts/bench_ocr.py: keep it
+    if out.exists() and "\n## 6. OCR of scanned pages" in out.read_text(encoding="utf-8"):
+        kept = "\n## 6. OCR of scanned pages" + out.read_text(encoding="utf-8").split("\n## 6. OCR of scanned pages", 1)[1]
+    out.write_text("\n".join(head + md) + "\n" + kept, encoding="utf-8")
     out.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
                                         encoding="utf-8")
     log(f"wrote {out} and {out.with_suffix('.json')} in {results['total_s'] / 60:.1f} min")

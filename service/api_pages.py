@@ -5,9 +5,11 @@ import re
 from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from index.errors import NotFound
 from index.numbers import to_halfwidth
+from index.ocr import page_size, render_png
 
 from .deps import state
 
@@ -21,8 +23,41 @@ def page(doc_id: str, n: int, request: Request, highlight: str | None = Query(No
     text = store.page_text(doc_id, n)
     spans = find_highlight(text, highlight) if highlight else []
     row = store.report_row(doc_id)
-    return {"doc_id": doc_id, "page": n, "pages": row["pages"], "title": row["title"], "text": text,
-            "highlights": spans, "file_ext": row["file_ext"]}
+    out = {"doc_id": doc_id, "page": n, "pages": row["pages"], "title": row["title"], "text": text,
+           "highlights": spans, "file_ext": row["file_ext"], "scanned": False}
+    lines = store.ocr_lines(doc_id, n)
+    if lines:    # a scanned page: no text layer to mark, so the page image with the cited line's box
+        width, height = page_size(store.file_path(doc_id), n)
+        out.update(scanned=True, image=f"/api/reports/{doc_id}/pages/{n}/image", page_size=[width, height],
+                   boxes=[{"text": ln.text, "x0": ln.x0, "y0": ln.top, "x1": ln.x1, "y1": ln.bottom,
+                           "conf": round(ln.conf, 3)} for ln in lines],
+                   marked=marked_lines([ln.text for ln in lines], highlight) if highlight else [])
+    return out
+
+
+@router.get("/api/reports/{doc_id}/pages/{n}/image", responses={200: {"content": {"image/png": {}}}})
+def page_image(doc_id: str, n: int, request: Request):
+    """The page rendered as PNG (the source view of a scanned page)."""
+    store = state(request).store
+    store.page_text(doc_id, n)                 # 404 for an unknown report or page
+    path = store.file_path(doc_id)
+    if path.suffix != ".pdf":
+        raise NotFound(f"report {doc_id!r} has no page images (not a PDF)")
+    return Response(render_png(path, n), media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+def marked_lines(lines: list[str], highlight: str) -> list[int]:
+    """Indices of the OCR lines the cited text stands on."""
+    text = "\n".join(lines)
+    spans = find_highlight(text, highlight)
+    out, start = [], 0
+    for i, line in enumerate(lines):
+        end = start + len(line)
+        if any(a < end and b > start for a, b in spans):
+            out.append(i)
+        start = end + 1
+    return out
 
 @router.get("/api/reports/{doc_id}/file")
 def original(doc_id: str, request: Request):

@@ -18,6 +18,8 @@ def build_settings(args: argparse.Namespace | None = None) -> Settings:
     settings = Settings()
     if os.environ.get("QA_STORE"):
         settings.store = Path(os.environ["QA_STORE"])
+    if getattr(args, "ocr", None):
+        settings.ocr = args.ocr
     return settings
 
 
@@ -37,9 +39,13 @@ def ingest_paths(state, paths: list[Path], overrides_for, out=sys.stderr) -> tup
         sub = {"bar": None}
 
         def progress(stage: str, n: int, total: int) -> None:
-            if stage == "embedded":
-                if sub["bar"] is None:
-                    sub["bar"] = tqdm(total=total, unit="chunk", desc="  embed", leave=False, file=out)
+            if stage in ("ocr", "embedded"):
+                if sub.get("stage") != stage:
+                    if sub["bar"] is not None:
+                        sub["bar"].close()
+                    unit, desc = ("page", "  ocr") if stage == "ocr" else ("chunk", "  embed")
+                    sub["bar"] = tqdm(total=total, unit=unit, desc=desc, leave=False, file=out)
+                    sub["stage"] = stage
                 sub["bar"].n = n
                 sub["bar"].refresh()
 
@@ -120,7 +126,7 @@ def cmd_ask(args) -> int:
 
 
 FACT_FIELDS = ["place", "city", "organization", "year", "period_year", "period_kind", "title", "subject", "measure",
-               "value", "unit", "page", "table", "source", "text", "doc_id", "fact_id"]
+               "value", "unit", "page", "table", "source", "text", "doc_id", "fact_id", "origin", "confidence"]
 
 
 def fact_rows(store, facts) -> list[dict]:
@@ -132,7 +138,8 @@ def fact_rows(store, facts) -> list[dict]:
                      "period_year": f.period_year or r.year, "period_kind": f.period_kind,
                      "title": r.title, "subject": f.subject, "measure": f.measure,
                      "value": f.value, "unit": f.unit, "page": f.page, "table": f.table or f.section_path,
-                     "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id})
+                     "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id,
+                     "origin": f.origin, "confidence": f.confidence})
     return rows
 
 
@@ -239,6 +246,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qa", description="报告问答 — question answering over government reports")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("ingest", help="add reports (PDF, TXT, MD, CSV exports; folders) to the store")
+    s.add_argument("--ocr", choices=("off", "auto", "force"),
+                   help="scanned pages: off / auto (pages without a text layer, default) / force (every page); QA_OCR")
     s.add_argument("paths", nargs="+")
     s.add_argument("--city", help="place of the report, any level (深圳, 上海市普陀区, 湖南省)")
     s.add_argument("--year", type=int)

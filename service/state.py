@@ -12,6 +12,7 @@ from index.embed import Embedder, make_embedder
 from index.fact_index import FactIndex
 from index.ingest import IngestResult, Overrides, ingest_path
 from index.lexical import default_tokenizer
+from index.ocr import page_ocr_from
 from index.retrieval import SearchIndex
 from index.settings import Settings
 from index.store import Store
@@ -34,6 +35,7 @@ class State:
             self.passage_embedder if settings.query_backend == settings.embed_backend
             else make_embedder(settings, "query"))
         self.store = Store(settings.store, model_name=self.passage_embedder.name, dim=self.passage_embedder.dim)
+        self.ocr = page_ocr_from(settings.ocr, settings.ocr_dpi, settings.ocr_cache)   # engine built on first scan
         self._write_lock = threading.Lock()
         self.snapshot = self.load_snapshot()
 
@@ -57,7 +59,7 @@ class State:
         with self._write_lock:
             results = ingest_path(self.store, self.passage_embedder, path, overrides=overrides,
                                   max_pages=self.settings.max_pages, display_name=display_name,
-                                  progress=progress)
+                                  progress=progress, ocr=self.ocr)
             if refresh and any(r.status != "unchanged" for r in results):
                 self.refresh()
             return results

@@ -164,3 +164,63 @@ def docx_file(folder: Path) -> Path:
     path = folder / "report.docx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     return path
+
+
+# ---- scans: pages drawn with reportlab, rasterised, saved as image-only PDFs -------------
+SCAN_ROWS = [  # label, 年初预算数, 决算数 ("" = an empty cell)
+    ("一般公共预算财政拨款收入", "20,864.64", "20,410.08"),
+    ("政府性基金预算财政拨款收入", "", "0.00"),
+    ("事业收入", "1,205.30", ""),
+    ("经营收入", "0.00", "36.75"),
+    ("其他收入", "318.20", "402.16"),
+    ("本年收入合计", "22,388.14", "20,848.99"),
+]
+SCAN_HEADER = ("项目", "年初预算数", "决算数")
+
+
+def rasterize(src: Path, out: Path, dpi: int = 200) -> Path:
+    """Every page of `src` rendered at `dpi` into an image-only PDF (no text layer): a scan."""
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(src))
+    try:
+        imgs = [pdf[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    imgs[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=imgs[1:])
+    return out
+
+
+def scan_table_pdf(folder: Path, dpi: int = 200) -> Path:
+    """A scanned 2-page report: page 1 a heading, a sentence with figures and a ruled table
+    (表1, 单位：万元, empty cells); page 2 the same figures in an unruled table."""
+    src = folder / "scan_src.pdf"
+    c = canvas.Canvas(str(src), pagesize=A4)
+    c.setFont(FONT, 16)
+    c.drawString(60, H - 70, "测试市政务服务数据管理局2021年部门决算")
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 105, "一、收入决算情况说明")
+    _lines(c, H - 135, "2021年度收入决算20,848.99万元，比年初预算减少1,539.15万元，下降6.87%。")
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 200, "表1 收入决算表")
+    c.setFont(FONT, 10)
+    c.drawString(60, H - 220, "单位：万元")
+    for k, grid in enumerate((True, False)):
+        if k == 1:
+            _footer(c, 1)
+            c.showPage()
+            c.setFont(FONT, 14)
+            c.drawString(60, H - 70, "表2 收入决算明细表")
+            c.setFont(FONT, 10)
+            c.drawString(60, H - 90, "单位：万元")
+        t = Table([list(SCAN_HEADER)] + [list(r) for r in SCAN_ROWS], colWidths=[200, 110, 110])
+        style = [("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 11),
+                 ("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+        if grid:
+            style.append(("GRID", (0, 0), (-1, -1), 0.8, colors.black))
+        t.setStyle(TableStyle(style))
+        tw, th = t.wrapOn(c, W, H)
+        t.drawOn(c, 60, (H - 235 if k == 0 else H - 105) - th)
+    _footer(c, 2)
+    c.showPage()
+    c.save()
+    return rasterize(src, folder / "scan_table.pdf", dpi=dpi)

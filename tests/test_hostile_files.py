@@ -125,7 +125,7 @@ BAD = {
     "encrypted": (pdfgen.encrypted_pdf, (EncryptedFile,)),
     "empty": (empty_file, (EmptyDocument, UnsupportedFile)),
     "zero_pages": (pdfgen.zero_page_pdf, (EmptyDocument,)),
-    "image_only": (pdfgen.image_only_pdf, (NoTextLayer,)),
+    "image_only": (pdfgen.image_only_pdf, (NoTextLayer,)),   # no OCR given (QA_OCR=off); with OCR: test_ocr_ingest
     "blank_page": (pdfgen.blank_pdf, (EmptyDocument,)),
     "docx": (pdfgen.docx_file, (UnsupportedFile,)),
     "png": (png_renamed, (UnsupportedFile,)),
@@ -224,8 +224,8 @@ def test_stream_bomb_bounded_memory(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ the CLI
-def run_qa(args: list[str], store: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QA_STORE=str(store), **HASH_ENV)
+def run_qa(args: list[str], store: Path, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QA_STORE=str(store), **HASH_ENV, **(env or {}))
     return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -277,3 +277,23 @@ def test_cli_missing_file_is_an_error_line(tmp_path: Path) -> None:
     p = run_qa(["ingest", str(tmp_path / "nope.pdf")], tmp_path / "store")
     assert p.returncode == 1
     assert [ln.split(":")[0] for ln in cli_lines(p, "error ")] == ["error nope.pdf"], p.stderr
+
+
+def test_cli_ingests_a_scan_with_ocr_and_refuses_it_with_ocr_off(tmp_path: Path) -> None:
+    """QA_OCR defaults to auto: a scanned report (no text layer) goes in through OCR, with a
+    per-page progress bar; QA_OCR=off keeps the old message; a picture with no writing and a
+    blank page are still refused."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    scan = pdfgen.scan_table_pdf(folder, dpi=150)
+    store = tmp_path / "store"
+    cache = {"QA_OCR_CACHE": str(tmp_path / "ocr.sqlite")}
+    p = run_qa(["ingest", str(scan), str(pdfgen.image_only_pdf(folder)), str(pdfgen.blank_pdf(folder))],
+               store, timeout=600, env=cache)
+    assert [ln.split(":")[0] for ln in cli_lines(p, "ok ")] == ["ok    scan_table.pdf"], p.stdout + p.stderr
+    errors = cli_lines(p, "error ")
+    assert any(ln.startswith("error scan.pdf") and "OCR" in ln for ln in errors), errors
+    assert any(ln.startswith("error blank.pdf") for ln in errors), errors
+    assert "ocr" in p.stderr                                   # the per-page OCR progress bar
+    p = run_qa(["ingest", str(scan)], tmp_path / "store-off", env={**cache, "QA_OCR": "off"})
+    assert any("没有文字层" in ln for ln in cli_lines(p, "error scan_table.pdf")), p.stdout + p.stderr

@@ -275,10 +275,28 @@
     box.dataset.page = String(d.page);
     let spans = d.highlights || [];
     if (!spans.length && source.highlight) spans = findSpans(d.text || "", source.highlight);  // server found none
+    if (d.scanned) appendScan(box, d);
     appendMarked(box, d.text || "（此页没有可提取的文字）", spans);
     updateSourceNav();
-    const m = box.querySelector("mark");
+    const m = box.querySelector(".scan-box.cited") || box.querySelector("mark");
     if (m) m.scrollIntoView({ block: "center" }); else box.scrollTop = 0;
+  }
+
+  /** A scanned page (read by OCR): the page image with the cited line's box marked. */
+  function appendScan(box, d) {
+    const [w, h] = d.page_size || [1, 1];
+    const fig = el("figure", { class: "scan-page", "aria-label": `扫描页图像，第 ${d.page} 页` });
+    fig.appendChild(el("img", { src: d.image, alt: `第 ${d.page} 页扫描图像`, loading: "lazy" }));
+    for (const i of d.marked || []) {
+      const b = d.boxes[i];
+      if (!b) continue;
+      const mark = el("div", { class: "scan-box cited", title: `${b.text}（识别置信度 ${b.conf}）` });
+      Object.assign(mark.style, { left: `${(100 * b.x0) / w}%`, top: `${(100 * b.y0) / h}%`,
+                                  width: `${(100 * (b.x1 - b.x0)) / w}%`, height: `${(100 * (b.y1 - b.y0)) / h}%` });
+      fig.appendChild(mark);
+    }
+    box.appendChild(fig);
+    box.appendChild(el("p", { class: "muted small-text" }, "此页为扫描件，文字由 OCR 识别，数字请以原件为准。"));
   }
 
   function updateSourceNav() {
@@ -792,7 +810,7 @@
     if (loaded.facts) { loadFacts(); loadChecks(); }
   }
 
-  const STAGES = { parsing: "正在解析文档", parsed: "文档已解析，正在抽取数据", embedded: "正在建立检索索引", done: "完成" };
+  const STAGES = { parsing: "正在解析文档", ocr: "正在识别扫描页（OCR）", parsed: "文档已解析，正在抽取数据", embedded: "正在建立检索索引", done: "完成" };
 
   function setProgress(pct, text, state) {
     const bar = $("#upload-progress");
@@ -838,7 +856,7 @@
       const frac = j.total ? j.done / j.total : 0;
       const pct = j.stage === "embedded" ? 30 + frac * 65 : j.stage === "parsed" ? 28 : 22;
       const label = STAGES[j.stage] || j.stage || "处理中";
-      setProgress(pct, j.total && j.stage === "embedded" ? `${label}（${j.done}/${j.total}）` : label + "…");
+      setProgress(pct, j.total && (j.stage === "embedded" || j.stage === "ocr") ? `${label}（${j.done}/${j.total}）` : label + "…");
       await new Promise((r) => setTimeout(r, 500));
     }
   }
