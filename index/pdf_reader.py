@@ -8,7 +8,7 @@ sits, so later stages keep tables in reading order. Doubled glyphs are repaired 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -149,6 +149,7 @@ def read_pdf(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
                 page.close()   # flush the page's cached objects: bounded memory on 200+ page files
     finally:
         pdf.close()
+    pages = with_ocr_warning(pages)
     chars = sum(len("".join(p.text.split())) for p in pages) + sum(
         len("".join(c for r in t.cells for c in r)) for p in pages for t in p.tables)
     if chars == 0:
@@ -159,6 +160,17 @@ def read_pdf(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
                               f"(no text layer: scanned/image-only PDF; OCR is off, set QA_OCR=auto)")
         raise EmptyDocument(f"PDF 没有任何文字: {path.name} (no text at all)")
     return pages
+
+
+def with_ocr_warning(pages: list[RawPage]) -> list[RawPage]:
+    """One warning on the first scanned page saying which pages were read by OCR."""
+    scanned = [p.number for p in pages if p.ocr_lines]
+    if not scanned:
+        return pages
+    span = f"第{scanned[0]}页" if len(scanned) == 1 else f"第{scanned[0]}–{scanned[-1]}页中的 {len(scanned)} 页"
+    note = f"{span}为扫描件，文字由 OCR 识别，数字请以原件为准 ({len(scanned)} scanned page(s) read by OCR)"
+    first = scanned[0] - pages[0].number
+    return pages[:first] + [replace(pages[first], warnings=pages[first].warnings + (note,))] + pages[first + 1:]
 
 
 def _has_images(path: Path) -> bool:

@@ -47,6 +47,7 @@ def test_fixture_scan_round_trips_every_number_with_row_and_column(scan, ocr_cac
     res = ingest_file(store, HashEmbedder(), scan, ocr=ocr, progress=lambda s, n, t: seen.append((s, n, t)))
     assert ("ocr", 1, 2) in seen and ("ocr", 2, 2) in seen         # progress per OCR'd page
     assert res.tables == 2 and res.year == 2021 and res.report_type == "部门决算"
+    assert any("扫描件" in w and "OCR" in w for w in res.warnings), res.warnings   # the user is told
     facts = store.facts(doc_id=res.doc_id)
     table = {(f.page, f.subject, f.measure, round(f.value, 2)) for f in facts if f.source == "table"}
     for page in (1, 2):                       # page 1: ruled table; page 2: the same, unruled

@@ -141,3 +141,11 @@ def test_settings_ocr(monkeypatch):
     monkeypatch.setenv("QA_OCR_CACHE", "off")
     s = Settings()
     assert s.ocr == "force" and s.ocr_cache is None and page_ocr_from(s.ocr, s.ocr_dpi, s.ocr_cache).mode == "force"
+
+
+def test_one_warning_names_the_pages_read_by_ocr():
+    from index.pdf_reader import RawPage, with_ocr_warning
+    line = (OcrLine(2, "收入", 0, 0, 1, 1, 0.9),)
+    pages = with_ocr_warning([RawPage(1, "x"), RawPage(2, "y", ocr_lines=line), RawPage(3, "z", ocr_lines=line)])
+    assert [len(p.warnings) for p in pages] == [0, 1, 0] and "第2–3页" in pages[1].warnings[0]
+    assert with_ocr_warning([RawPage(1, "x")]) == [RawPage(1, "x")]
