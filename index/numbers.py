@@ -22,7 +22,7 @@ CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 CN_NUM_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(CN_BIG_UNITS)
 
-PREFIX_QUALIFIERS = ("约", "近", "超过", "超", "逾", "将近", "大约", "接近")
+PREFIX_QUALIFIERS = ("约", "近", "超过", "超", "逾", "将近", "大约", "接近", "突破")
 SUFFIX_QUALIFIERS = ("多", "余", "以上", "左右", "以下", "以内", "上下")
 
 # an Arabic number as written in reports: 20,864.64 / -3.5 / 1835 / 56.50%

@@ -341,7 +341,9 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, subject_score(topic, f.subject)))
     scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits]
-    scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.page))
+    # ties: a table cell before prose, an exact figure before "约 / 突破 …", then document order (never set order)
+    scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.approx, s.hit.fact.page,
+                               s.hit.report.doc_id, s.hit.fact.fact_id or 0))
     return scored[:limit]
 
 
