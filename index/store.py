@@ -14,7 +14,7 @@ import sqlite3
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -217,6 +217,15 @@ class Store:
             raise StoreMismatch(
                 f"store {self.root} holds {stored_dim}-d vectors, the model gives {dim}-d: run `qa reindex`")
 
+    def check_dim(self, dim: int) -> None:
+        """The vectors' dimension, checked against (or recorded in) the store."""
+        stored = self.meta("dim")
+        if stored is None:
+            self.set_meta("dim", str(dim))
+        elif int(stored) != dim and self.count_chunks():
+            raise StoreMismatch(
+                f"store {self.root} holds {stored}-d vectors, the model gives {dim}-d: run `qa reindex`")
+
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
@@ -287,17 +296,18 @@ class Store:
                 [(ch.chunk_id, report.doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
                   ch.text, tok, vecs[i].tobytes()) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
             self._move_lex_stats(c, list(tokens), 1)
-            stored: list[Fact] = []
-            for f in facts:
-                cur = c.execute(
-                    "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
-                    "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,subject_key,view_key) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
-                     f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
-                     f.period_year, f.period_end, f.period_kind, subject_key(f.subject),
-                     view_key(f.subject, f.measure)))
-                stored.append(_with(f, doc_id=report.doc_id, fact_id=cur.lastrowid))
+            c.executemany(
+                "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
+                "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,subject_key,view_key) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
+                  f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
+                  f.period_year, f.period_end, f.period_kind, subject_key(f.subject),
+                  view_key(f.subject, f.measure)) for f in facts])
+            # rowids are given in insert order: the report's facts are its rows, in order
+            ids = [r[0] for r in c.execute("SELECT fact_id FROM facts WHERE doc_id=? ORDER BY fact_id",
+                                           (report.doc_id,))]
+            stored = [_with(f, doc_id=report.doc_id, fact_id=i) for f, i in zip(facts, ids)]
             keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
             c.executemany("INSERT OR IGNORE INTO fact_subjects VALUES (?)", [(k,) for k in keys if k is not None])
             checks = checks_fn(stored) if checks_fn else []
@@ -470,9 +480,7 @@ class Store:
 
 
 def _with(fact: Fact, **changes) -> Fact:
-    d = asdict(fact)
-    d.update(changes)
-    return Fact(**d)
+    return replace(fact, **changes)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
