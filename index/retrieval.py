@@ -68,9 +68,11 @@ class SearchIndex:
     lexical: ScopedBM25
     reader: StoreReader
     n_chunks: int = 0
+    lexical_scan_max: int = 5_000       # chunks BM25 scores exhaustively; above, the dense candidates
+    lexical_candidates: int = 2_000
 
     @classmethod
-    def load(cls, store: Store, *, ann_threshold: int) -> "SearchIndex":
+    def load(cls, store: Store, *, ann_threshold: int, lexical_scan_max: int = 5_000) -> "SearchIndex":
         generation = store.generation()
         reader = StoreReader(store.db_path)
         tokenizer = default_tokenizer()
@@ -79,7 +81,7 @@ class SearchIndex:
         vectors = load_or_build_vectors(store, reader, generation, ann_threshold)
         lexical = ScopedBM25(reader, tokenizer)
         return cls(generation=generation, reports=reports, vectors=vectors, lexical=lexical, reader=reader,
-                   n_chunks=store.count_chunks())
+                   n_chunks=store.count_chunks(), lexical_scan_max=lexical_scan_max)
 
     def __len__(self) -> int:
         return self.n_chunks
@@ -115,7 +117,14 @@ class SearchIndex:
         t1 = time.perf_counter()
         dense = self.vectors.search(qvec, depth, allowed)
         t2 = time.perf_counter()
-        lex = self.lexical.search(lexical_query or query, depth, docs)
+        in_scope = self.n_chunks if allowed is None else len(allowed)
+        if in_scope <= self.lexical_scan_max:
+            lex = self.lexical.search(lexical_query or query, depth, docs)
+        else:
+            # a scope too large to score every chunk of: BM25 (same statistics) over the chunks
+            # the dense side ranks highest in the scope
+            cand = [i for i, _ in self.vectors.search(qvec, self.lexical_candidates, allowed)]
+            lex = self.lexical.search_ids(lexical_query or query, depth, cand)
         t3 = time.perf_counter()
         fused = rrf([[i for i, _ in dense], [i for i, _ in lex]], list(weights), k=rrf_k)
         t4 = time.perf_counter()

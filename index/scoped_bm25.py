@@ -8,6 +8,7 @@ held in memory.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Sequence
 
@@ -59,19 +60,34 @@ class ScopedBM25:
         terms = [t for t, n in df.items() if n > 0]
         if not terms:
             return []
-        ids, token_rows = self.reader.chunk_tokens(doc_ids)
+        return self._score(terms, df, *self.reader.chunk_tokens(doc_ids), k)
+
+    def search_ids(self, query: str | Sequence[str], k: int, ids: Sequence[int]) -> list[tuple[int, float]]:
+        """The same scores over the chunks `ids` only (a candidate set chosen elsewhere)."""
+        if k <= 0 or not self.n_docs or not len(ids):
+            return []
+        toks = self.tokenizer.tokenize(query) if isinstance(query, str) else list(query)
+        df = self.doc_freqs(sorted(set(toks)))
+        terms = [t for t, n in df.items() if n > 0]
+        if not terms:
+            return []
+        return self._score(terms, df, *self.reader.chunk_tokens_by_id(ids), k)
+
+    def _score(self, terms: list[str], df: dict[str, int], ids: np.ndarray, token_rows: list[str], k: int
+               ) -> list[tuple[int, float]]:
         if not len(ids):
             return []
         idf = np.array([self._idf(df[t]) for t in terms], dtype=np.float32)
         avg = self.n_tokens / self.n_docs
-        want = set(terms)
         tf = np.zeros((len(ids), len(terms)), dtype=np.float32)
         dl = np.ones(len(ids), dtype=np.float64)
         col = {t: j for j, t in enumerate(terms)}
+        # one regex pass per chunk finds the query's tokens among its space-joined tokens
+        find = re.compile("(?<!\\S)(" + "|".join(map(re.escape, sorted(terms, key=len, reverse=True)))
+                          + ")(?!\\S)").findall
         for i, row in enumerate(token_rows):
-            toks_i = row.split()
-            dl[i] = max(1, len(toks_i))
-            hits = [t for t in toks_i if t in want]
+            dl[i] = max(1, row.count(" ") + 1) if row else 1
+            hits = find(row)
             if hits:
                 for t, n in Counter(hits).items():
                     tf[i, col[t]] = n

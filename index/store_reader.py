@@ -91,6 +91,11 @@ class StoreReader:
                                      "ORDER BY id", (as_json(doc_ids),)).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
+    def chunk_tokens_by_id(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str]]:
+        rows = self.conn.execute("SELECT id, tokens FROM chunks WHERE id IN (SELECT value FROM json_each(?)) "
+                                 "ORDER BY id", (as_json(int(i) for i in ids),)).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
+
     def chunks_by_id(self, ids: Sequence[int]) -> dict[int, Chunk]:
         rows = self.conn.execute(f"SELECT {CHUNK_COLS} FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
                                  (as_json(int(i) for i in ids),))
