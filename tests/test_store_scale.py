@@ -98,3 +98,17 @@ def test_store_written_before_lookup_tables_gets_them(store):
     reader = StoreReader(again.db_path)
     assert reader.lex_totals()[0] == again.count_chunks()
     assert "公务接待费" in set(reader.subject_keys())
+
+
+def test_large_scope_scores_bm25_over_dense_candidates(store):
+    """Past lexical_scan_max chunks in scope, BM25 scores the dense side's candidates: the same
+    scores as an exhaustive pass for the chunks both see."""
+    small = SearchIndex.load(store, ann_threshold=10_000, lexical_scan_max=10)
+    full = SearchIndex.load(store, ann_threshold=10_000)
+    emb = HashEmbedder(dim=384)
+    hits = small.search(emb, "公务接待费", k=5, filters=Filters(city="汕尾"))
+    assert hits and all(h.report.city == "汕尾" for h in hits)
+    exhaustive = dict(full.lexical.search("公务接待费", 1000, full.docs_for(Filters(city="汕尾"))))
+    cand = [i for i, _ in full.vectors.search(emb.embed_query("公务接待费"), 50, full.allowed(Filters(city="汕尾")))]
+    for rid, score in small.lexical.search_ids("公务接待费", 50, cand):
+        assert score == pytest.approx(exhaustive[rid], rel=1e-5)
