@@ -69,7 +69,7 @@ class SearchIndex:
     reader: StoreReader
     n_chunks: int = 0
     lexical_scan_max: int = 5_000       # chunks BM25 scores exhaustively; above, the dense candidates
-    lexical_candidates: int = 2_000
+    lexical_candidates: int = 1_000
 
     @classmethod
     def load(cls, store: Store, *, ann_threshold: int, lexical_scan_max: int = 5_000) -> "SearchIndex":
