@@ -807,7 +807,7 @@ def main() -> int:
                    "doc_id each; their vectors are the chunks' HashEmbedder vectors plus Gaussian noise (σ 0.05/dim, "
                    "renormalised) — embedding 1,000 reports with the real model would take days here. The server "
                    "is `qa serve` with default settings (query embedding with the real model, so latencies include "
-                   "it); each question asked once. HNSW: M 32, efConstruction 200, efSearch 256 (index.vectors "
+                   "it); each question asked once. HNSW: M 32, efConstruction 200, efSearch 512 (index.vectors "
                    "defaults), unfiltered top-10; recall queries = the 40 questions hash-embedded + 40 perturbed "
                    "stored vectors.", "", scale_markdown(sc, floor["p50"], settings.ann_threshold), ""]
     finally:
