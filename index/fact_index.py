@@ -1,8 +1,14 @@
-"""In-memory view of the fact table for lookups: facts grouped by subject, with the
-report each came from, and fuzzy subject matching over the distinct subjects."""
+"""Fact lookups: fuzzy subject matching over the distinct subjects, then the facts of those
+subjects within the reports in scope.
+
+`StoredFactIndex` (what a service snapshot uses) reads facts from the store through its
+indexes (subject key × report), holding only the distinct subject keys in memory;
+`FactIndex` holds a given list of facts in memory (a passage's facts, tests)."""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -10,24 +16,9 @@ from rapidfuzz import fuzz
 
 from .records import Fact, Report
 from .store import Store
+from .store_reader import StoreReader
+from .subject_keys import MEASURE_WORDS, TOTALS, is_category, squash
 from .subjects import expand_query_terms, normalise_subject
-
-_PUNCT = re.compile(r"[\s“”\"'‘’《》〈〉「」（）()【】\[\]、，,。:：;；·\-—_/]+")
-
-
-def squash(text: str) -> str:
-    """Compare form of a label: no punctuation, quotes or spaces."""
-    return _PUNCT.sub("", text or "")
-
-
-TOTALS = ("合计", "总计", "小计", "合计数")
-MEASURE_WORDS = re.compile(r"预算|决算|执行|完成|占|比例|比重|增|减|上年|金额|合计|小计|总计|数$|率|栏次|行次|编码")
-
-
-def is_category(measure: str) -> bool:
-    """A column that names a kind of spending/income (基本支出, 财政拨款收入), not a measure."""
-    m = squash(measure)
-    return len(m) >= 3 and not MEASURE_WORDS.search(m) and bool(re.search(r"(支出|收入|经费|费|拨款|资金|结余|结转)$", m))
 
 
 def column_total_view(f: Fact) -> Fact:
@@ -73,42 +64,14 @@ def subject_score(query: str, subject: str) -> float:
     return min(0.69, 0.5 * f + 0.2 * fuzz.partial_ratio(q, s) / 100)
 
 
-class FactIndex:
-    def __init__(self, facts: Sequence[Fact], reports: dict[str, Report]):
-        self.facts = list(facts)
-        self.reports = reports
-        self.by_subject: dict[str, list[Fact]] = {}
-        self.by_doc: dict[str, list[Fact]] = {}
-        self.totals = [f for f in self.facts if squash(f.subject) in TOTALS]
-        # a 合计 row of a column-wise table ("合计 × 基本支出") states the column's figure:
-        # index it as a fact about that column as well
-        self.facts += [column_total_view(f) for f in self.totals if is_category(f.measure)]
-        for f in self.facts:
-            self.by_subject.setdefault(squash(f.subject), []).append(f)
-            self.by_doc.setdefault(f.doc_id, []).append(f)
-        # bigram → subject keys: only subjects sharing a bigram with the query are scored
+class SubjectMatcher:
+    """Distinct subject keys with a bigram index: only keys sharing a bigram with the query are scored."""
+
+    def _index_keys(self, keys) -> None:
         self.by_gram: dict[str, set[str]] = {}
-        for key in self.by_subject:
+        for key in keys:
             for g in bigrams(key):
                 self.by_gram.setdefault(g, set()).add(key)
-
-    @classmethod
-    def load(cls, store: Store) -> "FactIndex":
-        reports = {r.doc_id: r for r in store.reports()}
-        return cls(store.facts(), reports)
-
-    def __len__(self) -> int:
-        return len(self.facts)
-
-    def flat_text(self, fact: Fact) -> str:
-        """The fact's source text squashed for matching, computed once per text."""
-        cache = self.__dict__.setdefault("_flat", {})
-        if fact.text not in cache:
-            cache[fact.text] = squash(fact.text)
-        return cache[fact.text]
-
-    def facts_of(self, doc_id: str) -> list[Fact]:
-        return self.by_doc.get(doc_id, [])
 
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
         """Distinct subjects ranked for a query, synonyms expanded."""
@@ -129,24 +92,119 @@ class FactIndex:
                     best[key] = s
         return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
 
+    def flat_text(self, fact: Fact) -> str:
+        """The fact's source text squashed for matching, computed once per text (bounded cache)."""
+        cache = self.__dict__.setdefault("_flat", {})
+        if fact.text not in cache:
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[fact.text] = squash(fact.text)
+        return cache[fact.text]
+
+
+def _hits(facts_by_key: dict[str, list[Fact]], keys: list[tuple[str, float]], reports: dict[str, Report],
+          cities: set, year: int | None, doc_ids: set, limit: int) -> list[FactHit]:
+    out: list[FactHit] = []
+    for key, score in keys:
+        for f in facts_by_key.get(key, ()):
+            r = reports.get(f.doc_id)
+            if r is None:
+                continue
+            if cities and r.city not in cities:
+                continue
+            if year and r.year != year:
+                continue
+            if doc_ids and f.doc_id not in doc_ids:
+                continue
+            out.append(FactHit(f, r, score))
+    out.sort(key=lambda h: -h.score)
+    return out[:limit]
+
+
+class FactIndex(SubjectMatcher):
+    """A list of facts held in memory, grouped by subject and by report."""
+
+    def __init__(self, facts: Sequence[Fact], reports: dict[str, Report]):
+        self.facts = list(facts)
+        self.reports = reports
+        self.by_subject: dict[str, list[Fact]] = {}
+        self.by_doc: dict[str, list[Fact]] = {}
+        self.totals = [f for f in self.facts if squash(f.subject) in TOTALS]
+        # a 合计 row of a column-wise table ("合计 × 基本支出") states the column's figure:
+        # index it as a fact about that column as well
+        self.facts += [column_total_view(f) for f in self.totals if is_category(f.measure)]
+        for f in self.facts:
+            self.by_subject.setdefault(squash(f.subject), []).append(f)
+            self.by_doc.setdefault(f.doc_id, []).append(f)
+        self._index_keys(self.by_subject)
+
+    @classmethod
+    def load(cls, store: Store) -> "StoredFactIndex":
+        """The store's facts, looked up through its indexes (nothing per fact held in memory)."""
+        return StoredFactIndex(StoreReader(store.db_path), {r.doc_id: r for r in store.reports()})
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def facts_of(self, doc_id: str) -> list[Fact]:
+        return self.by_doc.get(doc_id, [])
+
+    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+        wanted = set(doc_ids)
+        return [f for f in self.totals if f.doc_id in wanted]
+
     def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
                doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
-        cities, doc_ids = set(cities), set(doc_ids)
-        out: list[FactHit] = []
-        for key, score in self.subjects_for(query):
-            for f in self.by_subject[key]:
-                r = self.reports.get(f.doc_id)
-                if r is None:
-                    continue
-                if cities and r.city not in cities:
-                    continue
-                if year and r.year != year:
-                    continue
-                if doc_ids and f.doc_id not in doc_ids:
-                    continue
-                out.append(FactHit(f, r, score))
-        out.sort(key=lambda h: -h.score)
-        return out[:limit]
+        return _hits(self.by_subject, self.subjects_for(query), self.reports, set(cities), year, set(doc_ids), limit)
 
 
-__all__ = ["FactIndex", "FactHit", "subject_score", "squash", "normalise_subject"]
+class StoredFactIndex(SubjectMatcher):
+    """The fact table of a store, read through its indexes: the distinct subject keys are
+    held in memory; the facts of a subject within the reports in scope are one indexed query;
+    a report's facts are cached for the reports most recently asked about."""
+
+    CACHED_REPORTS = 128
+
+    def __init__(self, reader: StoreReader, reports: dict[str, Report]):
+        self.reader = reader
+        self.reports = reports
+        self._index_keys(reader.subject_keys())
+        self._by_doc: OrderedDict[str, list[Fact]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self.reader.count_facts()
+
+    def facts_of(self, doc_id: str) -> list[Fact]:
+        """A report's facts in store order, then its 合计 rows seen as their columns' figures."""
+        with self._lock:
+            got = self._by_doc.get(doc_id)
+            if got is not None:
+                self._by_doc.move_to_end(doc_id)
+                return got
+        facts = self.reader.facts_of(doc_id)
+        facts += [column_total_view(f) for f in facts if squash(f.subject) in TOTALS and is_category(f.measure)]
+        with self._lock:
+            self._by_doc[doc_id] = facts
+            while len(self._by_doc) > self.CACHED_REPORTS:
+                self._by_doc.popitem(last=False)
+        return facts
+
+    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+        return self.reader.totals_in(list(doc_ids))
+
+    def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
+               doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
+        keys = self.subjects_for(query)
+        docs = sorted(set(doc_ids)) or None
+        names = [k for k, _ in keys]
+        by_key: dict[str, list[Fact]] = {}
+        for f in self.reader.facts_by_key("subject_key", names, docs):
+            by_key.setdefault(squash(f.subject), []).append(f)
+        for f in self.reader.facts_by_key("view_key", names, docs):
+            v = column_total_view(f)
+            by_key.setdefault(squash(v.subject), []).append(v)
+        return _hits(by_key, keys, self.reports, set(cities), year, set(doc_ids), limit)
+
+
+__all__ = ["FactIndex", "StoredFactIndex", "FactHit", "TOTALS", "MEASURE_WORDS", "subject_score", "squash", "normalise_subject"]

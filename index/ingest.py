@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -20,7 +20,7 @@ from .periods import fact_period, number_position
 from .parse import parse_file, parse_text
 from .numbers import to_halfwidth
 from .ocr_provenance import mark_ocr_facts
-from .records import Chunk, Fact, ParsedDocument, Report
+from .records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
 from .statements import statements_from_paragraphs
 from .store import Store, atomic_write_bytes
 
@@ -238,6 +238,52 @@ def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Over
             for src in sources_of(path, filename, max_pages=max_pages, ocr=ocr, progress=progress)]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One report parsed, its facts extracted and its chunks tokenised: everything but the
+    vectors. Made in a worker process by the bulk ingest (index/bulk_ingest.py)."""
+    name: str
+    ext: str
+    sha1: str
+    report: Report
+    pages: list[tuple[int, str]]
+    sections: list
+    chunks: list[Chunk]
+    tokens: list[str]
+    facts: list[Fact]
+    n_tables: int
+    warnings: tuple[str, ...]
+    corrected: bool
+    statements: list[Statement] = field(default_factory=list)    # achievements / targets in the prose
+    ocr_lines: tuple[OcrLine, ...] = ()                            # lines of pages read by OCR
+
+
+def prepare_source(src: Source, overrides: Overrides, *, corrected: bool = False) -> Prepared:
+    """Parse, build the report, extract facts (with sections and periods), tokenise chunks."""
+    parsed = src.parse()
+    report = build_report(parsed, src.data, src.name, overrides)
+    chunks = number_chunks(parsed.chunks, report.doc_id)
+    pages = page_texts(parsed)
+    facts = with_periods(with_sections(locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages),
+                                       chunks), report)
+    facts = mark_ocr_facts(facts, parsed.ocr_lines)
+    statements = statements_from_paragraphs(parsed.paragraphs, year=report.year, report_type=report.report_type,
+                                            section_of=section_finder(chunks))
+    tokenizer = default_tokenizer()
+    tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
+    return Prepared(name=src.name, ext=src.ext, sha1=report.sha1, report=report, pages=pages,
+                    sections=list(parsed.sections), chunks=chunks, tokens=tokens, facts=facts,
+                    n_tables=len(parsed.tables), warnings=tuple(parsed.warnings), corrected=corrected,
+                    statements=statements, ocr_lines=tuple(parsed.ocr_lines))
+
+
+def unchanged_result(name: str, same: Report, seconds: float) -> IngestResult:
+    return IngestResult(path=name, doc_id=same.doc_id, title=same.title, city=same.city,
+                        year=same.year, report_type=same.report_type, pages=same.pages, sections=0,
+                        chunks=0, tables=0, facts=0, conflicts=0, replaced=0, seconds=seconds,
+                        status="unchanged", organization=same.department, place=same.place)
+
+
 def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: Overrides,
                   progress: Callable[[str, int, int], None] | None = None,
                   corrected: bool = False) -> IngestResult:
@@ -247,24 +293,22 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
     t0 = time.perf_counter()
     same = store.find_same_bytes(hashlib.sha1(src.data).hexdigest())
     if same is not None and not corrected:
-        return IngestResult(path=src.name, doc_id=same.doc_id, title=same.title, city=same.city,
-                            year=same.year, report_type=same.report_type, pages=same.pages, sections=0,
-                            chunks=0, tables=0, facts=0, conflicts=0, replaced=0,
-                            seconds=time.perf_counter() - t0, status="unchanged",
-                            organization=same.department, place=same.place)
-    parsed = src.parse()
-    report = build_report(parsed, src.data, src.name, overrides)
+        return unchanged_result(src.name, same, time.perf_counter() - t0)
+    prep = prepare_source(src, overrides, corrected=corrected)
     if progress:
-        progress("parsed", parsed.pages, parsed.pages)
-    chunks = number_chunks(parsed.chunks, report.doc_id)
-    pages = page_texts(parsed)
-    facts = with_periods(with_sections(locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages),
-                                       chunks), report)
-    statements = statements_from_paragraphs(parsed.paragraphs, year=report.year, report_type=report.report_type,
-                                            section_of=section_finder(chunks))
-    facts = mark_ocr_facts(facts, parsed.ocr_lines)
-    tokenizer = default_tokenizer()
-    tokens = [" ".join(tokenizer.tokenize(c.embed_text())) for c in chunks]
+        progress("parsed", prep.report.pages, prep.report.pages)
+    return store_prepared(store, embedder, prep, src.data, progress=progress, t0=t0)
+
+
+def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes, *,
+                   progress: Callable[[str, int, int], None] | None = None,
+                   t0: float | None = None, batch_size: int = 32) -> IngestResult:
+    """Embed a prepared report's chunks and write it in one transaction (replacing older versions)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    report, chunks = prep.report, prep.chunks
+    same = store.find_same_bytes(prep.sha1)
+    if same is not None and not prep.corrected:
+        return unchanged_result(prep.name, same, time.perf_counter() - t0)
     done = [0]
 
     def on_batch(n: int) -> None:
@@ -272,32 +316,32 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
         if progress:
             progress("embedded", done[0], len(chunks))
 
-    vectors = embedder.embed_passages([c.embed_text() for c in chunks], progress=on_batch)
+    vectors = embedder.embed_passages([c.embed_text() for c in chunks], batch_size=batch_size, progress=on_batch)
     older = [r for r in store.find_same_identity(report.identity()) if r.doc_id != report.doc_id]
     if same is not None:
         older.append(same)       # same bytes, metadata corrected by the user
     fresh = store.count_chunks() == 0
-    atomic_write_bytes(store.root / "files" / f"{report.doc_id}{src.ext}", src.data)
-    stats = store.put_report(report, file_ext=src.ext, pages=pages, sections=parsed.sections,
-                             chunks=chunks, tokens=tokens, vectors=vectors, facts=facts,
-                             checks_fn=run_checks, n_tables=len(parsed.tables),
-                             warnings=parsed.warnings, replace=[r.doc_id for r in older],
-                             statements=statements,
-                             ocr_lines=parsed.ocr_lines)
+    atomic_write_bytes(store.root / "files" / f"{report.doc_id}{prep.ext}", data)
+    stats = store.put_report(report, file_ext=prep.ext, pages=prep.pages, sections=prep.sections,
+                             chunks=chunks, tokens=prep.tokens, vectors=vectors, facts=prep.facts,
+                             checks_fn=run_checks, n_tables=prep.n_tables,
+                             warnings=prep.warnings, replace=[r.doc_id for r in older],
+                             statements=prep.statements, ocr_lines=prep.ocr_lines)
     if fresh:
-        store.set_meta("tokenizer", tokenizer.signature())
+        store.set_meta("tokenizer", default_tokenizer().signature())
     for old in older:
         if old.doc_id != report.doc_id:
             for f in (store.root / "files").glob(f"{old.doc_id}.*"):
                 f.unlink(missing_ok=True)
-    return IngestResult(path=src.name, doc_id=report.doc_id, title=report.title, city=report.city,
-                        year=report.year, report_type=report.report_type, pages=parsed.pages,
-                        sections=len(parsed.sections), chunks=len(chunks), tables=len(parsed.tables),
+    return IngestResult(path=prep.name, doc_id=report.doc_id, title=report.title, city=report.city,
+                        year=report.year, report_type=report.report_type, pages=report.pages,
+                        sections=len(prep.sections), chunks=len(chunks), tables=prep.n_tables,
                         facts=stats["facts"], conflicts=stats["conflicts"], replaced=len(older),
-                        seconds=time.perf_counter() - t0, warnings=tuple(parsed.warnings),
+                        seconds=time.perf_counter() - t0, warnings=prep.warnings,
                         status="replaced" if older else "new", organization=report.department,
                         place=report.place, replaced_titles=tuple(r.title for r in older),
                         statements=stats["statements"])
 
 
-__all__ = ["IngestResult", "Overrides", "expand_paths", "ingest_file", "ingest_path", "IngestError"]
+__all__ = ["IngestResult", "Overrides", "Prepared", "expand_paths", "ingest_file", "ingest_path", "prepare_source",
+           "store_prepared", "IngestError"]

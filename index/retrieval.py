@@ -1,19 +1,22 @@
 """Hybrid retrieval over a snapshot of the store: FAISS (dense) + BM25 (lexical),
-fused by reciprocal rank, with filters applied inside both searches."""
+fused by reciprocal rank, with filters applied inside both searches (scope first:
+the reports that pass the filters, then their chunks)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from .embed import Embedder
 from .fusion import rrf
-from .lexical import LexicalIndex, default_tokenizer
+from .lexical import Tokenizer, default_tokenizer
 from .records import Chunk, Report
+from .scoped_bm25 import ScopedBM25
 from .store import Store
-from .vectors import VectorIndex
+from .store_reader import StoreReader
+from .vectors import FLAT, HNSW, VectorIndex
 
 
 @dataclass(frozen=True)
@@ -53,72 +56,75 @@ class Timings:
 
 @dataclass
 class SearchIndex:
-    """An immutable-by-convention snapshot: rebuilt and swapped after each store change."""
+    """A snapshot of the store for search, rebuilt and swapped after each store change.
+
+    Held in memory: the reports (the catalog scope resolution needs) and the FAISS index.
+    Everything per chunk stays in SQLite and is read through indexes when a query needs it:
+    the chunk ids of the reports in scope, their BM25 tokens (scored exactly over the scope
+    with the store's corpus statistics), the text of the chunks cited."""
     generation: int
-    ids: np.ndarray
-    chunks: list[Chunk]
     reports: dict[str, Report]
     vectors: VectorIndex
-    lexical: LexicalIndex
-    row_of: dict[int, int] = field(default_factory=dict)
-    city_arr: np.ndarray = field(default_factory=lambda: np.array([]))
-    year_arr: np.ndarray = field(default_factory=lambda: np.array([]))
-    type_arr: np.ndarray = field(default_factory=lambda: np.array([]))
-    doc_arr: np.ndarray = field(default_factory=lambda: np.array([]))
+    lexical: ScopedBM25
+    reader: StoreReader
+    n_chunks: int = 0
+    lexical_scan_max: int = 5_000       # chunks BM25 scores exhaustively; above, the dense candidates
+    lexical_candidates: int = 1_000
 
     @classmethod
-    def load(cls, store: Store, *, ann_threshold: int) -> "SearchIndex":
+    def load(cls, store: Store, *, ann_threshold: int, lexical_scan_max: int = 5_000) -> "SearchIndex":
         generation = store.generation()
-        ids, chunks, tokens, vecs = store.all_chunks()
-        tokens = current_tokens(store, ids, chunks, tokens)
+        reader = StoreReader(store.db_path)
+        tokenizer = default_tokenizer()
+        current_tokens(store, tokenizer)
         reports = {r.doc_id: r for r in store.reports()}
-        vectors = load_or_build_vectors(store, ids, vecs, generation, ann_threshold)
-        lexical = LexicalIndex.build_from_tokens(ids, [t.split() for t in tokens])
-        idx = cls(generation=generation, ids=ids, chunks=chunks, reports=reports, vectors=vectors,
-                  lexical=lexical)
-        idx.row_of = {int(i): n for n, i in enumerate(ids)}
-        rep = [reports[c.doc_id] for c in chunks]
-        idx.city_arr = np.array([r.city or "" for r in rep], dtype=object)
-        idx.year_arr = np.array([r.year or 0 for r in rep], dtype=np.int64)
-        idx.type_arr = np.array([r.report_type or "" for r in rep], dtype=object)
-        idx.doc_arr = np.array([r.doc_id for r in rep], dtype=object)
-        return idx
+        vectors = load_or_build_vectors(store, reader, generation, ann_threshold)
+        lexical = ScopedBM25(reader, tokenizer)
+        return cls(generation=generation, reports=reports, vectors=vectors, lexical=lexical, reader=reader,
+                   n_chunks=store.count_chunks(), lexical_scan_max=lexical_scan_max)
 
     def __len__(self) -> int:
-        return len(self.chunks)
+        return self.n_chunks
+
+    def docs_for(self, f: Filters) -> list[str] | None:
+        """The reports that pass the filters (None: no filtering)."""
+        if f.empty():
+            return None
+        cities = set(f.cities)
+        wanted = set(f.doc_ids) if f.doc_ids is not None else None
+        return [r.doc_id for r in self.reports.values()
+                if (not f.city or r.city == f.city) and (not cities or r.city in cities)
+                and (not f.year or r.year == int(f.year))
+                and (not f.report_type or f.report_type in (r.report_type or ""))
+                and (not f.doc_id or r.doc_id == f.doc_id)
+                and (wanted is None or r.doc_id in wanted)]
 
     def allowed(self, f: Filters) -> np.ndarray | None:
-        """Row ids that pass the filters, or None for no filtering."""
-        if f.empty() or not len(self.ids):
-            return None
-        mask = np.ones(len(self.ids), dtype=bool)
-        if f.city:
-            mask &= self.city_arr == f.city
-        if f.cities:
-            mask &= np.isin(self.city_arr, list(f.cities))
-        if f.year:
-            mask &= self.year_arr == int(f.year)
-        if f.report_type:
-            mask &= np.array([f.report_type in t for t in self.type_arr], dtype=bool)
-        if f.doc_id:
-            mask &= self.doc_arr == f.doc_id
-        if f.doc_ids is not None:
-            mask &= np.isin(self.doc_arr, list(f.doc_ids))
-        return self.ids[mask]
+        """Chunk row ids that pass the filters, or None for no filtering."""
+        docs = self.docs_for(f)
+        return None if docs is None else self.reader.chunk_ids(docs)
 
     def search(self, embedder: Embedder, query: str, *, k: int = 5, filters: Filters = Filters(),
                lexical_query: str | None = None, weights: tuple[float, float] = (1.0, 1.0),
                rrf_k: int = 60, depth: int = 50, timings: Timings | None = None) -> list[Hit]:
         t = timings if timings is not None else Timings()
-        allowed = self.allowed(filters)
-        if not len(self.ids) or (allowed is not None and not len(allowed)):
+        docs = self.docs_for(filters)
+        allowed = None if docs is None else self.reader.chunk_ids(docs)
+        if not self.n_chunks or (allowed is not None and not len(allowed)):
             return []
         t0 = time.perf_counter()
         qvec = embedder.embed_query(query)
         t1 = time.perf_counter()
         dense = self.vectors.search(qvec, depth, allowed)
         t2 = time.perf_counter()
-        lex = self.lexical.search(lexical_query or query, depth, allowed)
+        in_scope = self.n_chunks if allowed is None else len(allowed)
+        if in_scope <= self.lexical_scan_max:
+            lex = self.lexical.search(lexical_query or query, depth, docs)
+        else:
+            # a scope too large to score every chunk of: BM25 (same statistics) over the chunks
+            # the dense side ranks highest in the scope
+            cand = [i for i, _ in self.vectors.search(qvec, self.lexical_candidates, allowed)]
+            lex = self.lexical.search_ids(lexical_query or query, depth, cand)
         t3 = time.perf_counter()
         fused = rrf([[i for i, _ in dense], [i for i, _ in lex]], list(weights), k=rrf_k)
         t4 = time.perf_counter()
@@ -132,37 +138,68 @@ class SearchIndex:
         if not fused:
             return []
         top = fused[0][1] or 1.0
+        chunks = self.reader.chunks_by_id([rid for rid, _ in fused])
         out = []
         for rid, score in fused:
-            chunk = self.chunks[self.row_of[int(rid)]]
-            out.append(Hit(chunk=chunk, report=self.reports[chunk.doc_id], score=score / top,
+            chunk = chunks.get(int(rid))
+            report = self.reports.get(chunk.doc_id) if chunk is not None else None
+            if report is None:      # deleted since this snapshot was taken
+                continue
+            out.append(Hit(chunk=chunk, report=report, score=score / top,
                            dense=dense.get(rid), lexical=lex.get(rid), row_id=int(rid)))
         return out
 
+    def doc_text(self, doc_id: str) -> str:
+        """A report's passages joined, in order (read from the store)."""
+        return "".join(self.reader.chunk_texts(doc_id))
 
-def current_tokens(store: Store, ids: np.ndarray, chunks: list[Chunk], tokens: list[str]) -> list[str]:
+    def chunks_of(self, doc_ids: Sequence[str] | None = None) -> dict[int, Chunk]:
+        """Chunk rows (by id) of some reports, every report when None: for tests and tools."""
+        ids = self.reader.chunk_ids(doc_ids)
+        return self.reader.chunks_by_id(ids.tolist())
+
+
+def current_tokens(store: Store, tok: Tokenizer) -> None:
     """Stored BM25 tokens, re-made once if the tokenizer changed since they were written."""
-    tok = default_tokenizer()
     sig = tok.signature()
-    if store.meta("tokenizer") == sig:
-        return tokens
-    tokens = [" ".join(tok.tokenize(c.embed_text())) for c in chunks]
-    store.replace_tokens(ids, tokens, sig)
-    return tokens
+    if store.meta("tokenizer") == sig or not store.count_chunks():
+        return
+    ids, chunks, _, _ = store.all_chunks()
+    store.replace_tokens(ids, [" ".join(tok.tokenize(c.embed_text())) for c in chunks], sig)
 
 
-def load_or_build_vectors(store: Store, ids: np.ndarray, vecs: np.ndarray, generation: int,
-                          ann_threshold: int) -> VectorIndex:
-    """Load the FAISS file when it matches the store's generation; else rebuild and save it."""
+BATCH = 50_000
+
+
+def load_or_build_vectors(store: Store, reader: StoreReader, generation: int, ann_threshold: int) -> VectorIndex:
+    """The FAISS file, brought up to the store's generation by adding the vectors of new
+    chunks and removing those of deleted ones (never a rebuild for an ingest); built from the
+    vectors kept in SQLite when the file is missing or unreadable."""
     params = store.read_params()
-    if (params.get("generation") == generation and store.index_path.exists()
-            and params.get("count") == len(ids)):
+    dim = int(store.meta("dim") or params.get("dim") or 384)
+    index = None
+    if store.index_path.exists():
         try:
-            return VectorIndex.load(store.index_path, ann_threshold=ann_threshold)
-        except RuntimeError:  # faiss cannot read the file: rebuild it from SQLite below
-            pass
-    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else int(store.meta("dim") or 384)
-    index = VectorIndex.build(ids, vecs, dim=dim, ann_threshold=ann_threshold)
+            index = VectorIndex.load(store.index_path, ann_threshold=ann_threshold)
+        except RuntimeError:  # faiss cannot read the file: rebuilt from SQLite below
+            index = None
+    if index is not None and index.dim != dim:
+        index = None
+    if index is not None and params.get("generation") == generation and params.get("count") == index.ntotal:
+        return index
+    live = reader.chunk_ids(None)
+    if index is None:
+        kind = HNSW if len(live) > ann_threshold else FLAT
+        index = VectorIndex(dim, kind, ann_threshold=ann_threshold)
+        stale, missing = np.zeros(0, np.int64), live
+    else:
+        have = index.ids()
+        stale, missing = np.setdiff1d(have, live), np.setdiff1d(live, have)
+    if len(stale):
+        index.remove(stale)
+    for i in range(0, len(missing), BATCH):
+        part = missing[i:i + BATCH]
+        index.add(part, reader.vectors(part.tolist(), dim))
     index.save(store.index_path)
     store.write_params({"model_name": store.meta("model_name"), "dim": dim, "kind": index.kind,
                         "count": int(index.ntotal), "generation": generation})

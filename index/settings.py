@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     model_name: str = "multilingual-e5-small"
     model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
     embed_batch: int = 32
+    ingest_workers: int = 0       # parsing processes for `qa ingest` (0: one per core but one)
+    embed_threads: int = 0        # threads of the passage embedder (0: every core; `qa ingest`: 1 while
+                                  # the parsing processes take the cores)
     # Passage vectors already computed, keyed by model + text (QA_EMBED_CACHE; "" or "off" = none)
     embed_cache: Path | None = Field(default=PROJECT_ROOT / ".cache" / "embeddings.sqlite")
     # Retrieval

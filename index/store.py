@@ -12,8 +12,9 @@ import json
 import os
 import sqlite3
 import time
+from collections import Counter
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from .errors import NotFound, StoreMismatch
 from .records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
+from .subject_keys import TOTALS, subject_key, view_key
 
 SCHEMA_VERSION = 2
 
@@ -88,12 +90,22 @@ CREATE INDEX IF NOT EXISTS reports_identity ON reports(identity);
 CREATE INDEX IF NOT EXISTS reports_sha1 ON reports(sha1);
 CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
 """
+# What lookups need at scale without holding the store in memory: facts by subject key within
+# the reports in scope, the distinct subject keys, and the BM25 corpus statistics (document
+# frequency per token, chunk count and total length in meta) kept in step with every write.
+SCALE_SCHEMA = """
+CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
+CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
 # columns added after schema 1: a store written by an older version gains them on open
 ADDED_COLUMNS = {
     "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
                 ("org_level", "TEXT"), ("identity", "TEXT")),
     "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''"),
-              ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL")),
+              ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL"),
+              ("subject_key", "TEXT"), ("view_key", "TEXT")),
 }
 
 REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
@@ -140,6 +152,8 @@ class Store:
         self.conn.executescript(SCHEMA)
         self._migrate()
         self.conn.executescript(INDEXES)
+        self.conn.executescript(SCALE_SCHEMA)
+        self._fill_lookup_tables()
         self._init_meta(model_name, dim)
 
     def _migrate(self) -> None:
@@ -151,6 +165,59 @@ class Store:
                     if name not in have:
                         self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+    def _fill_lookup_tables(self) -> None:
+        """A store written before the lookup tables existed gets them filled once."""
+        c = self.conn
+        if c.execute("SELECT 1 FROM facts WHERE subject_key IS NULL LIMIT 1").fetchone():
+            with c:
+                rows = c.execute("SELECT fact_id, subject, measure FROM facts WHERE subject_key IS NULL").fetchall()
+                c.executemany("UPDATE facts SET subject_key=?, view_key=? WHERE fact_id=?",
+                              [(subject_key(r[1]), view_key(r[1], r[2]), r[0]) for r in rows])
+                c.execute("INSERT OR IGNORE INTO fact_subjects SELECT DISTINCT subject_key FROM facts")
+                c.execute("INSERT OR IGNORE INTO fact_subjects SELECT DISTINCT view_key FROM facts "
+                          "WHERE view_key IS NOT NULL")
+        if c.execute("SELECT value FROM meta WHERE key='lex_docs'").fetchone() is None:
+            with c:
+                self._rebuild_lex_stats(c)
+
+    @staticmethod
+    def _rebuild_lex_stats(c: sqlite3.Connection) -> None:
+        c.execute("DELETE FROM lex_df")
+        n, length, df = 0, 0, Counter()
+        for (tokens,) in c.execute("SELECT tokens FROM chunks"):
+            toks = tokens.split()
+            n += 1
+            length += max(1, len(toks))
+            df.update(set(toks))
+        c.executemany("INSERT INTO lex_df VALUES (?,?)", df.items())
+        c.execute("INSERT OR REPLACE INTO meta VALUES ('lex_docs', ?)", (str(n),))
+        c.execute("INSERT OR REPLACE INTO meta VALUES ('lex_tokens', ?)", (str(length),))
+
+    @staticmethod
+    def _move_lex_stats(c: sqlite3.Connection, token_rows: Sequence[str], sign: int) -> None:
+        """Add (sign 1) or take away (sign -1) chunks' tokens from the BM25 statistics."""
+        if not token_rows:
+            return
+        df: Counter = Counter()
+        length = 0
+        for tokens in token_rows:
+            toks = tokens.split()
+            length += max(1, len(toks))
+            df.update(set(toks))
+        c.executemany("INSERT INTO lex_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                      [(t, sign * n) for t, n in df.items()])
+        if sign < 0:
+            c.execute("DELETE FROM lex_df WHERE df <= 0")
+        c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='lex_docs'", (sign * len(token_rows),))
+        c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='lex_tokens'", (sign * length,))
+
+    def _forget_reports(self, c: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
+        """Delete reports (cascading to their rows), their tokens taken out of the BM25 statistics."""
+        for doc_id in doc_ids:
+            tokens = [r[0] for r in c.execute("SELECT tokens FROM chunks WHERE doc_id=?", (doc_id,))]
+            self._move_lex_stats(c, tokens, -1)
+            c.execute("DELETE FROM reports WHERE doc_id=?", (doc_id,))
 
     # ---- meta / params -------------------------------------------------
     def _init_meta(self, model_name: str | None, dim: int | None) -> None:
@@ -169,6 +236,15 @@ class Store:
         if dim is not None and stored_dim is not None and int(stored_dim) != dim and self.count_chunks():
             raise StoreMismatch(
                 f"store {self.root} holds {stored_dim}-d vectors, the model gives {dim}-d: run `qa reindex`")
+
+    def check_dim(self, dim: int) -> None:
+        """The vectors' dimension, checked against (or recorded in) the store."""
+        stored = self.meta("dim")
+        if stored is None:
+            self.set_meta("dim", str(dim))
+        elif int(stored) != dim and self.count_chunks():
+            raise StoreMismatch(
+                f"store {self.root} holds {stored}-d vectors, the model gives {dim}-d: run `qa reindex`")
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -221,8 +297,7 @@ class Store:
             raise ValueError("chunks, tokens and vectors differ in length")
         vecs = np.ascontiguousarray(vectors, dtype=np.float32)
         with self.transaction() as c:
-            for old in set(replace) | {report.doc_id}:
-                c.execute("DELETE FROM reports WHERE doc_id=?", (old,))
+            self._forget_reports(c, sorted(set(replace) | {report.doc_id}))
             c.execute(
                 "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
                 "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings,place_code,place,"
@@ -242,16 +317,21 @@ class Store:
                 "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
                 [(ch.chunk_id, report.doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
                   ch.text, tok, vecs[i].tobytes()) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
-            stored: list[Fact] = []
-            for f in facts:
-                cur = c.execute(
-                    "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
-                    "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,origin,confidence) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
-                     f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
-                     f.period_year, f.period_end, f.period_kind, f.origin, f.confidence))
-                stored.append(_with(f, doc_id=report.doc_id, fact_id=cur.lastrowid))
+            self._move_lex_stats(c, list(tokens), 1)
+            c.executemany(
+                "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
+                "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,origin,confidence,"
+                "subject_key,view_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
+                  f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
+                  f.period_year, f.period_end, f.period_kind, f.origin, f.confidence, subject_key(f.subject),
+                  view_key(f.subject, f.measure)) for f in facts])
+            # rowids are given in insert order: the report's facts are its rows, in order
+            ids = [r[0] for r in c.execute("SELECT fact_id FROM facts WHERE doc_id=? ORDER BY fact_id",
+                                           (report.doc_id,))]
+            stored = [_with(f, doc_id=report.doc_id, fact_id=i) for f, i in zip(facts, ids)]
+            keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
+            c.executemany("INSERT OR IGNORE INTO fact_subjects VALUES (?)", [(k,) for k in keys if k is not None])
             c.executemany(
                 f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
                 [(report.doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
@@ -270,7 +350,7 @@ class Store:
     def delete_report(self, doc_id: str) -> Report:
         report = self.get_report(doc_id)
         with self.transaction() as c:
-            c.execute("DELETE FROM reports WHERE doc_id=?", (doc_id,))
+            self._forget_reports(c, [doc_id])
         for f in (self.root / "files").glob(f"{doc_id}.*"):
             f.unlink(missing_ok=True)
         return report
@@ -286,6 +366,7 @@ class Store:
             self.conn.executemany("UPDATE chunks SET tokens=? WHERE id=?",
                                   [(t, int(i)) for i, t in zip(ids, tokens)])
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('tokenizer', ?)", (signature,))
+            self._rebuild_lex_stats(self.conn)
 
     def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         with self.transaction() as c:
@@ -523,9 +604,7 @@ def _db(v: object) -> object:
 
 
 def _with(fact: Fact, **changes) -> Fact:
-    d = asdict(fact)
-    d.update(changes)
-    return Fact(**d)
+    return replace(fact, **changes)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -47,7 +47,7 @@ class VectorIndex:
     flat while ntotal <= ann_threshold, hnsw above (converted on add / remove)."""
 
     def __init__(self, dim: int, kind: str | None = None, *, ann_threshold: int | None = None,
-                 hnsw_m: int = 32, ef_construction: int = 200, ef_search: int = 256,
+                 hnsw_m: int = 32, ef_construction: int = 200, ef_search: int = 512,
                  exact_filter_max: int = 20_000):
         self.dim = int(dim)
         self.ann_threshold = ann_threshold

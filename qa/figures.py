@@ -323,8 +323,7 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
     if len(docs) <= FULL_SCAN_REPORTS:
         pool = scoped(facts, docs)
     else:
-        wanted = set(docs)
-        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals if f.doc_id in wanted]
+        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs) if f.doc_id in facts.reports]
     in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range)]
     for f, r in in_scope:
         if f.fact_id in seen_ids:

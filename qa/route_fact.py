@@ -22,6 +22,9 @@ from .thresholds import FACT_MIN, SENTENCE_FIGURE_MIN
 
 
 
+DOC_TEXTS_CACHED = 128
+
+
 def squash_text(text: str) -> str:
     return re.sub(r"\s+", "", to_halfwidth(text or ""))
 
@@ -50,12 +53,9 @@ class FactRoute:
         """A report's passages squashed into one string, built once per report."""
         cache = self.__dict__.setdefault("_doc_cache", {})
         if doc_id not in cache:
-            by_doc = self.__dict__.get("_chunks_by_doc")
-            if by_doc is None:          # one pass over the chunks, not one per report
-                by_doc = self.__dict__["_chunks_by_doc"] = {}
-                for c in self.search.chunks:
-                    by_doc.setdefault(c.doc_id, []).append(c.text)
-            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth("".join(by_doc.get(doc_id, []))))
+            if len(cache) >= DOC_TEXTS_CACHED:      # the reports most recently asked about
+                cache.pop(next(iter(cache), None), None)
+            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth(self.search.doc_text(doc_id)))
         return cache[doc_id]
 
 

@@ -717,7 +717,12 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="small run (< 5 min)")
     ap.add_argument("--out", type=Path, help="Markdown output (JSON beside it)")
     ap.add_argument("--skip", default="", help="comma list of sections to skip: ingest,ask,scale,peer,load")
+    ap.add_argument("--scale", action="store_true",
+                    help="only the province-scale part: stores of --sizes reports (-> docs/benchmarks-scale.md)")
+    ap.add_argument("--sizes", default="1000,10000", help="report counts for --scale")
     args = ap.parse_args()
+    if args.scale:
+        return main_scale(args)
     quick = args.quick
     out = args.out or ROOT / "docs" / ("benchmarks-quick.md" if quick else "benchmarks.md")
     skip = set(filter(None, args.skip.split(",")))
@@ -802,7 +807,7 @@ def main() -> int:
                    "doc_id each; their vectors are the chunks' HashEmbedder vectors plus Gaussian noise (σ 0.05/dim, "
                    "renormalised) — embedding 1,000 reports with the real model would take days here. The server "
                    "is `qa serve` with default settings (query embedding with the real model, so latencies include "
-                   "it); each question asked once. HNSW: M 32, efConstruction 200, efSearch 256 (index.vectors "
+                   "it); each question asked once. HNSW: M 32, efConstruction 200, efSearch 512 (index.vectors "
                    "defaults), unfiltered top-10; recall queries = the 40 questions hash-embedded + 40 perturbed "
                    "stored vectors.", "", scale_markdown(sc, floor["p50"], settings.ann_threshold), ""]
     finally:
@@ -836,6 +841,129 @@ def main() -> int:
                                         encoding="utf-8")
     log(f"wrote {out} and {out.with_suffix('.json')} in {results['total_s'] / 60:.1f} min")
     return 0
+
+
+# --------------------------------------------------------------------------- province scale
+SZ = GD / "003_深圳"
+INGEST_PDFS = [SZ / f"{n}_2026年部门预算.pdf" for n in ("信访局", "审计局", "统计局", "司法局", "民政局")]
+SCALE_PICKS = [0, 45, 137, 250, 333, 512, 640, 777, 901, 999]
+
+
+def bench_bulk_ingest(settings: Settings, work: Path) -> dict:
+    """`qa ingest`'s pipeline on real PDFs, clean (no embedding cache): pages/s and the share of
+    the time that is embedding alone (the floor this pipeline cannot go under)."""
+    from index.bulk_ingest import bulk_ingest, default_workers
+    from index.embed import cpu_threads
+    workers = default_workers()
+    s = replace_settings(settings, embed_cache=None, embed_threads=max(1, cpu_threads() - workers))
+    emb = make_embedder(s, "passage")
+    emb.embed_passages(["预热 warm-up"])
+    store = Store(work / "bulk-store", model_name=emb.name, dim=emb.dim)
+    summary = bulk_ingest(store, emb, [p for p in INGEST_PDFS if p.exists()], workers=workers,
+                          batch_size=settings.embed_batch)
+    store.close()
+    return {"files": len(summary.results), "pages": summary.pages, "chunks": sum(r.chunks for r in summary.results),
+            "seconds": summary.seconds, "embed_s": summary.embed_seconds, "workers": workers,
+            "pages_per_s": summary.pages / summary.seconds, "ratio": summary.seconds / summary.embed_seconds}
+
+
+def main_scale(args) -> int:
+    import bench_scale as bs
+    T0 = time.perf_counter()
+    settings = Settings()
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    out = args.out or ROOT / "docs" / "benchmarks-scale.md"
+    work = Path(tempfile.mkdtemp(prefix="qa-scale-"))
+    res: dict = {"command": f".venv/bin/python scripts/bench.py --scale --sizes {args.sizes}",
+                 "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                 "ann_threshold": settings.ann_threshold, "sizes": {}}
+    try:
+        if "ingest" not in args.skip:
+            log("scale: bulk ingest of real PDFs")
+            res["ingest"] = bench_bulk_ingest(settings, work)
+            log(f"scale: ingest {res['ingest']}")
+        pool = bs.parse_pool([p for p in FULL_PDFS if "_" in p.name and p.exists() and p != FULL_PDFS[0]], log)
+        cities = bs.city_places()
+        base = work / "base" / "store"
+        state, _ = build_base_store(settings, base)
+        state.store.close()
+        del state
+        refs = bs.scoped_questions(pool, cities, [i for i in SCALE_PICKS if i < min(sizes)], work, log)
+        res["scoped_questions"] = refs
+        prev = base
+        for n in sizes:
+            dest = work / f"scale-{n}" / "store"
+            log(f"scale {n}: building")
+            info = bs.build(prev, dest, n, pool, cities, log)
+            log(f"scale {n}: {info}")
+            first = Server(dest, limit=3600)           # brings the FAISS file up to the store (one-time)
+            first_start = first.startup
+            first.stop()
+            server = Server(dest)
+            rss_loaded = server.rss()
+            h = bench_asks_http(server, 1, timeout=60, budget=900)
+            corr = bs.check_answers(server, refs)
+            rss_after = server.rss()
+            server.stop()
+            scoped = by_route(corr.pop("samples"))
+            ann = bs.ann_recall(dest)
+            res["sizes"][n] = {**info, "first_start_s": first_start, "start_s": server.startup,
+                               "rss_loaded_mb": rss_loaded[0], "rss_after_mb": rss_after[0], "rss_peak_mb": rss_after[1],
+                               "http": h, "scoped": scoped, "correct": corr, "ann": ann, "index": server.health.get("index")}
+            log(f"scale {n}: start {server.startup:.1f}s rss {rss_after[0]:.0f} MB, correct {corr['right']}/{corr['asked']}, "
+                f"ann {ann}")
+            out.with_suffix(".json").write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str))
+            shutil.rmtree(prev.parent, ignore_errors=True) if prev != base else None
+            prev = dest
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    res["total_s"] = time.perf_counter() - T0
+    out.write_text(scale_report(res), encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    log(f"wrote {out} in {res['total_s'] / 60:.1f} min")
+    return 0
+
+
+def scale_report(res: dict) -> str:
+    ing = res.get("ingest")
+    rows = []
+    for n, r in res["sizes"].items():
+        b, sc = r["http"]["by_route"], r["scoped"]
+        rows.append([n, r["chunks"], r["facts"], f"{r['db_mb']:.0f}", f"{r['build_s']:.0f} (+{r['added']})",
+                     f"{r['first_start_s']:.1f}", f"{r['start_s']:.1f}", r["index"], f"{r['rss_loaded_mb']:.0f}",
+                     f"{r['rss_after_mb']:.0f}", f"{r['rss_peak_mb']:.0f}",
+                     f"{ms(sc['fact']['p50'])} / {ms(sc['fact']['p95'])}",
+                     f"{ms(b['fact']['p50'])} / {ms(b['fact']['p95'])}",
+                     f"{ms(b['passage']['p50'])} / {ms(b['passage']['p95'])}",
+                     f"{ms(b['comparison']['p50'])} / {ms(b['comparison']['p95'])}",
+                     f"{ms(b['none']['p50'])} / {ms(b['none']['p95'])}",
+                     f"{r['http']['errors']} of {r['http']['asked']}",
+                     f"{r['correct']['right']}/{r['correct']['asked']}",
+                     f"{r['ann']['recall@10']:.3f} ({r['ann']['kind']})"])
+    wrong = [f"- {n}: {w['q']} → {w['got']} (want {w['want']})" for n, r in res["sizes"].items()
+             for w in r["correct"]["wrong"]]
+    return "\n".join([
+        "# Benchmarks: province scale (SQLite + FAISS, one machine)", "",
+        f"- command: `{res['command']}`", f"- date: {res['date']}",
+        f"- machine: {res['machine']['cpu']}, {res['machine']['cores']} cores, "
+        f"{res['machine']['ram_mb'] / 1024:.1f} GB RAM (shared with other jobs during the run)",
+        f"- total run time: {res['total_s'] / 60:.1f} min", "",
+        "## Bulk ingest (`qa ingest`, real PDFs, no embedding cache)", "",
+        table(["files", "pages", "chunks", "parse workers", "total s", "embedding alone s", "pages/s",
+               "total ÷ embed-only floor"],
+              [[ing["files"], ing["pages"], ing["chunks"], ing["workers"], f"{ing['seconds']:.1f}",
+                f"{ing['embed_s']:.1f}", f"{ing['pages_per_s']:.2f}", f"{ing['ratio']:.2f}"]]) if ing else "(skipped)", "",
+        "## Stores of 1,000 and 10,000 reports", "",
+        __import__("bench_scale").__doc__.split("\n\n", 1)[1].strip(), "",
+        table(["reports", "chunks", "facts", "SQLite MB", "build s", "first start s (FAISS built)", "restart s",
+               "index", "RSS loaded MB", "RSS after asks MB", "peak RSS MB", "scoped fact p50 / p95 ms",
+               "fact p50 / p95 ms", "passage p50 / p95 ms", "comparison p50 / p95 ms", "none p50 / p95 ms",
+               "HTTP errors", "scoped answers right", "ANN recall@10 vs exact"], rows), "",
+        f"Latencies over HTTP (`qa serve`, real query embedding), each question once; settings.ann_threshold = "
+        f"{res['ann_threshold']:,}. Scoped questions: {len(res['scoped_questions'])} figure questions naming a "
+        "synthetic report's organization and year (e.g. `" + (res["scoped_questions"][0]["q"] if res["scoped_questions"] else "") +
+        "`), each checked against the value and report it gets alone in a store.", ""]
+        + (["Wrong scoped answers:", ""] + wrong + [""] if wrong else []))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ router = APIRouter()
 def health(request: Request):
     s = state(request)
     c = s.store.counts()
-    return {"status": "ok", **c, "model": s.passage_embedder.name,
+    return {"status": "ok", **c, "model": s.embedder_name,
             "index": s.snapshot.search.vectors.kind}
 
 @router.post("/api/ask", response_model=AskResponse)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.errors import IndexError_, IngestError
+from index.errors import IndexError_
 from index.ingest import Overrides, expand_paths
 from index.settings import Settings
 
@@ -28,59 +28,61 @@ def open_state(settings: Settings):
     return State(settings)
 
 
-def ingest_paths(state, paths: list[Path], overrides_for, out=sys.stderr) -> tuple[list, list]:
-    """Ingest files one by one with a progress bar; bad files get one line each."""
+def result_line(res) -> str:
+    if res.status == "unchanged":
+        return f"same  {res.path}: {res.summary()}"
+    return (f"ok    {res.path}: {res.summary()} — "
+            f"{res.pages} pages, {res.sections} sections, {res.chunks} chunks, {res.tables} tables, "
+            f"{res.facts} facts{', %d conflicts' % res.conflicts if res.conflicts else ''}"
+            f"{' (replaced: ' + '、'.join(res.replaced_titles) + ')' if res.replaced else ''}"
+            f" in {res.seconds:.1f}s")
+
+
+def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.stderr):
+    """Ingest files with a process pool for parsing (index.bulk_ingest), a progress bar with
+    pages/s and ETA, one line per report, then the FAISS file brought up to date."""
     from tqdm import tqdm
+    from index.bulk_ingest import bulk_ingest
+    from index.embed import cpu_threads, make_embedder
+    from index.retrieval import SearchIndex
+    from index.store import Store
+    from index.bulk_ingest import OcrConfig, default_workers
+    workers = settings.ingest_workers or default_workers()
+    if not settings.embed_threads:      # the parsing processes take the cores: one embedding thread, no spinning
+        settings = settings.model_copy(update={"embed_threads": max(1, cpu_threads() - workers)})
+    embedder = make_embedder(settings, "passage")
+    store = Store(settings.store, model_name=embedder.name, dim=embedder.dim)
     files = expand_paths(paths)
-    done, failed = [], []
     bar = tqdm(total=len(files), unit="file", desc="ingest", file=out, disable=not files)
-    for path in files:
-        bar.set_postfix_str(path.name[:40])
-        sub = {"bar": None}
+    t0 = time.perf_counter()
+    pages = [0]
+    seen: set[Path] = set()
 
-        def progress(stage: str, n: int, total: int) -> None:
-            if stage in ("ocr", "embedded"):
-                if sub.get("stage") != stage:
-                    if sub["bar"] is not None:
-                        sub["bar"].close()
-                    unit, desc = ("page", "  ocr") if stage == "ocr" else ("chunk", "  embed")
-                    sub["bar"] = tqdm(total=total, unit=unit, desc=desc, leave=False, file=out)
-                    sub["stage"] = stage
-                sub["bar"].n = n
-                sub["bar"].refresh()
-
-        try:
-            if not path.exists():
-                raise IngestError(f"{path}: 文件不存在 (no such file)")
-            for res in state.ingest(path, overrides=overrides_for(path), progress=progress, refresh=False):
-                done.append(res)
-                if res.status == "unchanged":
-                    bar.write(f"same  {res.path}: {res.summary()}")
-                    continue
-                bar.write(f"ok    {res.path}: {res.summary()} — "
-                          f"{res.pages} pages, {res.sections} sections, {res.chunks} chunks, {res.tables} tables, "
-                          f"{res.facts} facts{', %d conflicts' % res.conflicts if res.conflicts else ''}"
-                          f"{' (replaced: ' + '、'.join(res.replaced_titles) + ')' if res.replaced else ''}"
-                          f" in {res.seconds:.1f}s")
-                for w in res.warnings:
-                    bar.write(f"      warning: {w}")
-        except IngestError as e:
-            failed.append((path, e))
-            bar.write(f"error {path.name}: {e}")
-        finally:
-            if sub["bar"] is not None:
-                sub["bar"].close()
+    def on_result(path: Path, res, err: str | None) -> None:
+        if err is not None:
+            bar.write(f"error {path.name}: {err}")
+        else:
+            bar.write(result_line(res))
+            for w in res.warnings:
+                bar.write(f"      warning: {w}")
+            if res.status != "unchanged":
+                pages[0] += res.pages
+        if path not in seen:
+            seen.add(path)
             bar.update(1)
+        bar.set_postfix_str(f"{pages[0] / max(1e-9, time.perf_counter() - t0):.1f} pages/s")
+
+    summary = bulk_ingest(store, embedder, files, overrides_for=overrides_for, max_pages=settings.max_pages,
+                          workers=workers, batch_size=settings.embed_batch, on_result=on_result,
+                          ocr=OcrConfig(settings.ocr, settings.ocr_dpi, settings.ocr_cache))
     bar.close()
-    if done:
-        state.refresh()
-    return done, failed
+    if any(r.status != "unchanged" for r in summary.results):
+        SearchIndex.load(store, ann_threshold=settings.ann_threshold)     # FAISS file up to date for serve
+    return store, summary
 
 
 def cmd_ingest(args) -> int:
     settings = build_settings(args)
-    state = open_state(settings)
-    t0 = time.perf_counter()
     ov = Overrides(city=args.city, year=args.year, title=args.title)
     from .state import corpus_overrides
     shipped = corpus_overrides(settings.corpus)
@@ -91,18 +93,10 @@ def cmd_ingest(args) -> int:
         return Overrides(city=ov.city or base.city, year=ov.year or base.year, title=ov.title or base.title,
                          department=base.department, report_type=base.report_type)
 
-    done, failed = ingest_paths(state, [Path(p) for p in args.paths], overrides_for)
-    secs = time.perf_counter() - t0
-    pages = sum(r.pages for r in done)
-    n_new = sum(r.status == "new" for r in done)
-    n_rep = sum(r.status == "replaced" for r in done)
-    n_same = sum(r.status == "unchanged" for r in done)
-    print(f"ingested {len(done)} report(s): {n_new} new, {n_rep} new version(s) replacing stored ones, "
-          f"{n_same} already stored; {pages} pages, {sum(r.sections for r in done)} sections, "
-          f"{sum(r.chunks for r in done)} chunks, {sum(r.tables for r in done)} tables, "
-          f"{sum(r.facts for r in done)} facts in {secs:.1f}s"
-          + (f"; {len(failed)} failed" if failed else ""))
-    c = state.store.counts()
+    store, summary = ingest_files(settings, [Path(p) for p in args.paths], overrides_for)
+    done, failed = summary.results, summary.failed
+    print(summary.line())
+    c = store.counts()
     print(f"store {settings.store}: {c['reports']} reports, {c['chunks']} chunks, {c['facts']} facts")
     return 1 if failed and not done else (2 if failed else 0)
 

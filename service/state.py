@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from index.embed import Embedder, make_embedder
+from index.embed import Embedder, embedder_name, make_embedder
 from index.fact_index import FactIndex
 from index.ingest import IngestResult, Overrides, ingest_path
 from index.lexical import default_tokenizer
@@ -30,14 +30,29 @@ class State:
     def __init__(self, settings: Settings, *, passage_embedder: Embedder | None = None,
                  query_embedder: Embedder | None = None):
         self.settings = settings
-        self.passage_embedder = passage_embedder or make_embedder(settings, "passage")
+        self._passage = passage_embedder
+        self._passage_lock = threading.Lock()
         self.query_embedder = query_embedder or (
             self.passage_embedder if settings.query_backend == settings.embed_backend
             else make_embedder(settings, "query"))
-        self.store = Store(settings.store, model_name=self.passage_embedder.name, dim=self.passage_embedder.dim)
+        self.embedder_name = passage_embedder.name if passage_embedder else embedder_name(settings, "passage")
+        # the passage model is loaded when first needed (an ingest), not at start: the store is
+        # checked against its name now, against its dimension then
+        self.store = Store(settings.store, model_name=self.embedder_name,
+                           dim=self._passage.dim if self._passage is not None else None)
         self.ocr = page_ocr_from(settings.ocr, settings.ocr_dpi, settings.ocr_cache)   # engine built on first scan
         self._write_lock = threading.Lock()
         self.snapshot = self.load_snapshot()
+
+    @property
+    def passage_embedder(self) -> Embedder:
+        with self._passage_lock:
+            if self._passage is None:
+                emb = make_embedder(self.settings, "passage")
+                if getattr(self, "store", None) is not None:
+                    self.store.check_dim(emb.dim)
+                self._passage = emb
+            return self._passage
 
     def load_snapshot(self) -> Snapshot:
         search = SearchIndex.load(self.store, ann_threshold=self.settings.ann_threshold)

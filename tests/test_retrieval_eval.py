@@ -144,10 +144,12 @@ def evaluation(corpus) -> Evaluation:
     from index.retrieval import Filters, Timings
 
     idx, emb, engine = corpus.index, corpus.embedder, corpus.engine
-    squashed = [squash(c.text) for c in idx.chunks]
+    chunks = idx.chunks_of()                       # every chunk row, read from the store
+    city_of = {rid: idx.reports[c.doc_id].city or "" for rid, c in chunks.items()}
+    squashed = {rid: squash(c.text) for rid, c in chunks.items()}
     rows_by_city: dict[str, set[int]] = defaultdict(set)
-    for n, rid in enumerate(idx.ids):
-        rows_by_city[idx.city_arr[n]].add(int(rid))
+    for rid, city in city_of.items():
+        rows_by_city[city].add(int(rid))
     recorder = Recorder(idx)
     engine.search = recorder
 
@@ -155,14 +157,13 @@ def evaluation(corpus) -> Evaluation:
     for q in load_questions():
         ev = squash(q["evidence"])
         # other cities' chunks may hold the same line item: the city filter excludes them
-        evidence_rows = {int(idx.ids[n]) for n, t in enumerate(squashed)
-                         if ev in t and idx.city_arr[n] == q["city"]}
+        evidence_rows = {int(rid) for rid, t in squashed.items() if ev in t and city_of[rid] == q["city"]}
         res = Result(q)
         # raw question: the same text for both sides, city filter as the UI sets it
         f = Filters(city=q["city"])
         allowed = idx.allowed(f)
         dense = idx.vectors.search(emb.embed_query(q["q"]), DEPTH, allowed)
-        lex = idx.lexical.search(q["q"], DEPTH, allowed)
+        lex = idx.lexical.search(q["q"], DEPTH, idx.docs_for(f))
         hyb = idx.search(emb, q["q"], k=DEPTH, filters=f)
         res.ranks["dense"] = first_rank([i for i, _ in dense], evidence_rows)
         res.ranks["bm25"] = first_rank([i for i, _ in lex], evidence_rows)
@@ -176,7 +177,7 @@ def evaluation(corpus) -> Evaluation:
         res.texts["router"] = (dtext, ltext)
         r_allowed = idx.allowed(rf)
         rd = idx.vectors.search(emb.embed_query(dtext), DEPTH, r_allowed)
-        rl = idx.lexical.search(ltext, DEPTH, r_allowed)
+        rl = idx.lexical.search(ltext, DEPTH, idx.docs_for(rf))
         res.ranks["dense/r"] = first_rank([i for i, _ in rd], evidence_rows)
         res.ranks["bm25/r"] = first_rank([i for i, _ in rl], evidence_rows)
         res.ranks["hybrid/r"] = first_rank([h.row_id for h in hits], evidence_rows)
