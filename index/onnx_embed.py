@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from .embed import Progress, _batched, _clean, cpu_threads, default_prefixes
+from .embed import PrefixedEncoder, cpu_threads, default_prefixes
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(PrefixedEncoder):
     backend = "onnx"
 
     def __init__(self, model_dir: str | Path, onnx_file: str | Path, *, name: str | None = None,
@@ -49,12 +48,3 @@ class OnnxEmbedder:
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
-    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
-                       progress: Progress | None = None) -> np.ndarray:
-        texts = [self.passage_prefix + t for t in _clean(texts)]
-        with self._lock:
-            return _batched(self._encode, texts, self.dim, batch_size, progress)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            return self._encode([self.query_prefix + (text or "").strip()])[0]

@@ -55,23 +55,21 @@ class ScopedBM25:
         (every chunk when None)."""
         if k <= 0 or not self.n_docs:
             return []
-        toks = self.tokenizer.tokenize(query) if isinstance(query, str) else list(query)
-        df = self.doc_freqs(sorted(set(toks)))
-        terms = [t for t, n in df.items() if n > 0]
-        if not terms:
-            return []
-        return self._score(terms, df, *self.reader.chunk_tokens(doc_ids), k)
+        terms, df = self._terms(query)
+        return self._score(terms, df, *self.reader.chunk_tokens(doc_ids), k) if terms else []
 
     def search_ids(self, query: str | Sequence[str], k: int, ids: Sequence[int]) -> list[tuple[int, float]]:
         """The same scores over the chunks `ids` only (a candidate set chosen elsewhere)."""
         if k <= 0 or not self.n_docs or not len(ids):
             return []
+        terms, df = self._terms(query)
+        return self._score(terms, df, *self.reader.chunk_tokens_by_id(ids), k) if terms else []
+
+    def _terms(self, query: str | Sequence[str]) -> tuple[list[str], dict[str, int]]:
+        """The query's tokens that occur in the corpus, and every token's document frequency."""
         toks = self.tokenizer.tokenize(query) if isinstance(query, str) else list(query)
         df = self.doc_freqs(sorted(set(toks)))
-        terms = [t for t, n in df.items() if n > 0]
-        if not terms:
-            return []
-        return self._score(terms, df, *self.reader.chunk_tokens_by_id(ids), k)
+        return [t for t, n in df.items() if n > 0], df
 
     def _score(self, terms: list[str], df: dict[str, int], ids: np.ndarray, token_rows: list[str], k: int
                ) -> list[tuple[int, float]]:
