@@ -67,7 +67,7 @@ def main() -> int:
     md = [SECTION, "",
           f"- command: `nice -n 10 .venv/bin/python scripts/bench_ocr.py --dpi {args.dpi}` "
           f"({time.strftime('%Y-%m-%dT%H:%M:%S%z')}; engine {engine_version()}, loaded in {load_s:.1f} s; "
-          f"load average at the end {load:.1f} on 2 cores — other jobs were running)",
+          f"load average at the end {load:.1f} on 2 cores)",
           "- render (pypdfium2) + recognise (RapidOCR PP-OCRv4, bundled models) + ruling grid, per page, no cache; "
           "then the same parsing as a text PDF",
           "- exact cells: tables rebuilt from the images vs pdfplumber's tables of the same pages with their "
