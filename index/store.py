@@ -21,6 +21,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import NotFound, StoreMismatch
+from .places import LEVEL_SQL
 from .records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
 from .subject_keys import TOTALS, subject_key, view_key
 
@@ -489,9 +490,6 @@ class Store:
                    limit: int = 5000) -> list[tuple[Statement, Report]]:
         """Statements with their reports, filtered by topic, metric (exact; "x*" = prefix), claim,
         place (any level), place level (province | city | district), the year described, kind and text."""
-        level_sql = {"province": "reports.place_code LIKE '__0000'",
-                     "city": "reports.place_code NOT LIKE '__0000' AND reports.place_code LIKE '____00'",
-                     "district": "reports.place_code NOT LIKE '____00'"}
         conds = (
             (topic, "statements.topic = ?", [topic]),
             (metric and not metric.endswith("*"), "statements.metric = ?", [metric]),
@@ -499,7 +497,7 @@ class Store:
             (claim, "statements.claim = ?", [claim]),
             (place, "(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)",
              [f"%{place}%", place, place, place]),
-            (level in level_sql, level_sql.get(level or "", ""), []),
+            (level in LEVEL_SQL, LEVEL_SQL.get(level or "", ""), []),
             (year, "(statements.period_year = ? OR (statements.period_year <= ? AND statements.period_end >= ?))",
              [year, year, year]),
             (kind, "statements.period_kind = ?", [kind]),
@@ -536,9 +534,7 @@ class Store:
 
     def shared_metrics(self, *, level: str | None = None, min_places: int = 2) -> list[tuple[str, str, int]]:
         """(metric, topic, places) of figure statements stated by at least `min_places` places."""
-        level_sql = {"province": " AND reports.place_code LIKE '__0000'",
-                     "city": " AND reports.place_code NOT LIKE '__0000' AND reports.place_code LIKE '____00'",
-                     "district": " AND reports.place_code NOT LIKE '____00'"}.get(level or "", "")
+        level_sql = f" AND {LEVEL_SQL[level]}" if level in LEVEL_SQL else ""
         return [(r[0], r[1], r[2]) for r in self.conn.execute(
             "SELECT metric, topic, COUNT(DISTINCT COALESCE(reports.place_code, reports.doc_id)) AS n FROM statements "
             "JOIN reports USING(doc_id) WHERE claim='figure'" + level_sql +

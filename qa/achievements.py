@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 from index.metrics import Metric, base_of, find_metrics, metric_named, rate_of, standard
 from index.records import Fact, Report, Statement
+from index.statements import cn_number
 
 from .format import fmt_value
 from .records import Answer, Citation, FactRef
@@ -84,7 +85,6 @@ def top_n(text: str) -> int | None:
     m = re.search(r"前([一二三四五六七八九十\d]+)", text)
     if not m:
         return None
-    from index.statements import cn_number
     return cn_number(m.group(1))
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from index.embed import Embedder
 from index.fact_index import FactIndex
 from index.records import Report
-from index.places import load_gazetteer
+from index.places import code_level, load_gazetteer
 from index.retrieval import SearchIndex, Timings
 from index.store import Store
 
@@ -29,11 +29,6 @@ from .route_none import NoneRoute
 from .route_passage import QUANTIFIED, PassageRoute
 
 
-
-
-LEVEL_OF = {"province": lambda code: code.endswith("0000"),
-            "city": lambda code: code.endswith("00") and not code.endswith("0000"),
-            "district": lambda code: bool(code) and not code.endswith("00")}
 
 
 def level_named(text: str) -> str:
@@ -148,9 +143,9 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         if self.store is None:
             return None
         reports = own_level([self.search.reports[d] for d in scope.doc_ids if d in self.search.reports], scope.places)
-        level = LEVEL_OF.get(scope.every_place or level_named(q.text))
-        if level:
-            reports = [r for r in reports if level(r.place_code or "")]
+        level = scope.every_place or level_named(q.text)
+        if level in ("province", "city", "district"):
+            reports = [r for r in reports if code_level(r.place_code) == level]
         ask = read_ask(q.text, q.years, q.ranking, many_places=len(scope.places) >= 2)
         if ask is None:
             return None

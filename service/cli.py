@@ -137,6 +137,12 @@ def fact_rows(store, facts) -> list[dict]:
     return rows
 
 
+def write_csv(rows: list[dict], fields) -> None:
+    w = csv.DictWriter(sys.stdout, fieldnames=fields)
+    w.writeheader()
+    w.writerows(rows)
+
+
 def cmd_facts(args) -> int:
     from index.store import Store
     settings = build_settings(args)
@@ -145,9 +151,7 @@ def cmd_facts(args) -> int:
                         place=args.place, period=args.period, kind=args.kind)
     rows = fact_rows(store, facts)
     if args.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=FACT_FIELDS)
-        w.writeheader()
-        w.writerows(rows)
+        write_csv(rows, FACT_FIELDS)
     else:
         for r in rows:
             print(f"{r['place'] or r['city'] or '?'}\t{r['organization'] or '?'}\t{r['period_year'] or '?'}"
@@ -166,9 +170,7 @@ def cmd_achievements(args) -> int:
         topic=args.topic, metric=args.metric, claim=args.claim, place=args.place, level=args.level,
         year=args.year, kind=args.kind, q=args.q, limit=args.limit)]
     if args.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=STATEMENT_FIELDS)
-        w.writeheader()
-        w.writerows(rows)
+        write_csv(rows, STATEMENT_FIELDS)
     else:
         for r in rows:
             value = "" if r["value"] is None else f"{r['value']:g}{r['unit']}"
