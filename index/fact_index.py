@@ -141,7 +141,7 @@ class FactIndex(SubjectMatcher):
     @classmethod
     def load(cls, store: Store) -> "StoredFactIndex":
         """The store's facts, looked up through its indexes (nothing per fact held in memory)."""
-        return StoredFactIndex(StoreReader(store.db_path), {r.doc_id: r for r in store.reports()})
+        return StoredFactIndex(store.reader(), {r.doc_id: r for r in store.reports()})
 
     def __len__(self) -> int:
         return len(self.facts)

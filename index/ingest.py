@@ -22,7 +22,7 @@ from .numbers import to_halfwidth
 from .ocr_provenance import mark_ocr_facts
 from .records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
 from .statements import statements_from_paragraphs
-from .store import Store, atomic_write_bytes
+from .store import Store
 
 if TYPE_CHECKING:
     from .ocr import PageOcr
@@ -321,18 +321,13 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
     if same is not None:
         older.append(same)       # same bytes, metadata corrected by the user
     fresh = store.count_chunks() == 0
-    atomic_write_bytes(store.root / "files" / f"{report.doc_id}{prep.ext}", data)
     stats = store.put_report(report, file_ext=prep.ext, pages=prep.pages, sections=prep.sections,
                              chunks=chunks, tokens=prep.tokens, vectors=vectors, facts=prep.facts,
                              checks_fn=run_checks, n_tables=prep.n_tables,
                              warnings=prep.warnings, replace=[r.doc_id for r in older],
-                             statements=prep.statements, ocr_lines=prep.ocr_lines)
+                             statements=prep.statements, ocr_lines=prep.ocr_lines, data=data)
     if fresh:
         store.set_meta("tokenizer", default_tokenizer().signature())
-    for old in older:
-        if old.doc_id != report.doc_id:
-            for f in (store.root / "files").glob(f"{old.doc_id}.*"):
-                f.unlink(missing_ok=True)
     return IngestResult(path=prep.name, doc_id=report.doc_id, title=report.title, city=report.city,
                         year=report.year, report_type=report.report_type, pages=report.pages,
                         sections=len(prep.sections), chunks=len(chunks), tables=prep.n_tables,

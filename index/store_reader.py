@@ -16,10 +16,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .records import Chunk, Fact
-from .store import chunk_from_row, fact_from_row
+from .store import FACT_ORDER, chunk_from_row, fact_from_row
 from .subject_keys import TOTALS
 
-FACT_ORDER = " ORDER BY reports.place, reports.department, reports.year, facts.doc_id, facts.fact_id"
 CHUNK_COLS = "id, chunk_id, doc_id, section_path, page_start, page_end, kind, text"
 
 
@@ -29,6 +28,12 @@ def as_json(values: Iterable) -> str:
 
 
 class StoreReader:
+    IN_LIST = "IN (SELECT value FROM json_each(?))"     # a column's value is one of a list bound as one parameter
+
+    @staticmethod
+    def list_arg(values: Iterable) -> object:
+        return as_json(values)
+
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
         self._local = threading.local()
@@ -57,11 +62,11 @@ class StoreReader:
         if column not in ("subject_key", "view_key") or not keys:
             return []
         sql = (f"SELECT facts.* FROM facts JOIN reports USING(doc_id) "
-               f"WHERE facts.{column} IN (SELECT value FROM json_each(?))")
-        args: list = [as_json(keys)]
+               f"WHERE facts.{column} {self.IN_LIST}")
+        args: list = [self.list_arg(keys)]
         if doc_ids is not None:
-            sql += " AND facts.doc_id IN (SELECT value FROM json_each(?))"
-            args.append(as_json(doc_ids))
+            sql += f" AND facts.doc_id {self.IN_LIST}"
+            args.append(self.list_arg(doc_ids))
         return [fact_from_row(r) for r in self.conn.execute(sql + FACT_ORDER, args)]
 
     def facts_of(self, doc_id: str) -> list[Fact]:
@@ -78,8 +83,8 @@ class StoreReader:
         if doc_ids is None:
             rows = self.conn.execute("SELECT id FROM chunks ORDER BY id")
         else:
-            rows = self.conn.execute("SELECT id FROM chunks WHERE doc_id IN (SELECT value FROM json_each(?)) "
-                                     "ORDER BY id", (as_json(doc_ids),))
+            rows = self.conn.execute(f"SELECT id FROM chunks WHERE doc_id {self.IN_LIST} "
+                                     "ORDER BY id", (self.list_arg(doc_ids),))
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
     def chunk_tokens(self, doc_ids: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
@@ -87,18 +92,18 @@ class StoreReader:
         if doc_ids is None:
             rows = self.conn.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
         else:
-            rows = self.conn.execute("SELECT id, tokens FROM chunks WHERE doc_id IN (SELECT value FROM json_each(?)) "
-                                     "ORDER BY id", (as_json(doc_ids),)).fetchall()
+            rows = self.conn.execute(f"SELECT id, tokens FROM chunks WHERE doc_id {self.IN_LIST} "
+                                     "ORDER BY id", (self.list_arg(doc_ids),)).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
     def chunk_tokens_by_id(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str]]:
-        rows = self.conn.execute("SELECT id, tokens FROM chunks WHERE id IN (SELECT value FROM json_each(?)) "
-                                 "ORDER BY id", (as_json(int(i) for i in ids),)).fetchall()
+        rows = self.conn.execute(f"SELECT id, tokens FROM chunks WHERE id {self.IN_LIST} "
+                                 "ORDER BY id", (self.list_arg(int(i) for i in ids),)).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
     def chunks_by_id(self, ids: Sequence[int]) -> dict[int, Chunk]:
-        rows = self.conn.execute(f"SELECT {CHUNK_COLS} FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
-                                 (as_json(int(i) for i in ids),))
+        rows = self.conn.execute(f"SELECT {CHUNK_COLS} FROM chunks WHERE id {self.IN_LIST}",
+                                 (self.list_arg(int(i) for i in ids),))
         return {r["id"]: chunk_from_row(r) for r in rows}
 
     def chunk_texts(self, doc_id: str) -> list[str]:
@@ -109,8 +114,8 @@ class StoreReader:
         if not len(ids):
             return np.zeros((0, dim), np.float32)
         got = {r[0]: r[1] for r in self.conn.execute(
-            "SELECT id, embedding FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
-            (as_json(int(i) for i in ids),))}
+            f"SELECT id, embedding FROM chunks WHERE id {self.IN_LIST}",
+            (self.list_arg(int(i) for i in ids),))}
         return np.frombuffer(b"".join(got[int(i)] for i in ids), dtype=np.float32).reshape(len(ids), dim)
 
     # ---- BM25 statistics -------------------------------------------------
@@ -121,7 +126,7 @@ class StoreReader:
 
     def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute(
-            "SELECT term, df FROM lex_df WHERE term IN (SELECT value FROM json_each(?))", (as_json(set(terms)),))}
+            f"SELECT term, df FROM lex_df WHERE term {self.IN_LIST}", (self.list_arg(set(terms)),))}
 
     def close(self) -> None:
         c = getattr(self._local, "conn", None)

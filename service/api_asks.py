@@ -13,8 +13,8 @@ router = APIRouter()
 def health(request: Request):
     s = state(request)
     c = s.store.counts()
-    return {"status": "ok", **c, "model": s.embedder_name,
-            "index": s.snapshot.search.vectors.kind}
+    return {"status": "ok", **c, "model": s.embedder_name, "backend": s.store.backend,
+            "index": s.current().search.vectors.kind}
 
 @router.post("/api/ask", response_model=AskResponse)
 def ask(body: AskRequest, request: Request):
@@ -23,7 +23,7 @@ def ask(body: AskRequest, request: Request):
         raise ApiError(422, "empty_question", "问题不能为空 (empty question)")
     if len(q) > settings_of(request).max_question_chars:
         raise ApiError(422, "question_too_long", f"问题过长：最多 {settings_of(request).max_question_chars} 个字符")
-    engine = state(request).snapshot.engine
+    engine = state(request).current().engine
     previous = None
     if body.previous is not None:
         previous = body.previous.scope or (

@@ -40,7 +40,7 @@ def facts(request: Request, city: str | None = Query(None, max_length=20),
         r["conflict"] = r["fact_id"] in conflicts
     # the subjects the router would match for this text (synonyms, fuzzy), with their score
     subjects = [{"subject": k, "score": round(v, 3)}
-                for k, v in state(request).snapshot.facts.subjects_for(q, limit=10)] if q else []
+                for k, v in state(request).current().facts.subjects_for(q, limit=10)] if q else []
     return {"total": total, "page": page, "page_size": page_size, "facts": rows, "subjects": subjects}
 
 @router.get("/api/facts/checks")

@@ -17,7 +17,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            year: int | None = Query(None, ge=1990, le=2100), type: str | None = Query(None, max_length=40),
            k: int = Query(10, ge=1, le=50), doc_id: str | None = Query(None, max_length=64),
            org: str | None = Query(None, max_length=60), place: str | None = Query(None, max_length=40)):
-    snap = state(request).snapshot
+    snap = state(request).current()
     docs = None
     if org or place:
         docs = tuple(r.doc_id for r in snap.engine.reports

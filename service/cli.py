@@ -45,13 +45,13 @@ def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.s
     from index.bulk_ingest import bulk_ingest
     from index.embed import cpu_threads, make_embedder
     from index.retrieval import SearchIndex
-    from index.store import Store
+    from index.backends import open_store
     from index.bulk_ingest import OcrConfig, default_workers
     workers = settings.ingest_workers or default_workers()
     if not settings.embed_threads:      # the parsing processes take the cores: one embedding thread, no spinning
         settings = settings.model_copy(update={"embed_threads": max(1, cpu_threads() - workers)})
     embedder = make_embedder(settings, "passage")
-    store = Store(settings.store, model_name=embedder.name, dim=embedder.dim)
+    store = open_store(settings, model_name=embedder.name, dim=embedder.dim)
     files = expand_paths(paths)
     bar = tqdm(total=len(files), unit="file", desc="ingest", file=out, disable=not files)
     t0 = time.perf_counter()
@@ -97,7 +97,7 @@ def cmd_ingest(args) -> int:
     done, failed = summary.results, summary.failed
     print(summary.line())
     c = store.counts()
-    print(f"store {settings.store}: {c['reports']} reports, {c['chunks']} chunks, {c['facts']} facts")
+    print(f"store {store.describe()}: {c['reports']} reports, {c['chunks']} chunks, {c['facts']} facts")
     return 1 if failed and not done else (2 if failed else 0)
 
 
@@ -144,9 +144,9 @@ def write_csv(rows: list[dict], fields) -> None:
 
 
 def cmd_facts(args) -> int:
-    from index.store import Store
+    from index.backends import open_store
     settings = build_settings(args)
-    store = Store(settings.store)
+    store = open_store(settings)
     facts = store.facts(city=args.city, year=args.year, q=args.q, limit=args.limit, org=args.org,
                         place=args.place, period=args.period, kind=args.kind)
     rows = fact_rows(store, facts)
@@ -163,9 +163,9 @@ def cmd_facts(args) -> int:
 
 def cmd_achievements(args) -> int:
     """Statements across places (as GET /api/achievements): a table or CSV, sorted by place."""
-    from index.store import Store
+    from index.backends import open_store
     from qa.achievements import STATEMENT_FIELDS, statement_row
-    store = Store(build_settings(args).store)
+    store = open_store(build_settings(args))
     rows = [statement_row(st, r) for st, r in store.statements(
         topic=args.topic, metric=args.metric, claim=args.claim, place=args.place, level=args.level,
         year=args.year, kind=args.kind, q=args.q, limit=args.limit)]
@@ -181,8 +181,8 @@ def cmd_achievements(args) -> int:
 
 
 def cmd_checks(args) -> int:
-    from index.store import Store
-    store = Store(build_settings(args).store)
+    from index.backends import open_store
+    store = open_store(build_settings(args))
     checks = store.checks(status=None if args.all else "conflict")
     for c in checks:
         print(f"{c.status}\t{c.kind}\t{c.doc_id}\tp{c.page}\t{c.message}")
@@ -191,8 +191,8 @@ def cmd_checks(args) -> int:
 
 
 def cmd_reports(args) -> int:
-    from index.store import Store
-    store = Store(build_settings(args).store)
+    from index.backends import open_store
+    store = open_store(build_settings(args))
     rows = store.report_rows()
     for r in rows:
         print(f"{r['doc_id']}\t{r['city'] or '?'}\t{r['year'] or '?'}\t{r['report_type'] or '?'}\t{r['pages']}p"
@@ -215,10 +215,10 @@ def cmd_reindex(args) -> int:
     """Re-embed every chunk with the current model (after a model change)."""
     from tqdm import tqdm
     from index.embed import make_embedder
-    from index.store import Store
+    from index.backends import open_store
     settings = build_settings(args)
     emb = make_embedder(settings, "passage")
-    store = Store(settings.store)
+    store = open_store(settings)
     ids, chunks, _, _ = store.all_chunks()
     bar = tqdm(total=len(chunks), unit="chunk", desc="reindex", file=sys.stderr)
     vecs = emb.embed_passages([c.embed_text() for c in chunks], progress=lambda n: bar.update(n))

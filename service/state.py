@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -15,7 +16,7 @@ from index.lexical import default_tokenizer
 from index.ocr import page_ocr_from
 from index.retrieval import SearchIndex
 from index.settings import Settings
-from index.store import Store
+from index.backends import open_store
 from qa.router import Engine
 
 
@@ -38,11 +39,12 @@ class State:
         self.embedder_name = passage_embedder.name if passage_embedder else embedder_name(settings, "passage")
         # the passage model is loaded when first needed (an ingest), not at start: the store is
         # checked against its name now, against its dimension then
-        self.store = Store(settings.store, model_name=self.embedder_name,
+        self.store = open_store(settings, model_name=self.embedder_name,
                            dim=self._passage.dim if self._passage is not None else None)
         self.ocr = page_ocr_from(settings.ocr, settings.ocr_dpi, settings.ocr_cache)   # engine built on first scan
         self._write_lock = threading.Lock()
         self.snapshot = self.load_snapshot()
+        self._checked = time.monotonic()
 
     @property
     def passage_embedder(self) -> Embedder:
@@ -62,6 +64,23 @@ class State:
         default_tokenizer().tokenize("预热 warm-up")      # jieba loads its dictionary once, here
         self.query_embedder.embed_query("预热 warm-up")
         return Snapshot(search, facts, engine)
+
+    def current(self) -> Snapshot:
+        """The snapshot to answer with. At most every `refresh_seconds` the store's generation is
+        read: when another process changed the store (a `qa ingest` run, another replica on the
+        same PostgreSQL database) a new snapshot is built first, by one request while the others
+        keep the old one. Never while this process is writing (that write refreshes itself)."""
+        now = time.monotonic()
+        if now - self._checked < self.settings.refresh_seconds:
+            return self.snapshot
+        self._checked = now
+        if self.store.generation() != self.snapshot.search.generation and self._write_lock.acquire(blocking=False):
+            try:
+                if self.store.generation() != self.snapshot.search.generation:
+                    self.refresh()
+            finally:
+                self._write_lock.release()
+        return self.snapshot
 
     def refresh(self) -> None:
         """Build a new snapshot from the store and swap it in (readers keep the old one)."""

@@ -86,3 +86,70 @@ def live_server(tmp_path_factory) -> LiveServer:
     server = LiveServer(store)
     yield server
     server.stop()
+
+
+# ---- the two store backends ------------------------------------------------------------
+# One test suite, both backends: tests that take `make_store` run once on SQLite + FAISS and
+# once on PostgreSQL + pgvector, a real server (the pgserver wheel: PostgreSQL 16 with
+# pgvector) started here for the session, a fresh database per test.
+BACKENDS = ("sqlite", "postgres")
+
+
+class PgServer:
+    def __init__(self, root: Path):
+        import pgserver
+        self.server = pgserver.get_server(root, cleanup_mode="stop")
+        self.uri = self.server.get_uri()
+        self.n = 0
+
+    def url(self, db: str) -> str:
+        """postgresql://postgres:@/postgres?host=… with another database name."""
+        head, _, query = self.uri.partition("?")
+        return head.rsplit("/", 1)[0] + "/" + db + ("?" + query if query else "")
+
+    def new_database(self) -> str:
+        import psycopg
+        self.n += 1
+        name = f"qa_test_{os.getpid()}_{self.n}"
+        with psycopg.connect(self.uri, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            c.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory) -> PgServer:
+    server = PgServer(tmp_path_factory.mktemp("pg") / "data")
+    yield server
+    server.server.cleanup()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture()
+def database_url(backend, request) -> str | None:
+    """A fresh PostgreSQL database for the postgres run of a test, None for the sqlite run."""
+    return request.getfixturevalue("pg_server").new_database() if backend == "postgres" else None
+
+
+@pytest.fixture()
+def make_store(database_url):
+    """`make_store(root, **kw)` opens the store of this backend at `root` (again: the same store)."""
+    from index.store import Store
+    opened: list = []
+
+    def make(root: Path, **kw):
+        if database_url is None:
+            s = Store(root, **kw)
+        else:
+            from index.store_pg import PgStore
+            s = PgStore(database_url, root, **kw)
+        opened.append(s)
+        return s
+
+    yield make
+    for s in opened:
+        s.close()

@@ -1,4 +1,5 @@
-"""The store: atomic per-report ingest, replace, delete, generation-checked FAISS file."""
+"""The store: atomic per-report ingest, replace, delete (on both backends: SQLite + FAISS and
+PostgreSQL + pgvector), and the embedded store's generation-checked FAISS file."""
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.embed import HashEmbedder
-from index.errors import CorruptFile, IngestError, StoreMismatch, UnsupportedFile
+from index.errors import CorruptFile, IngestError, NotFound, StoreMismatch, UnsupportedFile
 from index.ingest import Overrides, ingest_file
 from index.retrieval import Filters, SearchIndex
 from index.store import Store
@@ -18,7 +19,12 @@ SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 
 @pytest.fixture()
-def store(tmp_path) -> Store:
+def store(make_store, tmp_path) -> Store:
+    return make_store(tmp_path / "store", model_name="hash-384", dim=384)
+
+
+@pytest.fixture()
+def faiss_store(tmp_path) -> Store:
     return Store(tmp_path / "store", model_name="hash-384", dim=384)
 
 
@@ -56,6 +62,9 @@ def test_same_name_new_content_replaces_old(store, emb, tmp_path):
     assert second.replaced == 1 and first.doc_id != second.doc_id
     assert [r.doc_id for r in store.reports()] == [second.doc_id]
     assert not list((store.root / "files").glob(f"{first.doc_id}.*"))
+    assert "新增 12 台设备" in store.file_path(second.doc_id).read_text(encoding="utf-8")
+    with pytest.raises(NotFound):
+        store.file_path(first.doc_id)
 
 
 def test_delete_removes_chunks_facts_checks(store, emb):
@@ -79,7 +88,8 @@ def test_bad_file_leaves_store_as_it_was(store, emb, tmp_path):
     assert store.counts() == before
 
 
-def test_stale_faiss_file_is_rebuilt(store, emb):
+def test_stale_faiss_file_is_rebuilt(faiss_store, emb):
+    store = faiss_store
     ingest_file(store, emb, SEEDS[0])
     idx = SearchIndex.load(store, ann_threshold=10_000)
     n = len(idx)
@@ -89,7 +99,8 @@ def test_stale_faiss_file_is_rebuilt(store, emb):
     assert store.read_params()["generation"] == store.generation()
 
 
-def test_corrupt_faiss_file_is_rebuilt(store, emb):
+def test_corrupt_faiss_file_is_rebuilt(faiss_store, emb):
+    store = faiss_store
     ingest_file(store, emb, SEEDS[0])
     SearchIndex.load(store, ann_threshold=10_000)
     store.index_path.write_bytes(b"not a faiss index")
@@ -100,14 +111,14 @@ def test_corrupt_faiss_file_is_rebuilt(store, emb):
     assert idx.vectors.ntotal == store.count_chunks()
 
 
-def test_model_mismatch_is_a_clear_error(store, emb, tmp_path):
+def test_model_mismatch_is_a_clear_error(store, emb, make_store):
     ingest_file(store, emb, SEEDS[0])
     store.close()
     with pytest.raises(StoreMismatch, match="reindex"):
-        Store(store.root, model_name="another-model", dim=384)
+        make_store(store.root, model_name="another-model", dim=384)
 
 
-def test_vectors_roundtrip_through_sqlite(store, emb):
+def test_vectors_roundtrip_through_the_store(store, emb):
     ingest_file(store, emb, SEEDS[0])
     ids, chunks, tokens, vecs = store.all_chunks()
     again = emb.embed_passages([c.embed_text() for c in chunks])

@@ -21,8 +21,8 @@ SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 
 @pytest.fixture()
-def store(tmp_path) -> Store:
-    s = Store(tmp_path / "store", model_name="hash-384", dim=384)
+def store(make_store, tmp_path) -> Store:
+    s = make_store(tmp_path / "store", model_name="hash-384", dim=384)
     emb = HashEmbedder(dim=384)
     for p in SEEDS:
         ingest_file(s, emb, p)
@@ -49,7 +49,7 @@ def test_scoped_bm25_equals_a_whole_store_index(store, query):
 
 
 def test_bm25_statistics_follow_delete(store):
-    reader = StoreReader(store.db_path)
+    reader = store.reader()
     n, length = reader.lex_totals()
     assert n == store.count_chunks() and length > n
     doc = store.reports()[0].doc_id
@@ -73,7 +73,9 @@ def test_stored_fact_lookup_equals_in_memory(store):
     assert stored.totals_in(docs) == memory.totals_in(docs)
 
 
-def test_faiss_file_is_updated_not_rebuilt(store, tmp_path):
+def test_faiss_file_is_updated_not_rebuilt(store, backend, tmp_path):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps the vectors in the table's HNSW index: there is no file to update")
     idx = SearchIndex.load(store, ann_threshold=10_000)
     before = set(idx.vectors.ids().tolist())
     doc = store.reports()[0].doc_id
@@ -88,14 +90,14 @@ def test_faiss_file_is_updated_not_rebuilt(store, tmp_path):
     assert store.read_params()["generation"] == store.generation()
 
 
-def test_store_written_before_lookup_tables_gets_them(store):
-    with store.conn:
-        store.conn.execute("UPDATE facts SET subject_key=NULL, view_key=NULL")
-        store.conn.execute("DELETE FROM fact_subjects")
-        store.conn.execute("DELETE FROM lex_df")
-        store.conn.execute("DELETE FROM meta WHERE key IN ('lex_docs', 'lex_tokens')")
-    again = Store(store.root)
-    reader = StoreReader(again.db_path)
+def test_store_written_before_lookup_tables_gets_them(store, make_store):
+    with store.tx() as c:
+        c.execute("UPDATE facts SET subject_key=NULL, view_key=NULL")
+        c.execute("DELETE FROM fact_subjects")
+        c.execute("DELETE FROM lex_df")
+        c.execute("DELETE FROM meta WHERE key IN ('lex_docs', 'lex_tokens')")
+    again = make_store(store.root)
+    reader = again.reader()
     assert reader.lex_totals()[0] == again.count_chunks()
     assert "公务接待费" in set(reader.subject_keys())
 
