@@ -97,10 +97,26 @@ CREATE TABLE IF NOT EXISTS ocr_lines (
     x1 DOUBLE PRECISION NOT NULL, y1 DOUBLE PRECISION NOT NULL, conf DOUBLE PRECISION NOT NULL);
 CREATE INDEX IF NOT EXISTS ocr_lines_page ON ocr_lines(doc_id, page);
 """
+TABLES = ("meta", "reports", "files", "pages", "sections", "chunks", "facts", "fact_subjects", "lex_df", "checks",
+          "statements", "ocr_lines")
 SCHEMA_LOCK = 7_402_611      # pg_advisory_xact_lock key: replicas starting together create the schema once
 HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64       # pgvector's defaults
 EF_SEARCH = 512              # candidates the HNSW search keeps (recall@10 ≥ 0.95 measured at 10,000 reports)
 EXACT_SCOPE_MAX = 20_000     # a scope up to this many chunks is searched exactly (as the FAISS side does)
+
+
+def vector_index_sql(dim: int) -> str:
+    return (f"ALTER TABLE chunks ALTER COLUMN embedding TYPE vector({dim});\n"
+            f"CREATE INDEX IF NOT EXISTS chunks_hnsw ON chunks USING hnsw (embedding vector_ip_ops) "
+            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION});\n")
+
+
+def schema_sql(dim: int) -> str:
+    """Everything the store needs in a database, as a DBA would run it beforehand (the service
+    creates the same itself when its role may: `CREATE EXTENSION` needs a privileged role once)."""
+    return ("CREATE EXTENSION IF NOT EXISTS vector;\n" + SCHEMA.strip() + "\n" +
+            f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;\n"
+            + vector_index_sql(dim))
 
 
 class Row:
@@ -209,7 +225,7 @@ class PgConnections:
         self._local = threading.local()
 
 
-def connect_error(url: str, err: Exception) -> StoreMismatch:
+def connect_error(url: str, err: object) -> StoreMismatch:
     safe = url.split("@")[-1] if "@" in url else url
     return StoreMismatch(f"cannot open the PostgreSQL store at {safe}: {err}".strip())
 
@@ -230,6 +246,9 @@ class PgStore(Store):
         try:
             self._conns = PgConnections(url)
             self._create_schema()
+        except psycopg.errors.InsufficientPrivilege as err:
+            raise connect_error(url, f"{err}; create the schema once with a privileged role: "
+                                     f"`qa schema | psql <database>`") from err
         except psycopg.Error as err:
             raise connect_error(url, err) from err
         self._fill_lookup_tables()
@@ -246,7 +265,14 @@ class PgStore(Store):
         return "postgresql://" + (self.url.split("@")[-1] if "@" in self.url else self.url.split("://")[-1])
 
     def _create_schema(self) -> None:
+        """The tables and indexes, unless they are there (a role that may only read and write
+        uses a database whose schema a DBA made with `qa schema`)."""
         c = self.conn
+        have = c.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+                             "AND tablename = ANY(%s)", (list(TABLES),)).fetchone()[0]
+        if have == len(TABLES) and c.raw.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone():
+            c.prepare_vectors()
+            return
         with c.raw.transaction():
             c.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
             c.raw.execute("CREATE EXTENSION IF NOT EXISTS vector")
@@ -263,10 +289,9 @@ class PgStore(Store):
             c.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
             typed = c.raw.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
                                   "attrelid = 'chunks'::regclass AND attname = 'embedding'").fetchone()[0]
-            if typed != f"vector({dim})":
-                c.raw.execute(f"ALTER TABLE chunks ALTER COLUMN embedding TYPE vector({dim})")
-            c.raw.execute(f"CREATE INDEX IF NOT EXISTS chunks_hnsw ON chunks USING hnsw (embedding vector_ip_ops) "
-                          f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
+            if typed != f"vector({dim})" or not c.raw.execute(
+                    "SELECT 1 FROM pg_indexes WHERE tablename = 'chunks' AND indexname = 'chunks_hnsw'").fetchone():
+                c.raw.execute(vector_index_sql(dim))
 
     def check_dim(self, dim: int) -> None:
         super().check_dim(dim)
@@ -411,4 +436,4 @@ class PgVectors:
         return self.reader.search_vectors(vec, k, allowed_ids)
 
 
-__all__ = ["PgStore", "PgStoreReader", "PgVectors", "Row", "to_pg"]
+__all__ = ["PgStore", "PgStoreReader", "PgVectors", "Row", "schema_sql", "to_pg"]

@@ -229,6 +229,13 @@ def cmd_reindex(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    """The SQL a PostgreSQL database needs for QA_DATABASE_URL (for a DBA to run beforehand)."""
+    from index.store_pg import schema_sql
+    print(schema_sql(args.dim), end="")
+    return 0
+
+
 def cmd_serve(args) -> int:
     import uvicorn
     from .app import create_app
@@ -294,6 +301,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(fn=cmd_serve)
+    s = sub.add_parser("schema", help="print the SQL a PostgreSQL database needs (QA_DATABASE_URL): "
+                                      "extension, tables, indexes")
+    s.add_argument("--dim", type=int, default=384, help="embedding dimension (multilingual-e5-small: 384)")
+    s.set_defaults(fn=cmd_schema)
     return p
 
 

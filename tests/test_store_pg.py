@@ -202,3 +202,28 @@ def test_two_replicas_share_one_database(pg_server, tmp_path):
         assert_consistent(store)
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- an existing server, a DBA's schema
+def test_schema_made_by_a_dba_serves_an_unprivileged_role(pg_server, tmp_path):
+    """`qa schema` run once by a privileged role; the service's own role may only read and write."""
+    import psycopg
+    url = pg_server.new_database()
+    sql = subprocess.run([sys.executable, "-m", "service.cli", "schema", "--dim", "384"], cwd=ROOT,
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute(sql)
+        c.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'qa_app') THEN "
+                  "CREATE ROLE qa_app LOGIN NOSUPERUSER; END IF; END $$")
+        c.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO qa_app")
+        c.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO qa_app")
+    app_url = url.replace("postgresql://postgres:@", "postgresql://qa_app@")
+    store = PgStore(app_url, tmp_path / "cache", model_name="hash-384", dim=384)
+    try:
+        from index.embed import HashEmbedder
+        from index.ingest import ingest_file
+        res = ingest_file(store, HashEmbedder(), sorted(CORPUS.glob("*.txt"))[1])
+        assert res.status == "new" and store.counts()["chunks"] == res.chunks
+        assert_consistent(store)
+    finally:
+        store.close()
