@@ -23,7 +23,7 @@ import numpy as np
 from .errors import NotFound, StoreMismatch
 from .places import LEVEL_SQL
 from .records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
-from .subject_keys import TOTALS, subject_key, view_key
+from .subject_keys import subject_key, view_key
 
 SCHEMA_VERSION = 2
 

@@ -4,7 +4,10 @@
     .venv/bin/python scripts/eval_sets.py                  # all sets
     .venv/bin/python scripts/eval_sets.py dev dev_depts    # some
     .venv/bin/python scripts/eval_sets.py --rebuild        # rebuild the stores
+    .venv/bin/python scripts/eval_sets.py --postgres       # the same on PostgreSQL + pgvector
 
+With --postgres each set gets a fresh database on a PostgreSQL + pgvector server started here
+(the pgserver wheel, data in store-eval-pg/), always rebuilt; the scores should equal SQLite's.
 Each set names the documents its store holds (the shipped corpus and/or a `.docs` list of
 paths under ../shared/realdata). Stores live in store-eval/<set>/ and are reused while the
 documents and the ingest code (index/*.py) are unchanged; a rebuild re-embeds nothing the
@@ -26,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 QA = ROOT / ".venv" / "bin" / "qa"
 STORES = ROOT / "store-eval"
+STORES_PG = ROOT / "store-eval-pg"
 
 # name: (with corpus/, docs list or None, question file)
 SETS = {
@@ -61,7 +65,28 @@ def key_of(files: list[Path]) -> str:
     return h.hexdigest()[:20]
 
 
-def build(name: str, files: list[Path], rebuild: bool) -> Path:
+def postgres_env(name: str) -> dict:
+    """A fresh database for the set on a local PostgreSQL + pgvector (started once)."""
+    import pgserver
+    import psycopg
+    server = pgserver.get_server(STORES_PG / "pgdata", cleanup_mode=None)
+    uri = server.get_uri()
+    db = f"qa_eval_{name}"
+    with psycopg.connect(uri, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        c.execute(f'CREATE DATABASE "{db}"')
+    head, _, query = uri.partition("?")
+    return {"QA_DATABASE_URL": head.rsplit("/", 1)[0] + "/" + db + ("?" + query if query else "")}
+
+
+def build(name: str, files: list[Path], rebuild: bool, postgres: bool = False) -> tuple[Path, dict]:
+    if postgres:
+        store, env = STORES_PG / name, postgres_env(name)
+        shutil.rmtree(store, ignore_errors=True)
+        print(f"[eval_sets] {name}: building {env['QA_DATABASE_URL'].split('?')[0]} from {len(files)} documents",
+              flush=True)
+        ingest(name, store, files, env)
+        return store, env
     store = STORES / name
     key = key_of(files)
     key_file = store / "eval-key.json"
@@ -70,24 +95,28 @@ def build(name: str, files: list[Path], rebuild: bool) -> Path:
         return store
     shutil.rmtree(store, ignore_errors=True)
     print(f"[eval_sets] {name}: building {store.relative_to(ROOT)} from {len(files)} documents", flush=True)
-    env = dict(os.environ, QA_STORE=str(store))
+    ingest(name, store, files, {})
+    key_file.write_text(json.dumps({"key": key}))
+    return store, {}
+
+
+def ingest(name: str, store: Path, files: list[Path], extra_env: dict) -> None:
+    env = dict(os.environ, QA_STORE=str(store), **extra_env)
     res = subprocess.run([str(QA), "ingest", *map(str, files)], cwd=ROOT, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     tail = [ln for ln in res.stdout.splitlines() if ln.startswith(("ingested", "store", "error"))]
     print("\n".join("    " + ln for ln in tail), flush=True)
     if res.returncode not in (0, 2):
         sys.exit(f"eval_sets: ingest for {name} failed ({res.returncode})")
-    key_file.write_text(json.dumps({"key": key}))
-    return store
 
 
-def run(name: str, store: Path, questions: Path, out: Path | None) -> str:
+def run(name: str, store: Path, questions: Path, out: Path | None, extra_env: dict) -> str:
     cmd = [sys.executable, str(SHARED / "eval" / "run_eval.py"), "--questions", str(questions),
            "--serve", f"{QA} serve --host 127.0.0.1 --port {{port}}"]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         cmd += ["--json-out", str(out / f"{name}.json")]
-    res = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, QA_STORE=str(store)),
+    res = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, QA_STORE=str(store), **extra_env),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = res.stdout.strip().splitlines()
     for ln in lines:
@@ -103,13 +132,14 @@ def main() -> int:
     ap.add_argument("sets", nargs="*", choices=[[], *SETS], default=[])
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--json-out", type=Path)
+    ap.add_argument("--postgres", action="store_true", help="PostgreSQL + pgvector stores (fresh each run)")
     args = ap.parse_args()
     names = args.sets or list(SETS)
     results = {}
     for name in names:
         with_corpus, docs, questions = SETS[name]
-        store = build(name, documents(with_corpus, docs), args.rebuild)
-        results[name] = run(name, store, questions, args.json_out)
+        store, env = build(name, documents(with_corpus, docs), args.rebuild, args.postgres)
+        results[name] = run(name, store, questions, args.json_out, env)
     print("\n".join(f"{n:18s} {s}" for n, s in results.items()))
     return 0
 

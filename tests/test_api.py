@@ -154,7 +154,7 @@ def test_reports_detail_page_file(live_server):
     assert "1.13" in page["text"][start:end + 20]
     s, headers, data = call(live_server, "GET", f"/api/reports/{sw['doc_id']}/file")
     assert s == 200 and "公务接待费" in data.decode("utf-8")
-    for path in (f"/api/reports/nope", f"/api/reports/{sw['doc_id']}/pages/9999", "/api/reports/nope/file"):
+    for path in ("/api/reports/nope", f"/api/reports/{sw['doc_id']}/pages/9999", "/api/reports/nope/file"):
         s, payload = jcall(live_server, "GET", path)
         assert s == 404
         assert_error_shape(payload, 404)
@@ -176,21 +176,29 @@ def test_upload_requires_admin_and_checks_type(live_server):
     assert s == 401
 
 
-def test_upload_ask_delete_roundtrip(live_server):
-    text = ("珠海市测试局2025年部门工作总结\n\n一、主要成效\n\n本年度共建成 321 个智慧服务站点，"
-            "覆盖全市 5 个区。\n\n二、存在问题\n\n基层站点运维人员不足。\n").encode("utf-8")
-    body, ctype = multipart("../../etc/zhuhai test.txt", text)
-    s, _, data = call(live_server, "POST", "/api/reports", raw=body, content_type=ctype,
+ZHUHAI = ("珠海市测试局2025年部门工作总结\n\n一、主要成效\n\n本年度共建成 321 个智慧服务站点，"
+          "覆盖全市 5 个区。\n\n二、存在问题\n\n基层站点运维人员不足。\n").encode("utf-8")
+
+
+def upload(server, filename: str, content: bytes) -> tuple[dict, dict]:
+    """POST /api/reports as admin, then the job polled until it ends: (upload reply, finished job)."""
+    body, ctype = multipart(filename, content)
+    s, _, data = call(server, "POST", "/api/reports", raw=body, content_type=ctype,
                       headers={"X-Admin-Token": ADMIN_TOKEN})
     assert s == 202, data
     job = json.loads(data)
-    assert "/" not in job["file"] and ".." not in job["file"]
     for _ in range(240):
-        s, j = jcall(live_server, "GET", f"/api/jobs/{job['job']}")
+        s, j = jcall(server, "GET", f"/api/jobs/{job['job']}")
         if j["status"] != "running":
             break
         time.sleep(0.5)
     assert j["status"] == "done", j
+    return job, j
+
+
+def test_upload_ask_delete_roundtrip(live_server):
+    job, j = upload(live_server, "../../etc/zhuhai test.txt", ZHUHAI)
+    assert "/" not in job["file"] and ".." not in job["file"]
     doc_id = j["result"]["doc_id"]
     _, a = jcall(live_server, "POST", "/api/ask", {"question": "珠海测试局建成了多少个智慧服务站点？"})
     assert a["value"] == pytest.approx(321) and a["facts"][0]["city"] == "珠海"

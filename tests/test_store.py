@@ -2,14 +2,13 @@
 PostgreSQL + pgvector), and the embedded store's generation-checked FAISS file."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index.embed import HashEmbedder
-from index.errors import CorruptFile, IngestError, NotFound, StoreMismatch, UnsupportedFile
+from index.errors import IngestError, NotFound, StoreMismatch, UnsupportedFile
 from index.ingest import Overrides, ingest_file
 from index.retrieval import Filters, SearchIndex
 from index.store import Store

@@ -9,18 +9,17 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN_TOKEN, MODEL, ROOT, LiveServer, realdata
+from conftest import ADMIN_TOKEN, MODEL, ROOT, LiveServer
 from index.errors import StoreMismatch
 from index.settings import Settings
 from index.store_pg import PgStore, Row, to_pg
 from service.state import State
-from test_api import jcall, multipart, call
+from test_api import ZHUHAI, call, jcall, upload
 from test_store_safety import assert_consistent, copies, hash_settings
 
 CORPUS = ROOT / "corpus"
@@ -167,26 +166,14 @@ def test_two_replicas_share_one_database(pg_server, tmp_path):
         _, ans = jcall(b, "POST", "/api/ask", {"question": "汕尾2021年公务接待费是多少"})
         assert ans["value"] == pytest.approx(1.13) and ans["citations"][0]["page"] == 30
         # a report uploaded to one replica is answered by the other
-        text = ("珠海市测试局2025年部门工作总结\n\n一、主要成效\n\n本年度共建成 321 个智慧服务站点，"
-                "覆盖全市 5 个区。\n\n二、存在问题\n\n基层站点运维人员不足。\n").encode("utf-8")
-        body, ctype = multipart("zhuhai.txt", text)
-        s, _, data = call(a, "POST", "/api/reports", raw=body, content_type=ctype,
-                          headers={"X-Admin-Token": ADMIN_TOKEN})
-        assert s == 202, data
-        job = json.loads(data)
-        for _ in range(240):
-            _, j = jcall(a, "GET", f"/api/jobs/{job['job']}")
-            if j["status"] != "running":
-                break
-            time.sleep(0.5)
-        assert j["status"] == "done", j
+        _, j = upload(a, "zhuhai.txt", ZHUHAI)
         doc_id = j["result"]["doc_id"]
         _, ans = jcall(b, "POST", "/api/ask", {"question": "珠海测试局建成了多少个智慧服务站点？"})
         assert ans["value"] == pytest.approx(321) and ans["facts"][0]["doc_id"] == doc_id, ans["answer"]
         s, page = jcall(b, "GET", f"/api/reports/{doc_id}/pages/1")
         assert s == 200 and "321 个智慧服务站点" in json.dumps(page, ensure_ascii=False)
         s, _, original = call(b, "GET", f"/api/reports/{doc_id}/file")
-        assert s == 200 and original == text          # the original file, from the database
+        assert s == 200 and original == ZHUHAI        # the original file, from the database
         # deleted through the other replica: gone for both
         s, _ = jcall(b, "DELETE", f"/api/reports/{doc_id}", headers={"X-Admin-Token": ADMIN_TOKEN})
         assert s == 200
