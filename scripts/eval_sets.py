@@ -69,6 +69,7 @@ def postgres_env(name: str) -> dict:
     """A fresh database for the set on a local PostgreSQL + pgvector (started once)."""
     import pgserver
     import psycopg
+    STORES_PG.mkdir(exist_ok=True)
     server = pgserver.get_server(STORES_PG / "pgdata", cleanup_mode=None)
     uri = server.get_uri()
     db = f"qa_eval_{name}"
