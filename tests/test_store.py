@@ -142,3 +142,19 @@ def test_same_bytes_again_is_reported_unchanged(store, emb):
     again = ingest_file(store, emb, SEEDS[1])
     assert again.status == "unchanged" and again.chunks == 0 and again.doc_id == first.doc_id
     assert "已在库中" in again.summary()
+
+
+def test_reindex_with_another_dimension(store, emb, make_store):
+    """`qa reindex` after a model change: the vectors replaced, the index rebuilt for the new size."""
+    ingest_file(store, emb, SEEDS[1])
+    ids, chunks, _, _ = store.all_chunks()
+    small = HashEmbedder(dim=256)
+    vecs = small.embed_passages([c.embed_text() for c in chunks])
+    store.clear_vectors_model("hash-256", 256)
+    store.replace_vectors(ids, vecs)
+    store.close()
+    again = make_store(store.root, model_name="hash-256", dim=256)
+    assert np.allclose(again.all_chunks()[3], vecs, atol=1e-6)
+    idx = SearchIndex.load(again, ann_threshold=10_000)
+    hits = idx.search(small, "公务接待费", k=3, filters=Filters(city="汕尾"))
+    assert hits and hits[0].dense is not None and idx.vectors.dim == 256
