@@ -21,7 +21,7 @@ _UNITS = sorted(set(MONEY_UNITS) | set(COUNT_UNITS) | {"%"}, key=len, reverse=Tr
 _UNIT_ALT = "|".join(re.escape(u) for u in _UNITS)
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MENTION_RE = re.compile(
-    r"(?P<pre>约|近|超过|逾|将近|大约|接近)?\s*"
+    r"(?P<pre>约|近|超过|逾|将近|大约|接近|突破)?\s*"
     r"(?P<num>" + _ARABIC + r"|[" + CN_NUM_CHARS + r"]+)\s*"
     r"(?P<scale>万|亿)?\s*(?P<suf>多|余)?\s*"
     r"(?P<unit>" + _UNIT_ALT + r")"
@@ -49,8 +49,9 @@ _TAIL_MEASURE = re.compile(
 def _clean_np(s: str) -> str:
     s = s.strip(" ，,、：:；;。（）()")
     s = _LEAD_WORDS.sub("", s)
+    # verbs and the adverbs before them ("进出口总额接连突破…", "总值首次超过…") are not the subject
     s = re.sub(r"(?:为|是|达到|达|共计|共|约|的|了|等|突破|超过|超|逾|稳定在|保持在|提高到|提高至|提升到|提升至|"
-               r"增至|升至|降至|减至|增加到|增加至|实现)+$", "", s)
+               r"增至|升至|降至|减至|增加到|增加至|实现|接连|连续|相继|先后|首次|再次|已经)+$", "", s)
     return s.strip(" ，,、：:；;。")
 
 

@@ -149,8 +149,9 @@ def _row_factory(cursor: psycopg.Cursor):
 
 
 def to_pg(sql: str) -> str:
-    """`?` parameters → psycopg's `%s` (the shared SQL has no `?` or `%` of its own)."""
-    return sql.replace("%", "%%").replace("?", "%s")
+    """`?` parameters → psycopg's `%s` (the shared SQL has no `?` or `%` of its own); LIKE →
+    ILIKE, as SQLite's LIKE ignores ASCII case (GDP, gdp)."""
+    return sql.replace("%", "%%").replace("?", "%s").replace(" LIKE ", " ILIKE ")
 
 
 def _value(v: object) -> object:
@@ -355,10 +356,10 @@ class PgStore(Store):
 
     def search_vectors(self, reader: "PgStoreReader", generation: int, ann_threshold: int) -> "PgVectors":
         dim = int(self.meta("dim") or 0)
-        return PgVectors(reader, dim, self.count_chunks())
+        return PgVectors(reader, dim, self.count_chunks(), exact_max=ann_threshold)
 
     def read_params(self) -> dict:
-        return {"model_name": self.meta("model_name"), "dim": int(self.meta("dim") or 0), "kind": PgVectors.kind}
+        return {"model_name": self.meta("model_name"), "dim": int(self.meta("dim") or 0), "kind": "pgvector"}
 
     def write_params(self, params: dict) -> None:
         raise StoreMismatch("a PostgreSQL store has no FAISS file to describe")
@@ -391,11 +392,17 @@ class PgStoreReader(StoreReader):
             "SELECT id, embedding FROM chunks WHERE id = ANY(?)", ([int(i) for i in ids],))}
         return np.stack([as_array(got[int(i)]) for i in ids])
 
-    def search_vectors(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    def search_vectors(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None, *,
+                       exact: bool = False) -> list[tuple[int, float]]:
         """(chunk id, inner product) of the k nearest chunks, within `allowed` chunk ids when given:
-        exact over a scope of up to EXACT_SCOPE_MAX chunks, else the HNSW index."""
+        exact when asked (a small store) or over a scope of up to EXACT_SCOPE_MAX chunks, else
+        the HNSW index."""
         q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(-1))
         c = self.conn
+        if allowed is None and exact:
+            rows = c.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks ORDER BY s DESC, id LIMIT ?",
+                             (q, k)).fetchall()
+            return [(int(r[0]), float(r[1])) for r in rows]
         if allowed is not None and len(allowed) <= EXACT_SCOPE_MAX:
             # `-(a <#> q)` is not the index's ordering: an exact scan of the scope's rows
             rows = c.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks WHERE id = ANY(?) "
@@ -420,12 +427,13 @@ class PgStoreReader(StoreReader):
 
 
 class PgVectors:
-    """The dense side of a snapshot over a PostgreSQL store (what `VectorIndex` is for FAISS)."""
+    """The dense side of a snapshot over a PostgreSQL store (what `VectorIndex` is for FAISS):
+    exact up to `exact_max` chunks (as FAISS is flat below QA_ANN_THRESHOLD), HNSW above."""
 
-    kind = "pgvector-hnsw"
-
-    def __init__(self, reader: PgStoreReader, dim: int, ntotal: int):
+    def __init__(self, reader: PgStoreReader, dim: int, ntotal: int, *, exact_max: int = 50_000):
         self.reader, self.dim, self.ntotal = reader, dim, ntotal
+        self.exact = ntotal <= exact_max
+        self.kind = "pgvector-flat" if self.exact else "pgvector-hnsw"
 
     def __len__(self) -> int:
         return self.ntotal
@@ -433,7 +441,7 @@ class PgVectors:
     def search(self, vec: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
         if allowed_ids is not None and not len(allowed_ids):
             return []
-        return self.reader.search_vectors(vec, k, allowed_ids)
+        return self.reader.search_vectors(vec, k, allowed_ids, exact=self.exact)
 
 
 __all__ = ["PgStore", "PgStoreReader", "PgVectors", "Row", "schema_sql", "to_pg"]

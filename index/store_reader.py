@@ -51,7 +51,7 @@ class StoreReader:
 
     # ---- facts -----------------------------------------------------------
     def subject_keys(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT key FROM fact_subjects")]
+        return [r[0] for r in self.conn.execute("SELECT key FROM fact_subjects ORDER BY key")]   # one order, any backend
 
     def count_facts(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]

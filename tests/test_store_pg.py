@@ -27,7 +27,7 @@ CORPUS = ROOT / "corpus"
 
 # ---------------------------------------------------------------- pure parts
 def test_sql_is_translated_for_psycopg():
-    assert to_pg("SELECT * FROM t WHERE a = ? AND b LIKE '__00'") == "SELECT * FROM t WHERE a = %s AND b LIKE '__00'"
+    assert to_pg("SELECT * FROM t WHERE a = ? AND b LIKE '__00'") == "SELECT * FROM t WHERE a = %s AND b ILIKE '__00'"
     assert to_pg("UPDATE x SET v = '5%' WHERE k = ?") == "UPDATE x SET v = '5%%' WHERE k = %s"
 
 
