@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from index.numbers import PREFIX_QUALIFIERS
 from index.records import Report
 
 from .records import FactRef
@@ -25,7 +26,7 @@ def fmt_value(v: float) -> str:
 
 def fmt_amount(v: float, unit: str, approx: bool = False, qualifier: str = "") -> str:
     q = qualifier if approx and qualifier in ("多", "余", "以上", "左右") else ""
-    pre = qualifier if (approx and qualifier in ("约", "近", "超", "超过")) or qualifier in ("≥", "≤", ">", "<") else ""
+    pre = qualifier if (approx and qualifier in PREFIX_QUALIFIERS) or qualifier in ("≥", "≤", ">", "<") else ""
     unit = unit or ""
     if unit.startswith("万") and unit != "万元" and q:
         return f"{pre}{fmt_value(v)} 万{q}{unit[1:]}"
