@@ -214,3 +214,38 @@ def test_schema_made_by_a_dba_serves_an_unprivileged_role(pg_server, tmp_path):
         assert_consistent(store)
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- the dense side in PostgreSQL
+def test_pgvector_search_stays_in_scope_on_every_path(pg_server, tmp_path, monkeypatch):
+    """Exact (small store / small scope) and HNSW (wide scope: the nearest of the index kept when
+    in scope, else the scope exactly) give the scope's own chunks, nearest first."""
+    import numpy as np
+    import index.store_pg as store_pg
+    from index.embed import HashEmbedder
+    from index.ingest import ingest_file
+    emb = HashEmbedder()
+    store = PgStore(pg_server.new_database(), tmp_path / "cache", model_name="hash-384", dim=384)
+    try:
+        for p in (*sorted(CORPUS.glob("*.txt")), *copies(tmp_path, 2)):
+            ingest_file(store, emb, p)
+        reader = store.reader()
+        ids, _, _, vecs = store.all_chunks()
+        q = emb.embed_query("公务接待费支出决算")
+        shanwei = [r.doc_id for r in store.reports() if r.city == "汕尾"]
+        scope = reader.chunk_ids(shanwei[:1])
+        inside = np.isin(ids, scope)
+        order = np.argsort(-(vecs[inside] @ q), kind="stable")
+        exact = [int(i) for i in ids[inside][order][:10]]
+        everywhere = [int(i) for i in ids[np.argsort(-(vecs @ q), kind="stable")][:10]]
+        assert [i for i, _ in reader.search_vectors(q, 10, scope)] == exact              # exact: small scope
+        assert [i for i, _ in reader.search_vectors(q, 10, None, exact=True)] == everywhere
+        hnsw = [i for i, _ in reader.search_vectors(q, 10, None)]
+        assert len(set(hnsw) & set(everywhere)) >= 9                                     # HNSW, no scope
+        monkeypatch.setattr(store_pg, "EXACT_SCOPE_MAX", 10)                              # the scope is "wide"
+        wide = [i for i, _ in reader.search_vectors(q, 10, scope)]
+        assert set(wide) <= set(scope.tolist()) and len(set(wide) & set(exact)) >= 9
+        monkeypatch.setattr(store_pg, "MAX_EF", 5)                  # too few of the scope among the nearest
+        assert [i for i, _ in reader.search_vectors(q, 10, scope)] == exact
+    finally:
+        store.close()
