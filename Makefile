@@ -48,9 +48,10 @@ bench-quick: install
 	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python scripts/bench.py --quick
 
-# province scale: stores of 1,000 and 10,000 reports (~40 min on 2 cores) -> docs/benchmarks-scale.md
+# province scale: stores of 1,000 and 10,000 reports on SQLite + FAISS and PostgreSQL + pgvector
+# (a PostgreSQL server started by the bench itself, pgserver wheel; ~1.5 h on 2 cores) -> docs/benchmarks-scale.md
 bench-scale: install
-	$(BIN)/python scripts/bench.py --scale --sizes 1000,10000
+	$(BIN)/python scripts/bench.py --scale --sizes 1000,10000 --backends sqlite,postgres
 
 clean:
 	rm -rf store test-output .pytest_cache

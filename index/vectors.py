@@ -185,13 +185,17 @@ class VectorIndex:
             return []
         if allowed_ids is None:
             return self._search(q, min(k, n), None)
-        allowed = np.unique(_ids(allowed_ids))
+        allowed = _ids(allowed_ids)
+        if len(allowed) > 1 and not bool(np.all(allowed[1:] > allowed[:-1])):
+            allowed = np.unique(allowed)             # (chunk ids come ascending: no sort then)
         if len(allowed) == 0:
             return []
         k = min(k, n, len(allowed))
         if self.kind == HNSW and len(allowed) <= self.exact_filter_max:
             return self._exact_subset(q, k, allowed)
-        res = self._search(q, k, allowed)
+        # a filter that every id in the index passes (a scope of every report) is no filter:
+        # the same results without building a selector over half a million ids
+        res = self._search(q, k, None if self._covers_all(allowed) else allowed)
         if len(res) < k and self.kind == HNSW:  # filtered graph walk came back short
             return self._exact_subset(q, k, allowed)
         return res
@@ -210,6 +214,18 @@ class VectorIndex:
         del sel
         return [(int(i), float(d)) for i, d in zip(I[0], D[0]) if i != -1]
 
+    def _sorted_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids ascending, their positions in the index), computed once per index state."""
+        if self._pos is None:
+            all_ids = self.ids()
+            order = np.argsort(all_ids, kind="stable")
+            self._pos = (all_ids[order], order)
+        return self._pos
+
+    def _covers_all(self, allowed: np.ndarray) -> bool:
+        """`allowed` (ascending, unique) is every id in the index."""
+        return len(allowed) == self.ntotal and bool(np.array_equal(allowed, self._sorted_ids()[0]))
+
     def _storage(self) -> np.ndarray:
         """[ntotal, dim] view (no copy) of the vectors held by the inner index."""
         inner = faiss.downcast_index(self._index.index)
@@ -218,11 +234,7 @@ class VectorIndex:
         return faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)
 
     def _exact_subset(self, q: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
-        if self._pos is None:
-            all_ids = self.ids()
-            order = np.argsort(all_ids, kind="stable")
-            self._pos = (all_ids[order], order)
-        sorted_ids, order = self._pos
+        sorted_ids, order = self._sorted_ids()
         j = np.searchsorted(sorted_ids, allowed)  # allowed is sorted and unique
         ok = j < len(sorted_ids)
         ok[ok] = sorted_ids[j[ok]] == allowed[ok]

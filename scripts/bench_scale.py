@@ -10,6 +10,14 @@ build), restart time and RSS, p50/p95 per route over HTTP (fixed questions of th
 corpus + scoped questions about synthetic reports), ANN recall@10 of the served FAISS index vs
 exact search, and correctness: each scoped question must give the value and the report it gives
 when that report is alone in a store.
+
+PostgreSQL + pgvector, side by side: the same store copied row for row into a PgStore (one
+database per size in a PostgreSQL 16 + pgvector server started here with pgserver, unix socket
+only): schema created by `PgStore`, its secondary and HNSW indexes dropped, every table loaded
+with COPY, then the secondary indexes, VACUUM ANALYZE and the HNSW index (m 16, ef_construction
+64, maintenance_work_mem 2 GB, parallel maintenance workers) built after the load, each timed.
+The same questions are asked of `qa serve` with QA_DATABASE_URL set, and recall@10 is pgvector's
+HNSW (ef_search 512) against exact inner product over the same vectors and the same queries.
 """
 from __future__ import annotations
 
@@ -153,11 +161,11 @@ def check_answers(server, questions: list[dict], timeout: float = 120) -> dict:
     return {"right": right, "asked": len(questions), "wrong": wrong, "samples": samples}
 
 
-def ann_recall(store_dir: Path, queries: int = 80, seed: int = 1) -> dict:
-    """recall@10 of the FAISS file the server uses vs exact inner product over the stored vectors."""
+def exact_top10(store_dir: Path, queries: int = 80, seed: int = 1) -> dict:
+    """Recall queries (stored vectors plus noise) and their exact top-10 by inner product over
+    every stored vector: the reference for both the FAISS file and pgvector's HNSW."""
     store = Store(store_dir)
     dim = int(store.meta("dim") or 384)
-    served = VectorIndex.load(store.index_path)
     reader = StoreReader(store.db_path)
     ids = reader.chunk_ids()
     rng = np.random.default_rng(seed)
@@ -176,13 +184,211 @@ def ann_recall(store_dir: Path, queries: int = 80, seed: int = 1) -> dict:
             cs = np.concatenate([best[j], sc[j][top]])
             keep = np.argsort(-cs)[:10]
             exact[j], best[j] = cand[keep].tolist(), cs[keep]
-    lat, got = [], []
-    for j in range(queries):
-        t = time.perf_counter()
-        r = served.search(q[j], 10)
-        lat.append(time.perf_counter() - t)
-        got.append([i for i, _ in r])
     store.close()
-    recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, exact)]))
-    return {"kind": served.kind, "chunks": int(len(ids)), "recall@10": recall,
+    return {"q": q, "exact": exact, "chunks": int(len(ids))}
+
+
+def served_recall(ref: dict, search, kind: str) -> dict:
+    """recall@10 of `search(qvec, 10) -> [(chunk id, score)]` against `exact_top10`'s reference."""
+    lat, got = [], []
+    search(ref["q"][0], 10)                     # warm-up (connection, first pages)
+    for j in range(len(ref["q"])):
+        t = time.perf_counter()
+        r = search(ref["q"][j], 10)
+        lat.append(time.perf_counter() - t)
+        got.append([int(i) for i, _ in r])
+    recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, ref["exact"])]))
+    return {"kind": kind, "chunks": ref["chunks"], "recall@10": recall,
             "p50_ms": float(np.percentile(lat, 50) * 1000), "p95_ms": float(np.percentile(lat, 95) * 1000)}
+
+
+def ann_recall(store_dir: Path, queries: int = 80, seed: int = 1, ref: dict | None = None) -> dict:
+    """recall@10 of the FAISS file the server uses vs exact inner product over the stored vectors."""
+    ref = ref or exact_top10(store_dir, queries, seed)
+    served = VectorIndex.load(Store(store_dir).index_path)
+    return served_recall(ref, lambda v, k: served.search(v, k), served.kind)
+
+
+def pg_recall(url: str, root: Path, ref: dict) -> dict:
+    """recall@10 of pgvector's HNSW index (the search `qa serve` runs, ef_search 512) vs exact."""
+    from index.store_pg import PgStore
+    store = PgStore(url, root)
+    reader = store.reader()
+    try:
+        return served_recall(ref, lambda v, k: reader.search_vectors(v, k, None), "pgvector-hnsw")
+    finally:
+        store.close()
+
+
+# --------------------------------------------------------------------------- PostgreSQL side
+PG_SETTINGS = {"shared_buffers": "1GB", "maintenance_work_mem": "2GB", "max_parallel_maintenance_workers": "2",
+               "max_wal_size": "8GB", "checkpoint_timeout": "30min"}
+
+
+def start_postgres(datadir: Path, log):
+    """A PostgreSQL 16 + pgvector server of the `pgserver` wheel, unix socket only (no TCP),
+    with PG_SETTINGS; stopped when this process exits. Returns (server handle, admin URL)."""
+    import pgserver
+    import psycopg
+    from pgserver._commands import pg_ctl
+    datadir.mkdir(parents=True, exist_ok=True)
+    srv = pgserver.get_server(datadir, cleanup_mode="stop")
+    url = srv.get_uri()
+    with psycopg.connect(url, autocommit=True) as c:
+        for k, v in PG_SETTINGS.items():
+            c.execute(f"ALTER SYSTEM SET {k} = '{v}'")
+    pg_ctl(["-w", "-l", str(srv.log), "restart"], pgdata=srv.pgdata, user=srv.system_user)  # shared_buffers
+    srv._postmaster_info = None
+    with psycopg.connect(url, autocommit=True) as c:
+        got = {k: c.execute(f"SHOW {k}").fetchone()[0] for k in PG_SETTINGS}
+        listen = c.execute("SHOW listen_addresses").fetchone()[0]
+        version = c.execute("SELECT version()").fetchone()[0]
+        pgv = c.execute("SELECT default_version FROM pg_available_extensions WHERE name = 'vector'").fetchone()[0]
+    log(f"postgres: {version.split(' on ')[0]}, pgvector {pgv}, listen_addresses {listen!r}, {got}")
+    return srv, url, {"version": version.split(" on ")[0], "pgvector": pgv, "listen_addresses": listen, **got}
+
+
+def postmaster_pid(datadir: Path) -> int:
+    return int((datadir / "postmaster.pid").read_text().split()[0])
+
+
+def pg_memory(datadir: Path) -> dict:
+    """The PostgreSQL server's processes (postmaster + its children): summed RSS (counts the
+    shared buffers once per process that touched them) and summed PSS (shared pages split)."""
+    root = postmaster_pid(datadir)
+    pids = [root]
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == root:
+                    pids.append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    rss = pss = 0.0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return {"processes": len(pids), "rss_mb": rss, "pss_mb": pss}
+
+
+def db_url(admin_url: str, db: str) -> str:
+    head, _, tail = admin_url.partition("@/")
+    return f"{head}@/{db}?{tail.split('?', 1)[1]}" if "?" in tail else f"{head}@/{db}"
+
+
+def _clean(row):
+    """PostgreSQL text holds no NUL (PgStore drops them the same way)."""
+    return tuple(v.replace("\x00", "") if type(v) is str and "\x00" in v else v for v in row)
+
+
+def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log) -> dict:
+    """The SQLite store at `sqlite_dir`, row for row, into a new database `db` as a PgStore."""
+    import psycopg
+    from pgvector.psycopg import register_vector
+    from index.store_pg import SCHEMA as PG_SCHEMA, PgStore
+    out: dict = {}
+    with psycopg.connect(admin_url, autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {db}")
+        c.execute(f"CREATE DATABASE {db}")
+    url = db_url(admin_url, db)
+    src = sqlite3.connect(f"file:{sqlite_dir / 'qa.sqlite'}?mode=ro", uri=True)
+    model, dim = (src.execute("SELECT value FROM meta WHERE key = ?", (k,)).fetchone()[0] for k in ("model_name", "dim"))
+    if root.exists():
+        shutil.rmtree(root)
+    PgStore(url, root, model_name=model, dim=int(dim)).close()      # the schema, as `qa serve` would make it
+    t0 = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as c:
+        register_vector(c)
+        idx = [r[0] for r in c.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint)").fetchall()]
+        for name in idx:                         # secondary indexes and HNSW: built after the load
+            c.execute(f"DROP INDEX {name}")
+        c.execute("SET session_replication_role = replica")   # the rows are consistent: no FK trigger per row
+        rows_total = 0
+        tables = ["reports", "pages", "sections", "chunks", "facts", "fact_subjects", "lex_df", "checks",
+                  "statements", "ocr_lines"]
+        for t in tables:
+            pg_cols = [r[0] for r in c.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+                (t,)).fetchall()]
+            lite_cols = {r[1] for r in src.execute(f"PRAGMA table_info({t})")}
+            cols = [x for x in pg_cols if x in lite_cols]
+            tt = time.perf_counter()
+            n = 0
+            cur = src.execute(f"SELECT {', '.join(cols)} FROM {t}")
+            with c.cursor() as pc:
+                if t == "chunks":        # binary COPY: the vectors as pgvector's binary format
+                    types = {r[0]: r[1] for r in c.execute(
+                        "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
+                        "WHERE a.attrelid = 'chunks'::regclass AND a.attnum > 0").fetchall()}
+                    with pc.copy(f"COPY chunks ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)") as cp:
+                        cp.set_types([types[x] for x in cols])
+                        e = cols.index("embedding")
+                        for row in cur:
+                            row = list(_clean(row))
+                            row[e] = np.frombuffer(row[e], dtype="<f4")
+                            cp.write_row(row)
+                            n += 1
+                else:
+                    with pc.copy(f"COPY {t} ({', '.join(cols)}) FROM STDIN") as cp:
+                        for row in cur:
+                            cp.write_row(_clean(row))
+                            n += 1
+            rows_total += n
+            log(f"postgres {db}: {t} {n} rows in {time.perf_counter() - tt:.1f}s")
+            out[f"rows_{t}"] = n
+        c.execute("INSERT INTO meta SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT (key) DO UPDATE "
+                  "SET value = excluded.value",
+                  list(map(list, zip(*[(k, v) for k, v in src.execute("SELECT key, value FROM meta")
+                                        if k != "schema"]))))
+        for f in sorted((sqlite_dir / "files").glob("*")):       # the original files (the shipped corpus)
+            c.execute("INSERT INTO files (doc_id, ext, data) VALUES (%s, %s, %s)", (f.stem, f.suffix, f.read_bytes()))
+        for t, col in (("chunks", "id"), ("facts", "fact_id"), ("checks", "id"), ("statements", "statement_id"),
+                       ("ocr_lines", "id")):
+            c.execute(f"SELECT setval(pg_get_serial_sequence('{t}', '{col}'), COALESCE((SELECT max({col}) FROM {t}), 0) + 1, false)")
+        c.execute("SET session_replication_role = origin")
+        out["copy_s"] = time.perf_counter() - t0
+        out["rows"] = rows_total
+        t = time.perf_counter()
+        c.execute("SET maintenance_work_mem = '2GB'")
+        for stmt in PG_SCHEMA.split(";"):              # the secondary indexes, as the schema declares them
+            if "CREATE INDEX" in stmt:
+                c.execute(stmt)
+        out["index_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        c.execute("VACUUM ANALYZE")
+        out["vacuum_analyze_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        c.execute("SET maintenance_work_mem = '2GB'")
+        c.execute("SET max_parallel_maintenance_workers = 2")
+        from index.store_pg import HNSW_EF_CONSTRUCTION, HNSW_M
+        c.execute(f"CREATE INDEX chunks_hnsw ON chunks USING hnsw (embedding vector_ip_ops) "
+                  f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
+        out["hnsw_s"] = time.perf_counter() - t
+        c.execute("CHECKPOINT")
+        out["build_s"] = time.perf_counter() - t0
+        out["db_mb"] = c.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+        out["hnsw_mb"] = c.execute("SELECT pg_relation_size('chunks_hnsw')").fetchone()[0] / 2**20
+    # the copy holds what the SQLite store holds
+    store = PgStore(url, root)
+    lite = Store(sqlite_dir)
+    out["counts"] = store.counts()
+    same = out["counts"] == lite.counts()
+    ids = [r[0] for r in lite.conn.execute("SELECT id FROM chunks ORDER BY random() LIMIT 200")]
+    d = int(dim)
+    same_vecs = bool(np.array_equal(StoreReader(lite.db_path).vectors(ids, d), store.reader().vectors(ids, d)))
+    out["same_as_sqlite"] = bool(same and same_vecs)
+    lite.close()
+    store.close()
+    src.close()
+    out["url"] = url
+    log(f"postgres {db}: copy {out['copy_s']:.0f}s, indexes {out['index_s']:.0f}s, HNSW {out['hnsw_s']:.0f}s, "
+        f"{out['db_mb']:.0f} MB, same as SQLite: {out['same_as_sqlite']} {out['counts']}")
+    return out
