@@ -1047,8 +1047,6 @@ def scale_report(res: dict) -> str:
         for b in res["backends"]:
             if e.get(b):
                 cols.append((n, b, e))
-    def f(v, fmt="{:.1f}"):
-        return "–" if v is None else fmt.format(v)
     rows: list[list] = []
 
     def row(label: str, fn) -> None:
@@ -1059,7 +1057,7 @@ def scale_report(res: dict) -> str:
             except (KeyError, TypeError):
                 vals.append("–")
         rows.append([label] + vals)
-    row("reports (synthetic + 2 shipped)", lambda s, r, b: f"{int(n_of(s)):,}")
+    row("reports (synthetic + 2 shipped)", lambda s, r, b: f"{s['reports']:,}")
     row("chunks / facts", lambda s, r, b: f"{s['chunks']:,} / {s['facts']:,}")
     row("build s (SQLite: put_report per report; PostgreSQL: COPY of the SQLite rows)",
         lambda s, r, b: f"{s['build_s']:.0f} (+{s['added']} reports)" if b == "sqlite" else
@@ -1119,10 +1117,6 @@ def scale_report(res: dict) -> str:
         + ["## Bulk ingest (`qa ingest`'s pipeline, real PDFs, no embedding cache)", "",
            table(["backend", "files", "pages", "chunks", "parse workers", "total s", "embedding alone s", "pages/s",
                   "total ÷ embed-only floor", "load before / after"], irows) if irows else "(not run)", ""])
-
-
-def n_of(store_info: dict) -> int:
-    return store_info["reports"]
 
 
 if __name__ == "__main__":
