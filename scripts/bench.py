@@ -941,10 +941,11 @@ def main_scale(args) -> int:
         out.write_text(scale_report(res), encoding="utf-8")
 
     pg_datadir = work / "pgdata"
+    pg_srv = None
     try:
         admin = None
         if "postgres" in backends:
-            _srv, admin, res["postgres"] = bs.start_postgres(pg_datadir, log)
+            pg_srv, admin, res["postgres"] = bs.start_postgres(pg_datadir, log)
         pool = bs.parse_pool([p for p in FULL_PDFS if "_" in p.name and p.exists() and p != FULL_PDFS[0]], log)
         cities = bs.city_places()
         base = work / "base" / "store"
@@ -1026,6 +1027,8 @@ def main_scale(args) -> int:
                 log(f"scale: ingest {b} {res['ingest'][b]}")
                 save()
     finally:
+        if pg_srv is not None:
+            bs.stop_postgres(pg_srv)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     res["total_s"] = time.perf_counter() - T0
