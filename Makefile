@@ -49,7 +49,7 @@ bench-quick: install
 	$(BIN)/python scripts/bench.py --quick
 
 # province scale: stores of 1,000 and 10,000 reports on SQLite + FAISS and PostgreSQL + pgvector
-# (a PostgreSQL server started by the bench itself, pgserver wheel; ~1.5 h on 2 cores) -> docs/benchmarks-scale.md
+# (a PostgreSQL server started by the bench itself, pgserver wheel; ~45 min on 2 cores) -> docs/benchmarks-scale.md
 bench-scale: install
 	$(BIN)/python scripts/bench.py --scale --sizes 1000,10000 --backends sqlite,postgres
 

@@ -724,8 +724,11 @@ def main() -> int:
                     help="--scale: comma list of store backends measured side by side (sqlite, postgres)")
     ap.add_argument("--work", help="--scale: work folder (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="--scale: keep the work folder (stores, PostgreSQL data)")
-    ap.add_argument("--reuse", action="store_true",
-                    help="--scale: re-use stores (and measurements) already in --work / the JSON output")
+    ap.add_argument("--reuse", metavar="JSON",
+                    help="--scale: re-use the stores already in --work and the builds (and measurements) of this "
+                         "earlier JSON output")
+    ap.add_argument("--remeasure", action="store_true",
+                    help="--scale with --reuse: measure the servers again over the re-used stores")
     args = ap.parse_args()
     if args.scale:
         return main_scale(args)
@@ -865,6 +868,7 @@ def bench_bulk_ingest(settings: Settings, work: Path, database_url: str | None =
     workers = default_workers()
     s = replace_settings(settings, embed_cache=None, embed_threads=max(1, cpu_threads() - workers),
                          store=work / ("bulk-store-pg" if database_url else "bulk-store"), database_url=database_url)
+    shutil.rmtree(s.store, ignore_errors=True)          # a clean store: every file parsed and embedded
     emb = make_embedder(s, "passage")
     emb.embed_passages(["预热 warm-up"])
     store = open_store(s, model_name=emb.name, dim=emb.dim)
@@ -921,11 +925,14 @@ def main_scale(args) -> int:
     skip = set(filter(None, args.skip.split(",")))
     out = args.out or ROOT / "docs" / "benchmarks-scale.md"
     jout = out.with_suffix(".json")
-    previous = json.loads(jout.read_text()) if args.reuse and jout.exists() else {}
+    reuse_from = Path(args.reuse) if args.reuse else None
+    previous = json.loads(reuse_from.read_text()) if reuse_from and reuse_from.exists() else {}
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     res: dict = {"command": f".venv/bin/python scripts/bench.py --scale --sizes {args.sizes} --backends {args.backends}"
-                 + (f" --skip {args.skip}" if args.skip else ""),
+                 + (f" --skip {args.skip}" if args.skip else "")
+                 + (f" --reuse {args.reuse}" if args.reuse else "") + (" --remeasure" if args.remeasure else ""),
+                 "reused_from": previous.get("date"),
                  "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                  "ann_threshold": settings.ann_threshold, "backends": backends, "sizes": {}, "load_start": loadavg()}
 
@@ -934,10 +941,11 @@ def main_scale(args) -> int:
         out.write_text(scale_report(res), encoding="utf-8")
 
     pg_datadir = work / "pgdata"
+    pg_srv = None
     try:
         admin = None
         if "postgres" in backends:
-            _srv, admin, res["postgres"] = bs.start_postgres(pg_datadir, log)
+            pg_srv, admin, res["postgres"] = bs.start_postgres(pg_datadir, log)
         pool = bs.parse_pool([p for p in FULL_PDFS if "_" in p.name and p.exists() and p != FULL_PDFS[0]], log)
         cities = bs.city_places()
         base = work / "base" / "store"
@@ -968,23 +976,30 @@ def main_scale(args) -> int:
             log(f"scale {n}: {info}")
             ref = bs.exact_top10(dest)
             if "sqlite" in backends:
-                if args.reuse and old.get("sqlite"):
+                if args.reuse and old.get("sqlite") and not args.remeasure:
                     entry["sqlite"] = {**old["sqlite"], "reused": True}
                 else:
                     r = measure_served(dest, refs, None, None)
+                    if info.get("reused") and old.get("sqlite"):     # the one-time FAISS build was measured then
+                        r["restart_before_s"], r["first_start_s"] = r["first_start_s"], old["sqlite"]["first_start_s"]
+                        r["remeasured"] = True
                     r["ann"] = bs.ann_recall(dest, ref=ref)
                     entry["sqlite"] = r
                     log(f"scale {n} sqlite: start {r['start_s']:.1f}s rss {r['rss_after_mb']:.0f} MB, "
                         f"correct {r['correct']['right']}/{r['correct']['asked']}, ann {r['ann']}")
                 save()
             if "postgres" in backends:
-                if args.reuse and old.get("postgres"):
+                if args.reuse and old.get("postgres") and not args.remeasure:
                     entry["postgres"] = {**old["postgres"], "reused": True}
                 else:
                     root = work / f"pg-{n}" / "store"
-                    log(f"scale {n} postgres: copying (load {loadavg()})")
-                    load = loadavg()
-                    built = {**bs.copy_to_postgres(dest, admin, f"scale_{n}", root, log), "load": [load, loadavg()]}
+                    if args.reuse and (old.get("postgres") or {}).get("build"):
+                        built = {**old["postgres"]["build"], "reused": True}
+                        log(f"scale {n} postgres: re-using database {built['url']}")
+                    else:
+                        log(f"scale {n} postgres: copying (load {loadavg()})")
+                        load = loadavg()
+                        built = {**bs.copy_to_postgres(dest, admin, f"scale_{n}", root, log), "load": [load, loadavg()]}
                     entry["postgres"] = {"build": built}
                     save()
                     r = measure_served(root, refs, {"QA_DATABASE_URL": built["url"]}, pg_datadir)
@@ -1012,6 +1027,8 @@ def main_scale(args) -> int:
                 log(f"scale: ingest {b} {res['ingest'][b]}")
                 save()
     finally:
+        if pg_srv is not None:
+            bs.stop_postgres(pg_srv)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     res["total_s"] = time.perf_counter() - T0
@@ -1033,8 +1050,6 @@ def scale_report(res: dict) -> str:
         for b in res["backends"]:
             if e.get(b):
                 cols.append((n, b, e))
-    def f(v, fmt="{:.1f}"):
-        return "–" if v is None else fmt.format(v)
     rows: list[list] = []
 
     def row(label: str, fn) -> None:
@@ -1045,7 +1060,7 @@ def scale_report(res: dict) -> str:
             except (KeyError, TypeError):
                 vals.append("–")
         rows.append([label] + vals)
-    row("reports (synthetic + 2 shipped)", lambda s, r, b: f"{int(n_of(s)):,}")
+    row("reports (synthetic + 2 shipped)", lambda s, r, b: f"{s['reports']:,}")
     row("chunks / facts", lambda s, r, b: f"{s['chunks']:,} / {s['facts']:,}")
     row("build s (SQLite: put_report per report; PostgreSQL: COPY of the SQLite rows)",
         lambda s, r, b: f"{s['build_s']:.0f} (+{s['added']} reports)" if b == "sqlite" else
@@ -1088,6 +1103,8 @@ def scale_report(res: dict) -> str:
         f"- machine: {res['machine']['cpu']}, {res['machine']['cores']} cores, "
         f"{res['machine']['ram_mb'] / 1024:.1f} GB RAM (shared with other jobs during the run: load averages below)",
         f"- total run time: {res['total_s'] / 60:.1f} min" if "total_s" in res else "- run in progress / partial",
+        f"- stores, builds (and measurements not re-measured) re-used from the run of {res['reused_from']}"
+        if res.get("reused_from") else "",
         (f"- PostgreSQL: {pg['version']}, pgvector {pg['pgvector']} (pgserver wheel, unix socket only, "
          f"listen_addresses '{pg['listen_addresses']}'), shared_buffers {pg['shared_buffers']}, "
          f"maintenance_work_mem {pg['maintenance_work_mem']}, max_parallel_maintenance_workers "
@@ -1103,10 +1120,6 @@ def scale_report(res: dict) -> str:
         + ["## Bulk ingest (`qa ingest`'s pipeline, real PDFs, no embedding cache)", "",
            table(["backend", "files", "pages", "chunks", "parse workers", "total s", "embedding alone s", "pages/s",
                   "total ÷ embed-only floor", "load before / after"], irows) if irows else "(not run)", ""])
-
-
-def n_of(store_info: dict) -> int:
-    return store_info["reports"]
 
 
 if __name__ == "__main__":

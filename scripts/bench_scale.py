@@ -238,7 +238,6 @@ def start_postgres(datadir: Path, log):
         for k, v in PG_SETTINGS.items():
             c.execute(f"ALTER SYSTEM SET {k} = '{v}'")
     pg_ctl(["-w", "-l", str(srv.log), "restart"], pgdata=srv.pgdata, user=srv.system_user)  # shared_buffers
-    srv._postmaster_info = None
     with psycopg.connect(url, autocommit=True) as c:
         got = {k: c.execute(f"SHOW {k}").fetchone()[0] for k in PG_SETTINGS}
         listen = c.execute("SHOW listen_addresses").fetchone()[0]
@@ -246,6 +245,13 @@ def start_postgres(datadir: Path, log):
         pgv = c.execute("SELECT default_version FROM pg_available_extensions WHERE name = 'vector'").fetchone()[0]
     log(f"postgres: {version.split(' on ')[0]}, pgvector {pgv}, listen_addresses {listen!r}, {got}")
     return srv, url, {"version": version.split(" on ")[0], "pgvector": pgv, "listen_addresses": listen, **got}
+
+
+def stop_postgres(srv) -> None:
+    """Stop the server start_postgres started (pgserver's own stop at exit does not follow a restart)."""
+    from pgserver._commands import pg_ctl
+    if (srv.pgdata / "postmaster.pid").exists():
+        pg_ctl(["-w", "stop"], pgdata=srv.pgdata, user=srv.system_user)
 
 
 def postmaster_pid(datadir: Path) -> int:
