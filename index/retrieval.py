@@ -4,7 +4,7 @@ the reports that pass the filters, then their chunks)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -70,7 +70,6 @@ class SearchIndex:
     n_chunks: int = 0
     lexical_scan_max: int = 5_000       # chunks BM25 scores exhaustively; above, the dense candidates
     lexical_candidates: int = 1_000
-    _every_chunk: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, store: Store, *, ann_threshold: int, lexical_scan_max: int = 5_000) -> "SearchIndex":
@@ -105,15 +104,12 @@ class SearchIndex:
         return self.scope_ids(self.docs_for(f))
 
     def scope_ids(self, docs: list[str] | None) -> np.ndarray | None:
-        """Chunk row ids of the reports `docs` (None: no restriction). A scope of every report
-        of the snapshot (a question that names no place) is read once per snapshot: at 10,000
-        reports that read is half a million rows, the bulk of such a question's time."""
-        if docs is None:
+        """Chunk row ids of the reports `docs`; None: no restriction — also for a scope of every
+        report of the snapshot (a question that names no place), which both vector indexes then
+        search unfiltered: at 10,000 reports its ids are half a million rows, and pgvector
+        cannot use its index under such a filter."""
+        if docs is None or len(docs) == len(self.reports):     # docs_for keeps each report once
             return None
-        if len(docs) == len(self.reports):          # docs_for keeps each snapshot report once
-            if self._every_chunk is None:
-                self._every_chunk = self.reader.chunk_ids(docs)
-            return self._every_chunk
         return self.reader.chunk_ids(docs)
 
     def search(self, embedder: Embedder, query: str, *, k: int = 5, filters: Filters = Filters(),
