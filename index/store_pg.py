@@ -361,12 +361,6 @@ class PgStore(Store):
         dim = int(self.meta("dim") or 0)
         return PgVectors(reader, dim, self.count_chunks(), exact_max=ann_threshold)
 
-    def read_params(self) -> dict:
-        return {"model_name": self.meta("model_name"), "dim": int(self.meta("dim") or 0), "kind": "pgvector"}
-
-    def write_params(self, params: dict) -> None:
-        raise StoreMismatch("a PostgreSQL store has no FAISS file to describe")
-
     def close(self) -> None:
         self._conns.close()
 
@@ -402,15 +396,8 @@ class PgStoreReader(StoreReader):
         the HNSW index."""
         q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(-1))
         c = self.conn
-        if allowed is None and exact:
-            rows = c.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks ORDER BY s DESC, id LIMIT ?",
-                             (q, k)).fetchall()
-            return [(int(r[0]), float(r[1])) for r in rows]
-        if allowed is not None and len(allowed) <= EXACT_SCOPE_MAX:
-            # `-(a <#> q)` is not the index's ordering: an exact scan of the scope's rows
-            rows = c.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks WHERE id = ANY(?) "
-                             "ORDER BY s DESC, id LIMIT ?", (q, [int(i) for i in allowed], k)).fetchall()
-            return [(int(r[0]), float(r[1])) for r in rows]
+        if (allowed is None and exact) or (allowed is not None and len(allowed) <= EXACT_SCOPE_MAX):
+            return self._exact(q, k, allowed)
         # the HNSW index, unfiltered (pgvector 0.6 has no filtered index scan: a WHERE on the ids
         # makes the planner sort every row of the scope); a wide scope keeps the nearest of its own
         ef = MAX_EF if allowed is not None else min(MAX_EF, max(EF_SEARCH, k))
@@ -426,11 +413,18 @@ class PgStoreReader(StoreReader):
         pos = np.minimum(np.searchsorted(scope, ids), len(scope) - 1)
         kept = [hit for hit, inside in zip(found, scope[pos] == ids) if inside][:k]
         if len(kept) < min(k, MIN_WIDE_HITS):
-            # the scope is a small part of the store: its chunks, exactly (slow at this size)
-            rows = c.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks WHERE id = ANY(?) "
-                             "ORDER BY s DESC, id LIMIT ?", (q, [int(i) for i in allowed], k)).fetchall()
-            kept = [(int(r[0]), float(r[1])) for r in rows]
+            return self._exact(q, k, allowed)    # the scope is a small part of the store (slow at this size)
         return kept
+
+    def _exact(self, q: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """Every chunk (of the scope) scored: `-(a <#> q)` is not the index's ordering, so no index scan."""
+        if allowed is None:
+            rows = self.conn.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks ORDER BY s DESC, id LIMIT ?",
+                                     (q, k)).fetchall()
+        else:
+            rows = self.conn.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks WHERE id = ANY(?) "
+                                     "ORDER BY s DESC, id LIMIT ?", (q, [int(i) for i in allowed], k)).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
 
     def close(self) -> None:
         """The connections belong to the store; it closes them."""

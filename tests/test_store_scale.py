@@ -20,13 +20,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 
-@pytest.fixture()
-def store(make_store, tmp_path) -> Store:
-    s = make_store(tmp_path / "store", model_name="hash-384", dim=384)
+def seeded(s: Store) -> Store:
     emb = HashEmbedder(dim=384)
     for p in SEEDS:
         ingest_file(s, emb, p)
     return s
+
+
+@pytest.fixture()
+def store(make_store, tmp_path) -> Store:
+    return seeded(make_store(tmp_path / "store", model_name="hash-384", dim=384))
+
+
+@pytest.fixture()
+def sqlite_store(tmp_path) -> Store:
+    return seeded(Store(tmp_path / "store", model_name="hash-384", dim=384))
 
 
 def memory_bm25(store: Store) -> LexicalIndex:
@@ -73,9 +81,9 @@ def test_stored_fact_lookup_equals_in_memory(store):
     assert stored.totals_in(docs) == memory.totals_in(docs)
 
 
-def test_faiss_file_is_updated_not_rebuilt(store, backend, tmp_path):
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL keeps the vectors in the table's HNSW index: there is no file to update")
+def test_faiss_file_is_updated_not_rebuilt(sqlite_store, tmp_path):
+    """The embedded store's FAISS file (PostgreSQL keeps the vectors in the table's HNSW index)."""
+    store = sqlite_store
     idx = SearchIndex.load(store, ann_threshold=10_000)
     before = set(idx.vectors.ids().tolist())
     doc = store.reports()[0].doc_id
