@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.fact_index import FactHit, FactIndex, squash, subject_score
+from index.search.fact_index import FactHit, FactIndex, squash, subject_score
 from index.records import Fact, Report
 
 from .question import MEASURES, NOT_MEASURE, Question

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from index.numbers import PREFIX_QUALIFIERS
+from index.extract.numbers import PREFIX_QUALIFIERS
 from index.records import Report
 
 from .records import FactRef

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.fact_index import squash
+from index.search.fact_index import squash
 
 from .figures import Scored
 from .format import fmt_value

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.fact_index import FactIndex
-from index.numbers import to_halfwidth
-from index.prose_facts import detached_numbers
+from index.search.fact_index import FactIndex
+from index.extract.numbers import to_halfwidth
+from index.extract.prose_facts import detached_numbers
 from index.records import Fact
-from index.retrieval import Hit, Timings
+from index.search.retrieval import Hit, Timings
 
 from .figures import Scored, competitors, rank_facts, topic_query
 from .scope import strip_place

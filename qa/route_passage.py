@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.lexical import default_tokenizer
-from index.retrieval import Filters, Hit, Timings
+from index.search.lexical import default_tokenizer
+from index.search.retrieval import Filters, Hit, Timings
 
 from .figures import topic_query
 from .format import who

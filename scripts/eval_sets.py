@@ -10,7 +10,7 @@ With --postgres each set gets a fresh database on a PostgreSQL + pgvector server
 (the pgserver wheel, data in store-eval-pg/), always rebuilt; the scores should equal SQLite's.
 Each set names the documents its store holds (the shipped corpus and/or a `.docs` list of
 paths under ../shared/realdata). Stores live in store-eval/<set>/ and are reused while the
-documents and the ingest code (index/*.py) are unchanged; a rebuild re-embeds nothing the
+documents and the ingest code (index/**/*.py) are unchanged; a rebuild re-embeds nothing the
 embedding cache already holds. A measurement: exits 0 whatever the score; non-zero only when
 a store cannot be built or the service does not start.
 """
@@ -60,7 +60,7 @@ def key_of(files: list[Path]) -> str:
     for p in files:
         st = p.stat()
         h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    for p in sorted((ROOT / "index").glob("*.py")):
+    for p in sorted((ROOT / "index").rglob("*.py")):
         h.update(p.read_bytes())
     return h.hexdigest()[:20]
 
@@ -93,7 +93,7 @@ def build(name: str, files: list[Path], rebuild: bool, postgres: bool = False) -
     key_file = store / "eval-key.json"
     if not rebuild and key_file.exists() and json.loads(key_file.read_text())["key"] == key:
         print(f"[eval_sets] {name}: reusing {store.relative_to(ROOT)}", flush=True)
-        return store
+        return store, {}
     shutil.rmtree(store, ignore_errors=True)
     print(f"[eval_sets] {name}: building {store.relative_to(ROOT)} from {len(files)} documents", flush=True)
     ingest(name, store, files, {})

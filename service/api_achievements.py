@@ -9,8 +9,8 @@ import io
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from index.metrics import TOPICS
-from index.places import load_gazetteer
+from index.extract.metrics import TOPICS
+from index.names.places import load_gazetteer
 from qa.achievements import STATEMENT_FIELDS, achievement_view, statement_row
 
 from .deps import state

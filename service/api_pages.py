@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from index.errors import NotFound
-from index.numbers import to_halfwidth
-from index.ocr import page_size, render_png
+from index.extract.numbers import to_halfwidth
+from index.read.ocr import page_size, render_png
 
 from .deps import state
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 
 from index.errors import IngestError
-from index.ingest import SUPPORTED, Overrides
+from index.ingest.report import SUPPORTED, Overrides
 
 from .deps import ApiError, require_admin, settings_of, state
 from .state import State, corpus_overrides

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 
-from index.retrieval import Filters
+from index.search.retrieval import Filters
 from qa.sentences import best_sentences
 
 from .deps import state

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from index.errors import IndexError_
-from index.ingest import Overrides, expand_paths
+from index.ingest.report import Overrides, expand_paths
 from index.settings import Settings
 
 
@@ -42,11 +42,11 @@ def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.s
     """Ingest files with a process pool for parsing (index.bulk_ingest), a progress bar with
     pages/s and ETA, one line per report, then the FAISS file brought up to date."""
     from tqdm import tqdm
-    from index.bulk_ingest import bulk_ingest
-    from index.embed import cpu_threads, make_embedder
-    from index.retrieval import SearchIndex
-    from index.backends import open_store
-    from index.bulk_ingest import OcrConfig, default_workers
+    from index.ingest.bulk import bulk_ingest
+    from index.search.embed import cpu_threads, make_embedder
+    from index.search.retrieval import SearchIndex
+    from index.store.backends import open_store
+    from index.ingest.bulk import OcrConfig, default_workers
     workers = settings.ingest_workers or default_workers()
     if not settings.embed_threads:      # the parsing processes take the cores: one embedding thread, no spinning
         settings = settings.model_copy(update={"embed_threads": max(1, cpu_threads() - workers)})
@@ -144,7 +144,7 @@ def write_csv(rows: list[dict], fields) -> None:
 
 
 def cmd_facts(args) -> int:
-    from index.backends import open_store
+    from index.store.backends import open_store
     settings = build_settings(args)
     store = open_store(settings)
     facts = store.facts(city=args.city, year=args.year, q=args.q, limit=args.limit, org=args.org,
@@ -163,7 +163,7 @@ def cmd_facts(args) -> int:
 
 def cmd_achievements(args) -> int:
     """Statements across places (as GET /api/achievements): a table or CSV, sorted by place."""
-    from index.backends import open_store
+    from index.store.backends import open_store
     from qa.achievements import STATEMENT_FIELDS, statement_row
     store = open_store(build_settings(args))
     rows = [statement_row(st, r) for st, r in store.statements(
@@ -181,7 +181,7 @@ def cmd_achievements(args) -> int:
 
 
 def cmd_checks(args) -> int:
-    from index.backends import open_store
+    from index.store.backends import open_store
     store = open_store(build_settings(args))
     checks = store.checks(status=None if args.all else "conflict")
     for c in checks:
@@ -191,7 +191,7 @@ def cmd_checks(args) -> int:
 
 
 def cmd_reports(args) -> int:
-    from index.backends import open_store
+    from index.store.backends import open_store
     store = open_store(build_settings(args))
     rows = store.report_rows()
     for r in rows:
@@ -214,8 +214,8 @@ def cmd_delete(args) -> int:
 def cmd_reindex(args) -> int:
     """Re-embed every chunk with the current model (after a model change)."""
     from tqdm import tqdm
-    from index.embed import make_embedder
-    from index.backends import open_store
+    from index.search.embed import make_embedder
+    from index.store.backends import open_store
     settings = build_settings(args)
     emb = make_embedder(settings, "passage")
     store = open_store(settings)
@@ -231,7 +231,7 @@ def cmd_reindex(args) -> int:
 
 def cmd_schema(args) -> int:
     """The SQL a PostgreSQL database needs for QA_DATABASE_URL (for a DBA to run beforehand)."""
-    from index.store_pg import schema_sql
+    from index.store.postgres import schema_sql
     print(schema_sql(args.dim), end="")
     return 0
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from index.embed import Embedder, embedder_name, make_embedder
-from index.fact_index import FactIndex
-from index.ingest import IngestResult, Overrides, ingest_path
-from index.lexical import default_tokenizer
-from index.ocr import page_ocr_from
-from index.retrieval import SearchIndex
+from index.search.embed import Embedder, embedder_name, make_embedder
+from index.search.fact_index import FactIndex
+from index.ingest.report import IngestResult, Overrides, ingest_path
+from index.search.lexical import default_tokenizer
+from index.read.ocr import page_ocr_from
+from index.search.retrieval import SearchIndex
 from index.settings import Settings
-from index.backends import open_store
+from index.store.backends import open_store
 from qa.router import Engine
 
 

@@ -138,14 +138,14 @@ def database_url(backend, request) -> str | None:
 @pytest.fixture()
 def make_store(database_url):
     """`make_store(root, **kw)` opens the store of this backend at `root` (again: the same store)."""
-    from index.store import Store
+    from index.store.sqlite import Store
     opened: list = []
 
     def make(root: Path, **kw):
         if database_url is None:
             s = Store(root, **kw)
         else:
-            from index.store_pg import PgStore
+            from index.store.postgres import PgStore
             s = PgStore(database_url, root, **kw)
         opened.append(s)
         return s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from index.numbers import to_halfwidth
+from index.extract.numbers import to_halfwidth
 from index.records import Table
 
 

@@ -11,11 +11,11 @@ import sys
 import pytest
 
 from conftest import ROOT, realdata
-from index.embed import HashEmbedder
-from index.fact_index import FactIndex
-from index.ingest import ingest_path
-from index.retrieval import SearchIndex
-from index.store import Store
+from index.search.embed import HashEmbedder
+from index.search.fact_index import FactIndex
+from index.ingest.report import ingest_path
+from index.search.retrieval import SearchIndex
+from index.store.sqlite import Store
 from qa.router import Engine
 
 FOLDER = "gov-work-reports-2026-provincial"
@@ -125,7 +125,7 @@ def test_statement_gold_precision_and_recall():
 
 def test_last_years_targets_judged_by_this_years_results(tmp_path):
     """A 2025 report's 2025 targets and the 2026 report's 2025 results: paired, and judged."""
-    from index.ingest import Overrides
+    from index.ingest.report import Overrides
     store = Store(tmp_path / "store")
     emb = HashEmbedder()
     ingest_path(store, emb, realdata(f"{FOLDER}/2026_湖南省_政府工作报告.csv"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from index.bulk_ingest import bulk_ingest
-from index.embed import HashEmbedder
-from index.ingest import ingest_file
-from index.store import Store
-from index.store_reader import StoreReader
+from index.ingest.bulk import bulk_ingest
+from index.search.embed import HashEmbedder
+from index.ingest.report import ingest_file
+from index.store.sqlite import Store
+from index.store.reader import StoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))

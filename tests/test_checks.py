@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from index.checks import run_checks
-from index.facts import extract_facts
+from index.extract.checks import run_checks
+from index.extract.facts import extract_facts
 from index.records import Fact, Paragraph, Table
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -5,10 +5,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until pyproject 
 
 import pytest
 
-from index.blocks import is_row
-from index.clean import collapse_cjk_spaces, ends_sentence, join_pair, page_number, strip_markdown
-from index.glyphs import is_doubled, repair_doubled, undouble_line
-from index.parse import parse_text
+from index.read.blocks import is_row
+from index.read.clean import collapse_cjk_spaces, ends_sentence, join_pair, page_number, strip_markdown
+from index.read.glyphs import is_doubled, repair_doubled, undouble_line
+from index.read.parse import parse_text
 
 
 @pytest.mark.parametrize("line,num", [

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from conftest import realdata
-from index.csv_reports import (
+from index.read.csv_reports import (
     MIN_TEXT_CHARS, NotReportCsv, clean_report_text, looks_like_csv_reports, read_csv_reports,
     scan_csv_reports,
 )
 from index.errors import EmptyDocument, IngestError, TooLarge, UnsupportedFile
-from index.parse import parse_text
+from index.read.parse import parse_text
 
 PROVINCIAL = "gov-work-reports-2026-provincial"
 CHROME = ("【字号", "【字体", "来源：", "时间：20", "相关报道", "扫一扫", "打印本页", "关闭窗口", "您的位置",

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from index.embed import (
+from index.search.embed import (
     E5_SMALL,
     Embedder,
     HashEmbedder,
@@ -152,7 +152,7 @@ def model_dir():
 
 @pytest.fixture(scope="session")
 def st(model_dir):
-    from index.embed import SentenceTransformerEmbedder
+    from index.search.embed import SentenceTransformerEmbedder
     return SentenceTransformerEmbedder(model_dir)
 
 
@@ -169,7 +169,7 @@ def test_build_is_idempotent(model_dir):
 
 @pytest.mark.slow
 def test_missing_model_folder_is_a_clear_error(tmp_path):
-    from index.embed import SentenceTransformerEmbedder
+    from index.search.embed import SentenceTransformerEmbedder
     with pytest.raises(FileNotFoundError, match="build_model"):
         SentenceTransformerEmbedder(tmp_path / "nope")
 

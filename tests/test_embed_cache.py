@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from index.embed import CachedEmbedder, Embedder, HashEmbedder, cache_key, make_embedder, with_cache
+from index.search.embed import CachedEmbedder, Embedder, HashEmbedder, cache_key, make_embedder, with_cache
 from index.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def test_corrupt_cache_file_still_embeds(tmp_path, caplog):
     path = tmp_path / "emb.sqlite"
     path.write_bytes(b"this is not a database" * 200)
     emb = CachedEmbedder(CountingHash(), path)
-    with caplog.at_level(logging.WARNING, logger="index.embed"):
+    with caplog.at_level(logging.WARNING, logger="index.search.embed"):
         a = emb.embed_passages(TEXTS)
         b = emb.embed_passages(TEXTS)
     assert np.array_equal(a, HashEmbedder(dim=64).embed_passages(TEXTS)) and np.array_equal(a, b)

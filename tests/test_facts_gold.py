@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from index.facts import extract_facts
-from index.numbers import to_halfwidth
+from index.extract.facts import extract_facts
+from index.extract.numbers import to_halfwidth
 from index.records import Paragraph, Table
-from index.subjects import normalise_subject
+from index.extract.subjects import normalise_subject
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold"
@@ -74,7 +74,7 @@ def _facts_for(spec: dict) -> list:
 @functools.lru_cache(maxsize=None)
 def _parsed(rel: str):
     """The REAL parser on a real PDF (cached: several gold files share a document)."""
-    from index.parse import parse_file
+    from index.read.parse import parse_file
     path = SHARED / rel
     if not path.exists():
         pytest.skip(f"missing {path}")

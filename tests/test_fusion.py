@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import boost_exact, rrf
+from index.search.fusion import boost_exact, rrf
 
 
 def test_rrf_basic():

@@ -5,7 +5,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until pyproject 
 
 import pytest
 
-from index.headings import classify_heading
+from index.read.headings import classify_heading
 
 CASES = [
     # (line, level or None, title)

@@ -16,11 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pdfgen  # noqa: E402
-from index.embed import HashEmbedder  # noqa: E402
+from index.search.embed import HashEmbedder  # noqa: E402
 from index.errors import (CorruptFile, EmptyDocument, EncryptedFile, IngestError, NoTextLayer, TooLarge,
                           UnsupportedFile)
-from index.ingest import ingest_file
-from index.store import Store
+from index.ingest.report import ingest_file
+from index.store.sqlite import Store
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,7 +211,7 @@ def test_stream_bomb_bounded_memory(tmp_path: Path) -> None:
     code = (
         "import resource,sys\n"
         "resource.setrlimit(resource.RLIMIT_AS,(1536<<20,1536<<20))\n"
-        "from index.parse import parse_file\n"
+        "from index.read.parse import parse_file\n"
         "from index.errors import IngestError\n"
         "try:\n"
         f"    parse_file({str(path)!r}, max_pages=100)\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.lexical import LexicalIndex, Tokenizer, build_user_terms, tokenize
+from index.search.lexical import LexicalIndex, Tokenizer, build_user_terms, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ def test_empty_and_bad_input(tk):
 
 
 def test_jieba_quiet_on_load():
-    code = ("import sys; sys.path.insert(0, %r); from index.lexical import Tokenizer; "
+    code = ("import sys; sys.path.insert(0, %r); from index.search.lexical import Tokenizer; "
             "Tokenizer(['政务云']).tokenize('政务云平台')" % str(ROOT))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr

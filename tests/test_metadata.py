@@ -5,8 +5,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until pyproject 
 
 import pytest  # noqa: E402
 
-from index.metadata import read_metadata  # noqa: E402
-from index.parse import parse_file, parse_text  # noqa: E402
+from index.names.metadata import read_metadata  # noqa: E402
+from index.read.parse import parse_file, parse_text  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GD = "realdata/renwu-2026-dept-budgets-guangdong"

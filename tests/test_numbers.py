@@ -1,7 +1,7 @@
 import pytest
 
-from index.numbers import parse_arabic, parse_chinese, parse_number
-from index.units import split_header_unit, table_unit
+from index.extract.numbers import parse_arabic, parse_chinese, parse_number
+from index.extract.units import split_header_unit, table_unit
 
 
 @pytest.mark.parametrize("text,value", [("20,864.64", 20864.64), ("１８３５", 1835), ("-3.5", -3.5), ("0.00", 0.0),

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import pdfgen
-from index.embed import HashEmbedder
+from index.search.embed import HashEmbedder
 from index.errors import EmptyDocument, NoTextLayer
-from index.ingest import ingest_file
-from index.ocr import PageOcr
-from index.store import Store
+from index.ingest.report import ingest_file
+from index.read.ocr import PageOcr
+from index.store.sqlite import Store
 
 pytestmark = pytest.mark.slow     # the real OCR engine (a few seconds a page)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index.ocr import needs_ocr, page_ocr_from
-from index.ocr_cache import OcrCache
-from index.ocr_layout import (Grid, OcrBox, box_from_quad, column_ranges, fix_digits, grid_cells,
+from index.read.ocr import needs_ocr, page_ocr_from
+from index.read.ocr_cache import OcrCache
+from index.read.ocr_layout import (Grid, OcrBox, box_from_quad, column_ranges, fix_digits, grid_cells,
                               grid_from_columns, group_rows, layout_page, split_box)
-from index.ocr_provenance import mark_ocr_facts
+from index.extract.ocr_provenance import mark_ocr_facts
 from index.records import Fact, OcrLine
 from index.settings import Settings
 from qa.format import ocr_note
@@ -144,7 +144,7 @@ def test_settings_ocr(monkeypatch):
 
 
 def test_one_warning_names_the_pages_read_by_ocr():
-    from index.pdf_reader import RawPage, with_ocr_warning
+    from index.read.pdf_reader import RawPage, with_ocr_warning
     line = (OcrLine(2, "收入", 0, 0, 1, 1, 0.9),)
     pages = with_ocr_warning([RawPage(1, "x"), RawPage(2, "y", ocr_lines=line), RawPage(3, "z", ocr_lines=line)])
     assert [len(p.warnings) for p in pages] == [0, 1, 0] and "第2–3页" in pages[1].warnings[0]

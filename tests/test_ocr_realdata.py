@@ -12,8 +12,8 @@ import re
 import pytest
 
 from conftest import MODEL, ROOT, realdata
-from index.ingest import ingest_file
-from index.ocr import PageOcr
+from index.ingest.report import ingest_file
+from index.read.ocr import PageOcr
 
 pytestmark = pytest.mark.slow
 
@@ -65,10 +65,10 @@ def scans(tmp_path_factory):
     if not (MODEL / "modules.json").exists() and not (MODEL / "config.json").exists():
         pytest.skip(f"embedding model not at {MODEL}")
     paths = {"bj": realdata(BEIJING), "jm": realdata(JIANGMEN)}
-    from index.embed import SentenceTransformerEmbedder
-    from index.fact_index import FactIndex
-    from index.retrieval import SearchIndex
-    from index.store import Store
+    from index.search.embed import SentenceTransformerEmbedder
+    from index.search.fact_index import FactIndex
+    from index.search.retrieval import SearchIndex
+    from index.store.sqlite import Store
     from qa.router import Engine
     emb = SentenceTransformerEmbedder(MODEL)
     store = Store(tmp_path_factory.mktemp("scans") / "store", model_name=emb.name, dim=emb.dim)

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from conftest import ROOT, realdata
-from index.facts import extract_facts
-from index.ocr import PageOcr
-from index.parse import parse_file
+from index.extract.facts import extract_facts
+from index.read.ocr import PageOcr
+from index.read.parse import parse_file
 from ocr_compare import compare_cells, rasterize_pdf, subset_pdf
 
 pytestmark = pytest.mark.slow

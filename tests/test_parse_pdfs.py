@@ -10,7 +10,7 @@ import pdfgen  # noqa: E402
 from index.errors import (  # noqa: E402
     CorruptFile, EmptyDocument, EncryptedFile, NoTextLayer, TooLarge, UnsupportedFile,
 )
-from index.parse import parse_file  # noqa: E402
+from index.read.parse import parse_file  # noqa: E402
 
 from conftest import realdata as real  # noqa: E402
 

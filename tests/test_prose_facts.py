@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from index.facts import extract_facts
+from index.extract.facts import extract_facts
 from index.records import Paragraph
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

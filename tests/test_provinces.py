@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import realdata
-from index.embed import HashEmbedder
-from index.fact_index import FactIndex
-from index.ingest import ingest_path
-from index.retrieval import SearchIndex
-from index.store import Store
+from index.search.embed import HashEmbedder
+from index.search.fact_index import FactIndex
+from index.ingest.report import ingest_path
+from index.search.retrieval import SearchIndex
+from index.store.sqlite import Store
 from qa.router import Engine
 
 FOLDER = "gov-work-reports-2026-provincial"

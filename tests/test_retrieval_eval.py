@@ -75,11 +75,11 @@ def corpus(tmp_path_factory) -> Corpus:
     if not (MODEL / "modules.json").exists() and not (MODEL / "config.json").exists():
         pytest.skip(f"embedding model not at {MODEL}")
     paths = corpus_paths()
-    from index.embed import SentenceTransformerEmbedder
-    from index.fact_index import FactIndex
-    from index.ingest import ingest_file
-    from index.retrieval import SearchIndex
-    from index.store import Store
+    from index.search.embed import SentenceTransformerEmbedder
+    from index.search.fact_index import FactIndex
+    from index.ingest.report import ingest_file
+    from index.search.retrieval import SearchIndex
+    from index.store.sqlite import Store
     from qa.router import Engine
 
     t0 = time.perf_counter()
@@ -141,7 +141,7 @@ class Evaluation:
 
 @pytest.fixture(scope="module")
 def evaluation(corpus) -> Evaluation:
-    from index.retrieval import Filters, Timings
+    from index.search.retrieval import Filters, Timings
 
     idx, emb, engine = corpus.index, corpus.embedder, corpus.engine
     chunks = idx.chunks_of()                       # every chunk row, read from the store

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from index.embed import HashEmbedder
-from index.fact_index import FactIndex
-from index.ingest import ingest_file
-from index.retrieval import SearchIndex
-from index.store import Store
+from index.search.embed import HashEmbedder
+from index.search.fact_index import FactIndex
+from index.ingest.report import ingest_file
+from index.search.retrieval import SearchIndex
+from index.store.sqlite import Store
 from qa.router import Engine
 
 from backing import unbacked

@@ -8,7 +8,7 @@ import functools
 import pytest
 
 from conftest import realdata
-from index.facts import extract_facts
+from index.extract.facts import extract_facts
 from index.records import Table
 
 REPORTS = {  # file → (行政处罚 decisions, 行政事业性收费 in 万元)
@@ -20,7 +20,7 @@ REPORTS = {  # file → (行政处罚 decisions, 行政事业性收费 in 万元
 @functools.lru_cache(maxsize=None)
 def _facts(rel: str) -> tuple:
     """The real path: parse_file → tables → extract_facts."""
-    from index.parse import parse_file
+    from index.read.parse import parse_file
     doc = parse_file(realdata(rel))
     return tuple(extract_facts(doc.tables, []))
 

@@ -8,11 +8,11 @@ import re
 import pytest
 
 from conftest import REALDATA, realdata
-from index.embed import HashEmbedder
-from index.fact_index import FactIndex
-from index.ingest import ingest_file
-from index.retrieval import SearchIndex
-from index.store import Store
+from index.search.embed import HashEmbedder
+from index.search.fact_index import FactIndex
+from index.ingest.report import ingest_file
+from index.search.retrieval import SearchIndex
+from index.store.sqlite import Store
 from qa.format import fmt_value
 from qa.router import Engine
 

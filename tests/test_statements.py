@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.metrics import base_of, find_metrics, metric_named, standard, topic_of
+from index.extract.metrics import base_of, find_metrics, metric_named, standard, topic_of
 from index.records import Paragraph
-from index.statements import statements_from_paragraphs, statements_from_sentence
+from index.extract.statements import statements_from_paragraphs, statements_from_sentence
 
 REVIEW = "一、2025年工作和“十四五”发展回顾"
 PLAN = "三、2026年工作安排"

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import HashEmbedder
+from index.search.embed import HashEmbedder
 from index.errors import IngestError, NotFound, StoreMismatch, UnsupportedFile
-from index.ingest import Overrides, ingest_file
-from index.retrieval import Filters, SearchIndex
-from index.store import Store
+from index.ingest.report import Overrides, ingest_file
+from index.search.retrieval import Filters, SearchIndex
+from index.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))

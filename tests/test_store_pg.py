@@ -17,7 +17,7 @@ import pytest
 from conftest import ADMIN_TOKEN, MODEL, ROOT, LiveServer
 from index.errors import StoreMismatch
 from index.settings import Settings
-from index.store_pg import PgStore, Row, to_pg
+from index.store.postgres import PgStore, Row, to_pg
 from service.state import State
 from test_api import ZHUHAI, call, jcall, upload
 from test_store_safety import assert_consistent, copies, hash_settings
@@ -207,8 +207,8 @@ def test_schema_made_by_a_dba_serves_an_unprivileged_role(pg_server, tmp_path):
     app_url = url.replace("postgresql://postgres:@", "postgresql://qa_app@")
     store = PgStore(app_url, tmp_path / "cache", model_name="hash-384", dim=384)
     try:
-        from index.embed import HashEmbedder
-        from index.ingest import ingest_file
+        from index.search.embed import HashEmbedder
+        from index.ingest.report import ingest_file
         res = ingest_file(store, HashEmbedder(), sorted(CORPUS.glob("*.txt"))[1])
         assert res.status == "new" and store.counts()["chunks"] == res.chunks
         assert_consistent(store)
@@ -221,9 +221,9 @@ def test_pgvector_search_stays_in_scope_on_every_path(pg_server, tmp_path, monke
     """Exact (small store / small scope) and HNSW (wide scope: the nearest of the index kept when
     in scope, else the scope exactly) give the scope's own chunks, nearest first."""
     import numpy as np
-    import index.store_pg as store_pg
-    from index.embed import HashEmbedder
-    from index.ingest import ingest_file
+    import index.store.postgres as store_pg
+    from index.search.embed import HashEmbedder
+    from index.ingest.report import ingest_file
     emb = HashEmbedder()
     store = PgStore(pg_server.new_database(), tmp_path / "cache", model_name="hash-384", dim=384)
     try:

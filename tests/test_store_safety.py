@@ -18,10 +18,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.embed import HashEmbedder  # noqa: E402
-from index.retrieval import SearchIndex  # noqa: E402
+from index.search.embed import HashEmbedder  # noqa: E402
+from index.search.retrieval import SearchIndex  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from index.store import Store  # noqa: E402
+from index.store.sqlite import Store  # noqa: E402
 from service.state import State  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,11 +214,11 @@ def test_asks_during_ingest_use_the_old_snapshot_then_the_new(tmp_path: Path, da
 
 def test_failed_put_report_rolls_back(tmp_path: Path, make_store) -> None:
     """An exception inside the write transaction (here from checks_fn) leaves nothing behind."""
-    from index.ingest import ingest_file
+    from index.ingest.report import ingest_file
     store = make_store(tmp_path / "store", model_name="hash-384", dim=384)
     ingest_file(store, HashEmbedder(), SHANTOU)
     before = store.counts(), store.generation()
-    import index.ingest as ing
+    import index.ingest.report as ing
 
     def boom(_facts):
         raise RuntimeError("checks crashed")

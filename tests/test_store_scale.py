@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import HashEmbedder
-from index.fact_index import FactIndex
-from index.ingest import ingest_file
-from index.lexical import LexicalIndex, Tokenizer
-from index.retrieval import Filters, SearchIndex
-from index.store import Store
-from index.store_reader import StoreReader
+from index.search.embed import HashEmbedder
+from index.search.fact_index import FactIndex
+from index.ingest.report import ingest_file
+from index.search.lexical import LexicalIndex, Tokenizer
+from index.search.retrieval import Filters, SearchIndex
+from index.store.sqlite import Store
+from index.store.reader import StoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))

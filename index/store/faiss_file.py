@@ -1,0 +1,46 @@
+"""The FAISS file of an embedded store, kept in step with SQLite: loaded, then brought up to the
+store's generation by adding the vectors of new chunks and removing those of deleted ones."""
+from __future__ import annotations
+
+import numpy as np
+
+from index.store.sqlite import Store
+from index.store.reader import StoreReader
+from index.store.vectors import FLAT, HNSW, VectorIndex
+
+BATCH = 50_000
+
+
+def load_or_build_vectors(store: Store, reader: StoreReader, generation: int, ann_threshold: int) -> VectorIndex:
+    """The FAISS file, brought up to the store's generation by adding the vectors of new
+    chunks and removing those of deleted ones (never a rebuild for an ingest); built from the
+    vectors kept in SQLite when the file is missing or unreadable."""
+    params = store.read_params()
+    dim = int(store.meta("dim") or params.get("dim") or 384)
+    index = None
+    if store.index_path.exists():
+        try:
+            index = VectorIndex.load(store.index_path, ann_threshold=ann_threshold)
+        except RuntimeError:  # faiss cannot read the file: rebuilt from SQLite below
+            index = None
+    if index is not None and index.dim != dim:
+        index = None
+    if index is not None and params.get("generation") == generation and params.get("count") == index.ntotal:
+        return index
+    live = reader.chunk_ids(None)
+    if index is None:
+        kind = HNSW if len(live) > ann_threshold else FLAT
+        index = VectorIndex(dim, kind, ann_threshold=ann_threshold)
+        stale, missing = np.zeros(0, np.int64), live
+    else:
+        have = index.ids()
+        stale, missing = np.setdiff1d(have, live), np.setdiff1d(live, have)
+    if len(stale):
+        index.remove(stale)
+    for i in range(0, len(missing), BATCH):
+        part = missing[i:i + BATCH]
+        index.add(part, reader.vectors(part.tolist(), dim))
+    index.save(store.index_path)
+    store.write_params({"model_name": store.meta("model_name"), "dim": dim, "kind": index.kind,
+                        "count": int(index.ntotal), "generation": generation})
+    return index

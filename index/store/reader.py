@@ -1,0 +1,135 @@
+"""Indexed reads of a store for the snapshots that answer questions: facts by subject key
+within the reports in scope, chunk rows by id (text read when cited), chunk ids and BM25
+tokens of the reports in scope, corpus statistics. Nothing is held in memory here.
+
+Each thread gets its own read connection (SQLite WAL: readers never wait for the writer
+and see committed data only), so an ingest's open transaction is never visible.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from index.records import Chunk, Fact
+from index.store.sqlite import FACT_ORDER, chunk_from_row, fact_from_row
+from index.extract.subject_keys import TOTALS
+
+CHUNK_COLS = "id, chunk_id, doc_id, section_path, page_start, page_end, kind, text"
+
+
+def as_json(values: Iterable) -> str:
+    """A list bound as one parameter (`IN (SELECT value FROM json_each(?))`): no variable limit."""
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+class StoreReader:
+    IN_LIST = "IN (SELECT value FROM json_each(?))"     # a column's value is one of a list bound as one parameter
+
+    @staticmethod
+    def list_arg(values: Iterable) -> object:
+        return as_json(values)
+
+    def __init__(self, db_path: Path):
+        self.db_path = Path(db_path)
+        self._local = threading.local()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+            c.row_factory = sqlite3.Row
+            c.execute("PRAGMA query_only=ON")
+            c.execute("PRAGMA cache_size=-32000")      # 32 MB page cache per connection
+            self._local.conn = c
+        return c
+
+    # ---- facts -----------------------------------------------------------
+    def subject_keys(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT key FROM fact_subjects ORDER BY key")]   # one order, any backend
+
+    def count_facts(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+
+    def facts_by_key(self, column: str, keys: Sequence[str], doc_ids: Sequence[str] | None) -> list[Fact]:
+        """Facts whose `column` (subject_key or view_key) is one of `keys`, within `doc_ids`
+        (None: every report), in store order."""
+        if column not in ("subject_key", "view_key") or not keys:
+            return []
+        sql = (f"SELECT facts.* FROM facts JOIN reports USING(doc_id) "
+               f"WHERE facts.{column} {self.IN_LIST}")
+        args: list = [self.list_arg(keys)]
+        if doc_ids is not None:
+            sql += f" AND facts.doc_id {self.IN_LIST}"
+            args.append(self.list_arg(doc_ids))
+        return [fact_from_row(r) for r in self.conn.execute(sql + FACT_ORDER, args)]
+
+    def facts_of(self, doc_id: str) -> list[Fact]:
+        return [fact_from_row(r) for r in self.conn.execute(
+            "SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
+
+    def totals_in(self, doc_ids: Sequence[str]) -> list[Fact]:
+        """The 合计/总计/小计 rows of the reports `doc_ids`, in store order."""
+        return self.facts_by_key("subject_key", TOTALS, doc_ids)
+
+    # ---- chunks ----------------------------------------------------------
+    def chunk_ids(self, doc_ids: Sequence[str] | None = None) -> np.ndarray:
+        """Row ids of the chunks of `doc_ids` (every chunk when None), ascending."""
+        if doc_ids is None:
+            rows = self.conn.execute("SELECT id FROM chunks ORDER BY id")
+        else:
+            rows = self.conn.execute(f"SELECT id FROM chunks WHERE doc_id {self.IN_LIST} "
+                                     "ORDER BY id", (self.list_arg(doc_ids),))
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def chunk_tokens(self, doc_ids: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+        """(ids, BM25 token strings) of the chunks of `doc_ids` (every chunk when None)."""
+        if doc_ids is None:
+            rows = self.conn.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+        else:
+            rows = self.conn.execute(f"SELECT id, tokens FROM chunks WHERE doc_id {self.IN_LIST} "
+                                     "ORDER BY id", (self.list_arg(doc_ids),)).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
+
+    def chunk_tokens_by_id(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str]]:
+        rows = self.conn.execute(f"SELECT id, tokens FROM chunks WHERE id {self.IN_LIST} "
+                                 "ORDER BY id", (self.list_arg(int(i) for i in ids),)).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
+
+    def chunks_by_id(self, ids: Sequence[int]) -> dict[int, Chunk]:
+        rows = self.conn.execute(f"SELECT {CHUNK_COLS} FROM chunks WHERE id {self.IN_LIST}",
+                                 (self.list_arg(int(i) for i in ids),))
+        return {r["id"]: chunk_from_row(r) for r in rows}
+
+    def chunk_texts(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT text FROM chunks WHERE doc_id=? ORDER BY id", (doc_id,))]
+
+    def vectors(self, ids: Sequence[int], dim: int) -> np.ndarray:
+        """Stored vectors of chunk rows `ids`, in that order."""
+        if not len(ids):
+            return np.zeros((0, dim), np.float32)
+        got = {r[0]: r[1] for r in self.conn.execute(
+            f"SELECT id, embedding FROM chunks WHERE id {self.IN_LIST}",
+            (self.list_arg(int(i) for i in ids),))}
+        return np.frombuffer(b"".join(got[int(i)] for i in ids), dtype=np.float32).reshape(len(ids), dim)
+
+    # ---- BM25 statistics -------------------------------------------------
+    def lex_totals(self) -> tuple[int, int]:
+        """(chunks, tokens) the BM25 statistics count."""
+        get = lambda k: int((self.conn.execute("SELECT value FROM meta WHERE key=?", (k,)).fetchone() or [0])[0])  # noqa: E731
+        return get("lex_docs"), get("lex_tokens")
+
+    def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute(
+            f"SELECT term, df FROM lex_df WHERE term {self.IN_LIST}", (self.list_arg(set(terms)),))}
+
+    def close(self) -> None:
+        c = getattr(self._local, "conn", None)
+        if c is not None:
+            c.close()
+            self._local.conn = None
