@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from index.records import Report
+from index.search.retrieval import SearchIndex, Timings
 
-from .figures import topic_query
+from .figures import Scored, topic_query
 from .format import fmt_amount, fmt_value, ocr_note, who
 from .question import FIGURE_TERMS, Question
 
-from .records import Answer, FactRef
+from .records import Answer, Citation, FactRef
 from .route_passage import QUANTIFIED
 from .sentences import overlap
 from .thresholds import FACT_MIN
 from .scope import Catalog, Scope
-
-if TYPE_CHECKING:
-    from .router import Engine
 
 YEARS_COMPARED = re.compile(r"\d{2,4}年?(?:度)?(?:和|与|、|及|跟|同)\d{2,4}年")   # 2023年和2024年
 MAX_ROWS = 40          # rows in one comparison / ranking table
@@ -95,52 +93,93 @@ def comparable(unit: str) -> tuple[str, float]:
     return u, 1.0
 
 
-def compare_groups(engine: "Engine", q: Question, groups: list[Group], top_k: int, timings) -> Answer:
+class Routes(Protocol):
+    """What a comparison asks of the answering engine (qa.router.Engine): the facts of a scope
+    ranked, a passage answer, a `none` answer, a fact's citation, and the reports it searches."""
+    search: SearchIndex
+
+    def rank(self, q: Question) -> list[Scored]: ...
+
+    def passage(self, q: Question, top_k: int, timings: Timings) -> Answer: ...
+
+    def none(self, q: Question, zh: str, en: str) -> Answer: ...
+
+    def fact_citation(self, ref: FactRef) -> Citation: ...
+
+
+def best_fact(engine: Routes, q: Question, sub: Question) -> FactRef | None:
+    """The group's best fact, retried without the unit hint when none scores well enough."""
+    ranked = engine.rank(sub)
+    if q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
+        ranked = engine.rank(replace(sub, unit_hint=None))
+    if ranked and ranked[0].score >= FACT_MIN:
+        best = ranked[0]
+        return FactRef(best.hit.fact, best.hit.report, best.score)
+    return None
+
+
+def fact_row(g: Group, ref: FactRef) -> dict:
+    """A row stating the group's figure, from its own report."""
+    f, r = ref.fact, ref.report
+    return {"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
+            "year": f.period_year or r.year, "subject": f.subject, "measure": f.measure,
+            "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page, "text": f.text,
+            "title": r.title, "origin": f.origin, "confidence": f.confidence, "_ref": ref}
+
+
+def passage_pick(q: Question, ans: Answer, figure_like: bool) -> tuple[Citation | None, list[Citation]]:
+    """The passage that states a figure answers "情况" best; else the best passage."""
+    cands = list(ans.citations) if ans.kind == "passage" else []
+    topic = topic_query(q) or q.topic
+    scored = sorted(cands, key=lambda x: -(overlap(topic, x.highlight or "")
+                                           + (0.15 if QUANTIFIED.search(x.highlight or "") else 0.0)))
+    c = next((x for x in scored if QUANTIFIED.search(x.highlight or "")), None) if figure_like else (
+        scored[0] if scored else None)
+    return c, cands
+
+
+def passage_row(g: Group, q: Question, c: Citation, r: Report) -> dict:
+    """A row citing the group's passage (no figure)."""
+    return {"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
+            "year": c.year, "subject": topic_query(q) or q.topic, "measure": "", "value": None,
+            "unit": None, "doc_id": c.doc_id, "page": c.page, "text": c.highlight or c.text[:200],
+            "title": c.title}
+
+
+def missing_row(g: Group, q: Question, r: Report | None) -> dict:
+    """A row saying the group's reports do not state it."""
+    return {"label": g.label, "organization": r.department if r else None,
+            "city": r.city if r else None, "place": r.place if r else None,
+            "year": g.year or (r.year if r else None), "subject": topic_query(q) or q.topic,
+            "measure": "", "value": None, "unit": None, "doc_id": g.docs[0] if g.docs else "",
+            "page": None, "text": "", "title": r.title if r else "", "missing": True}
+
+
+def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings) -> tuple[dict, list[Citation]]:
+    """One group's row (its figure, else its passage, else missing) and the passages it cites."""
+    sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
+                  kind="figure" if figure_like else "description")
+    ref = best_fact(engine, q, sub) if figure_like else None
+    if ref is not None:
+        return fact_row(g, ref), []
+    c, cands = passage_pick(q, engine.passage(replace(sub, kind="description"), 5, timings), figure_like)
+    if c is not None:
+        return passage_row(g, q, c, engine.search.reports[c.doc_id]), [c] + [x for x in cands if x is not c][:2]
+    return missing_row(g, q, engine.search.reports.get(g.docs[0]) if g.docs else None), []
+
+
+def compare_groups(engine: Routes, q: Question, groups: list[Group], top_k: int, timings) -> Answer:
     """One row per group, each from its own reports; sorted when the figures share a unit."""
     rows, refs, cits = [], [], []
     figure_like = asks_figures(q)
     for g in groups[:200]:
-        sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
-                      kind="figure" if figure_like else "description")
-        ranked = engine.rank(sub) if figure_like else []
-        if figure_like and q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
-            ranked = engine.rank(replace(sub, unit_hint=None))
-        if ranked and ranked[0].score >= FACT_MIN:
-            best = ranked[0]
-            ref = FactRef(best.hit.fact, best.hit.report, best.score)
-            f, r = ref.fact, ref.report
-            rows.append({"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
-                         "year": f.period_year or r.year, "subject": f.subject, "measure": f.measure,
-                         "value": f.value, "unit": f.unit, "doc_id": r.doc_id, "page": f.page, "text": f.text,
-                         "title": r.title, "origin": f.origin, "confidence": f.confidence, "_ref": ref})
-            continue
-        ans = engine.passage(replace(sub, kind="description"), 5, timings)
-        cands = list(ans.citations) if ans.kind == "passage" else []
-        # the passage that states a figure answers "情况" best; else the best passage
-        topic = topic_query(q) or q.topic
-        scored = sorted(cands, key=lambda x: -(overlap(topic, x.highlight or "")
-                                               + (0.15 if QUANTIFIED.search(x.highlight or "") else 0.0)))
-        c = next((x for x in scored if QUANTIFIED.search(x.highlight or "")), None) if figure_like else (
-            scored[0] if scored else None)
-        if c is not None:
-            cits.extend([c] + [x for x in cands if x is not c][:2])
-            r = engine.search.reports[c.doc_id]
-            rows.append({"label": g.label, "organization": r.department, "city": r.city, "place": r.place,
-                         "year": c.year, "subject": topic_query(q) or q.topic, "measure": "", "value": None,
-                         "unit": None, "doc_id": c.doc_id, "page": c.page, "text": c.highlight or c.text[:200],
-                         "title": c.title})
-        else:
-            r = engine.search.reports.get(g.docs[0]) if g.docs else None
-            rows.append({"label": g.label, "organization": r.department if r else None,
-                         "city": r.city if r else None, "place": r.place if r else None,
-                         "year": g.year or (r.year if r else None), "subject": topic_query(q) or q.topic,
-                         "measure": "", "value": None, "unit": None, "doc_id": g.docs[0] if g.docs else "",
-                         "page": None, "text": "", "title": r.title if r else "", "missing": True})
+        row, cited = group_row(engine, q, g, figure_like, timings)
+        rows.append(row)
+        cits.extend(cited)
     stated = [x for x in rows if x["value"] is not None]
     if not stated and not any(x["value"] is None and not x.get("missing") for x in rows):
         return engine.none(q, "所涉报告中都没有找到可比较的数字。", "None of the reports in scope states this figure.")
-    order = sort_rows(rows, q)
-    rows = order[:MAX_ROWS]
+    rows = sort_rows(rows, q)[:MAX_ROWS]
     for x in rows:
         ref = x.pop("_ref", None)
         if ref is not None:

@@ -1,17 +1,13 @@
-"""Question understanding: city, year, measure, kind and language of a question as typed.
-Pure functions; the store's own cities are passed in so any city it holds is recognised."""
+"""Question understanding: year, measure, kind and language of a question as typed. Pure
+functions; the places it names are found by the gazetteer (qa.scope.typed_places) and passed in."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
-from .glossary import english_city, translate_terms
-
-GUANGDONG = ("广州", "深圳", "珠海", "汕头", "佛山", "韶关", "河源", "梅州", "惠州", "汕尾", "东莞",
-             "中山", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮")
-OTHER_CITIES = ("上海", "北京", "天津", "重庆", "苏州", "西安", "烟台", "杭州", "南京", "成都", "武汉")
+from .glossary import translate_terms
 
 # measure words → canonical column names, longest first
 MEASURES: tuple[tuple[str, str], ...] = (
@@ -53,7 +49,7 @@ class Question:
     raw: str
     text: str                    # simplified, half-width
     lang: str                    # "zh" | "en"
-    cities: tuple[str, ...]      # cities named, in order
+    cities: tuple[str, ...]      # places named, as typed, in order (the outermost of nested ones)
     year: int | None
     years: tuple[int, ...]
     measure: str | None          # canonical measure named
@@ -99,32 +95,6 @@ def detect_lang(text: str) -> str:
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
     latin = len(re.findall(r"[A-Za-z]", text))
     return "en" if latin > 1.5 * cjk or (cjk == 0 and latin > 0) else "zh"
-
-
-def find_cities(text: str, known: Iterable[str] = (), aliases: dict[str, str] | None = None) -> list[str]:
-    """Cities a text names, in order: known city names, districts the store maps to a city
-    (普陀 → 上海), English names, and any other "XX市"."""
-    aliases = aliases or {}
-    names = sorted(set(GUANGDONG) | set(OTHER_CITIES) | {k for k in known if k} | set(aliases),
-                   key=len, reverse=True)
-    found: list[tuple[int, str]] = []
-    for name in names:
-        for m in re.finditer(re.escape(name), text):
-            if not any(s <= m.start() < s + len(n) for s, n in found):
-                found.append((m.start(), name))
-    for m in re.finditer(r"([\u4e00-\u9fff]{2,3})市", text):
-        name = m.group(1)
-        overlaps = any(s < m.end() and m.start() < s + len(n) for s, n in found)
-        if name not in {n for _, n in found} and not overlaps \
-                and not re.search(r"[全本各我该城两省县地超都门和级年度的在与及、个多少几每此哪]", name):
-            found.append((m.start(), name))
-    found += [(10_000 + i, c) for i, c in enumerate(english_city(text))]
-    out: list[str] = []
-    for _, name in sorted(found):
-        name = aliases.get(name, name)
-        if name not in out:
-            out.append(name)
-    return out
 
 
 def parse_year(text: str) -> list[int]:
@@ -233,18 +203,13 @@ def strip_to_topic(text: str, cities: Iterable[str], departments: Iterable[str] 
     return re.sub(r"\s+", " ", t).strip()
 
 
-def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iterable[str] = (),
-                   aliases: dict[str, str] | None = None) -> Question:
+def parse_question(raw: str, places: Callable[[str], list[str]] = lambda text: [],
+                   departments: Iterable[str] = ()) -> Question:
+    """`places(text)`: the places the (normalised) text names, as typed, in order."""
     text = normalise(raw)
     lang = detect_lang(text)
     terms = tuple(translate_terms(text)) if lang == "en" else ()
-    known_cities = list(known_cities)
-    all_found = find_cities(text, known_cities, aliases)
-    listed = set(GUANGDONG) | set(OTHER_CITIES) | set(known_cities)
-    cities = all_found
-    if any(c in listed for c in all_found):
-        # "汕尾陆丰市…": a county-level place inside a known city is part of the topic
-        cities = [c for c in all_found if c in listed]
+    cities = places(text)
     all_cities = bool(re.search(r"各市|各地|各城市|所有城市|全部城市|每个城市|哪个市|哪个城市|哪些城市|"
                                 r"\b(each|every|all) cit(y|ies)\b|\bwhich cit(y|ies)\b|across cities",
                                 text, re.I))
@@ -256,8 +221,8 @@ def parse_question(raw: str, known_cities: Iterable[str] = (), departments: Iter
         # department names ("finance bureau" → 财政局) say who, not what: not part of the topic
         topic = " ".join(t for t in terms if t not in {"比较", "部门", "预算数", "决算数", "财政局", "统计局"})
     else:
-        topic = strip_to_topic(text, list(cities) + [a for a, c in (aliases or {}).items() if c in cities],
-                               departments)
+        # the places are taken out of the topic once the scope is known (qa.scope.narrow)
+        topic = strip_to_topic(text, (), departments)
     return Question(raw=raw, text=text, lang=lang, cities=tuple(cities), year=years[0] if years else None,
                     years=tuple(years), measure=measure, kind=kind, compute=compute, unit_hint=unit_hint,
                     topic=topic, terms=terms, all_cities=all_cities, asks_target=bool(TARGET_WORDS.search(text)),

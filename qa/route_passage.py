@@ -52,8 +52,7 @@ class PassageRoute:
 
     def search_passages(self, text: str, *, k: int, filters: Filters) -> list[Hit]:
         """Free search (the search view): the same query construction as answering."""
-        q = parse_question(text, self.known_cities(), [r.department for r in self.reports if r.department],
-                           self.places())
+        q = parse_question(text, self.typed_places, [r.department for r in self.reports if r.department])
         dense, lexical = self.query_texts(q)
         return self.search.search(self.embedder, dense, k=k, filters=filters, lexical_query=lexical,
                                   weights=self.weights, rrf_k=self.rrf_k)

@@ -20,7 +20,7 @@ from .achievements import RANK_ASK, answer as achievements_answer, place_stateme
 from .compare import answer_groups, compare_groups
 from .glossary import expand_regions
 from .question import FIGURE_TERMS, Question, parse_question
-from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict
+from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict, typed_places
 from .records import Answer
 from .thresholds import FIGURE_PASSAGE_MIN
 from .route_computed import ComputedRoute
@@ -68,33 +68,13 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     def reports(self) -> list[Report]:
         return sorted(self.search.reports.values(), key=lambda r: (r.city or "", r.year or 0))
 
-    def places(self) -> dict[str, str]:
-        return self._places
-
-    @cached_property
-    def _places(self) -> dict[str, str]:
-        """Districts and counties the stored reports name, mapped to their city (普陀 → 上海)."""
-        out: dict[str, str] = {}
-        for r in self.reports:
-            if not r.city:
-                continue
-            for text in (r.department or "", r.title or ""):
-                for m in re.finditer(r"(?:市|^)([\u4e00-\u9fff]{2,3}?)(?:区|县)", text):
-                    name = m.group(1)
-                    if name != r.city and name not in out:
-                        out[name] = r.city
-        return out
-
-    def known_cities(self) -> list[str]:
-        return self._cities
-
-    @cached_property
-    def _cities(self) -> list[str]:
-        return sorted({r.city for r in self.reports if r.city})
-
     @cached_property
     def catalog(self) -> Catalog:
         return Catalog(tuple(self.reports), doc_text=self._doc_text)
+
+    def typed_places(self, text: str) -> list[str]:
+        """The places a question names, as typed (qa.scope.typed_places)."""
+        return typed_places(text, self.catalog)
 
     def ask(self, text: str, *, city: str | None = None, year: int | None = None, top_k: int = 5,
             previous: dict | None = None) -> Answer:
@@ -129,7 +109,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         """The question parsed and its scope resolved (a follow-up inherits what it omits)."""
         departments = [r.department for r in self.reports if r.department]
         text = expand_regions(text)
-        q = parse_question(text, self.known_cities(), departments, self.places())
+        q = parse_question(text, self.typed_places, departments)
         if year:
             q = replace(q, year=int(year), years=(int(year),))
         scope = resolve(q.text, q.years, self.catalog, city=city)

@@ -197,6 +197,16 @@ def find_mentions(text: str, catalog: Catalog) -> Mentions:
                     spans=tuple(spans))
 
 
+def typed_places(text: str, catalog: Catalog) -> list[str]:
+    """The places a question names (short forms), in order — the gazetteer decides (a short
+    district name only for the store's places), English names too. A place written inside
+    another ("汕尾陆丰市…", "上海市普陀区") belongs to the outer one and is not counted again."""
+    gaz = catalog.gazetteer
+    ms = gaz.find(text, prefer=catalog.prefer)
+    outer = [m for m in ms if not any(o.place.code != m.place.code and gaz.contains(o.place, m.place) for o in ms)]
+    return list(dict.fromkeys([m.place.short for m in outer] + english_city(text)))
+
+
 def placed_right(m, place_ms, text: str, catalog: Catalog) -> bool:
     """"上海市财政局": a body written right after a place is that place's own body, not one of
     a district inside it (上海市普陀区财政局). Places joined by 和/与/、 ("深圳和广州的信访局")
@@ -287,74 +297,104 @@ def innermost(places: list[Place], text: str, catalog: Catalog) -> list[Place]:
 
 def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], catalog: Catalog,
                how: list[str], carried: tuple[str, ...] = ()) -> Scope:
-    """Filter the store's reports by place, organization, year and type."""
+    """Filter the store's reports by place, organization, year and type: each step narrows the
+    reports or ends in a scope that says what is missing."""
+    base = Scope(places=codes, years=years, carried=carried)
     reports = list(catalog.reports)
     if codes:
         reports = [r for r in reports if catalog.within(r, codes)]
         if not reports:
             names = "、".join(catalog.label(c) for c in codes)
-            return Scope(places=codes, years=years, how=tuple(how), carried=carried,
-                         missing=f"库中没有{names}的报告。", missing_en=f"The store holds no reports for {names}.")
-    orgs = tuple(dict.fromkeys(full for full, _, _ in m.orgs))
-    # the other names of the same body (广州市政务服务和数据局 = 广州市政务服务和数据管理局)
-    bodies = {catalog.body_of.get(o, o) for o in orgs}
-    orgs += tuple(o for o, b in catalog.body_of.items() if b in bodies and o not in orgs)
-    org_words = tuple(dict.fromkeys(alias for _, alias, _ in m.orgs))
+            return replace(base, how=tuple(how), missing=f"库中没有{names}的报告。",
+                           missing_en=f"The store holds no reports for {names}.")
+    orgs, org_words = named_orgs(m, catalog)
     if orgs:
         how += [f"{alias} → {full}" + ("" if kind == "full" else f"（{kind}）") for full, alias, kind in m.orgs
                 if any(r.department == full for r in reports)]
         in_place = [r for r in reports if r.department in orgs]
         if not in_place:
-            return Scope(places=codes, orgs=(), org_words=org_words, years=years, how=tuple(how),
-                         carried=carried, missing=lacks_org("、".join(org_words), codes, reports, catalog),
-                         missing_en=f"The store holds no report of {', '.join(org_words)} there.")
+            return replace(base, org_words=org_words, how=tuple(how),
+                           missing=lacks_org("、".join(org_words), codes, reports, catalog),
+                           missing_en=f"The store holds no report of {', '.join(org_words)} there.")
         reports = in_place
         orgs = tuple(o for o in orgs if any(r.department == o for r in reports))
     elif m.unknown_orgs:
-        words = "、".join(m.unknown_orgs)
-        keys = [re.sub(r"\s+", "", u) for u in m.unknown_orgs]
-        keys += [strip_place(k, catalog) for k in keys]
-        mentioned = [r for r in reports if catalog.doc_text and any(k in catalog.doc_text(r.doc_id) for k in keys)]
-        if mentioned:
-            # a body the reports talk about (a unit under a department): its passages, never its figures
-            return Scope(places=codes, unknown_orgs=m.unknown_orgs, years=years, carried=carried,
-                         doc_ids=tuple(r.doc_id for r in mentioned), mentioned_only=True,
-                         how=tuple(how + [f"{words}：库中没有其报告，在 {len(mentioned)} 份报告中被提及"]))
-        return Scope(places=codes, unknown_orgs=m.unknown_orgs, years=years, how=tuple(how), carried=carried,
-                     missing=lacks_org(words, codes, reports, catalog),
-                     missing_en=f"The store holds no report of {', '.join(m.unknown_orgs)}.")
+        return unknown_org_scope(base, m, reports, catalog, how)
+    reports = of_type_and_level(reports, m, orgs, catalog)
+    base = replace(base, orgs=orgs, org_words=org_words)
+    if years:
+        dated = dated_reports(reports, years, orgs, codes, catalog, how)
+        if not dated:
+            zh, en = no_year(reports, years, orgs, codes, catalog)
+            return replace(base, how=tuple(how), missing=zh, missing_en=en)
+        reports = dated
+    return replace(base, report_types=m.report_types, doc_ids=tuple(r.doc_id for r in reports),
+                   every_place=m.every_place, every_org=m.every_org, how=tuple(how))
+
+
+def named_orgs(m: Mentions, catalog: Catalog) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The organizations named, with the other names of the same body (广州市政务服务和数据局 =
+    广州市政务服务和数据管理局), and the words they were named by."""
+    orgs = tuple(dict.fromkeys(full for full, _, _ in m.orgs))
+    bodies = {catalog.body_of.get(o, o) for o in orgs}
+    orgs += tuple(o for o, b in catalog.body_of.items() if b in bodies and o not in orgs)
+    return orgs, tuple(dict.fromkeys(alias for _, alias, _ in m.orgs))
+
+
+def unknown_org_scope(base: Scope, m: Mentions, reports: list[Report], catalog: Catalog, how: list[str]) -> Scope:
+    """A body the store holds no report of: the reports that talk about it (a unit under a
+    department: its passages, never its figures), else what the place does hold."""
+    words = "、".join(m.unknown_orgs)
+    keys = [re.sub(r"\s+", "", u) for u in m.unknown_orgs]
+    keys += [strip_place(k, catalog) for k in keys]
+    mentioned = [r for r in reports if catalog.doc_text and any(k in catalog.doc_text(r.doc_id) for k in keys)]
+    if mentioned:
+        return replace(base, unknown_orgs=m.unknown_orgs, doc_ids=tuple(r.doc_id for r in mentioned),
+                       mentioned_only=True,
+                       how=tuple(how + [f"{words}：库中没有其报告，在 {len(mentioned)} 份报告中被提及"]))
+    return replace(base, unknown_orgs=m.unknown_orgs, how=tuple(how),
+                   missing=lacks_org(words, base.places, reports, catalog),
+                   missing_en=f"The store holds no report of {', '.join(m.unknown_orgs)}.")
+
+
+def of_type_and_level(reports: list[Report], m: Mentions, orgs: tuple[str, ...], catalog: Catalog) -> list[Report]:
+    """The report types named; "各省…" compares provinces, "各市…" cities: reports of places at
+    that level (each filter dropped when nothing passes it)."""
     if m.report_types:
         typed = [r for r in reports if any(t in (r.report_type or "") for t in m.report_types)]
         reports = typed or reports
     level = "" if m.every_place == "any" else m.every_place
     if level and not orgs:
-        # "各省…" compares provinces, "各市…" cities: reports of places at that level
         at_level = [r for r in reports if level_of(r, catalog) == level
                     or (level == "city" and (r.place_code or "") in MUNICIPALITIES)]
         reports = at_level or reports
-    if years:
-        dated = [r for r in reports if any(report_years(r, y) for y in years)]
-        named = orgs or (codes if len(codes) >= 2 else ())
-        if dated and len(named) >= 2:
-            # a comparison: a named party without a report of that year is compared on the
-            # years it has, and the answer says so
-            for key in named:
-                own = [r for r in reports if r.department == key or (not orgs and catalog.within(r, (key,)))]
-                if own and not any(r in dated for r in own):
-                    dated += own
-                    how.append(f"{key if orgs else catalog.label(key)} 无 {'、'.join(map(str, years))} 年报告，"
-                               f"用库中 {'、'.join(str(r.year) for r in own)} 年报告")
-        if not dated:
-            held = sorted({r.year for r in reports if r.year})
-            who = "、".join(orgs) or "、".join(catalog.label(c) for c in codes) or "库中"
-            ys = "、".join(str(y) for y in years)
-            return Scope(places=codes, orgs=orgs, org_words=org_words, years=years, how=tuple(how),
-                         carried=carried, missing=f"{who}没有 {ys} 年的报告（库中年份：{'、'.join(map(str, held))}）。",
-                         missing_en=f"No {ys} report for {who} in the store (years held: {held}).")
-        reports = dated
-    return Scope(places=codes, orgs=orgs, org_words=org_words, unknown_orgs=(), years=years,
-                 report_types=m.report_types, doc_ids=tuple(r.doc_id for r in reports),
-                 every_place=m.every_place, every_org=m.every_org, how=tuple(how), carried=carried)
+    return reports
+
+
+def dated_reports(reports: list[Report], years: tuple[int, ...], orgs: tuple[str, ...], codes: tuple[str, ...],
+                  catalog: Catalog, how: list[str]) -> list[Report]:
+    """The reports of the years asked. In a comparison a named party without a report of that
+    year is compared on the years it has, and `how` says so."""
+    dated = [r for r in reports if any(report_years(r, y) for y in years)]
+    named = orgs or (codes if len(codes) >= 2 else ())
+    if dated and len(named) >= 2:
+        for key in named:
+            own = [r for r in reports if r.department == key or (not orgs and catalog.within(r, (key,)))]
+            if own and not any(r in dated for r in own):
+                dated += own
+                how.append(f"{key if orgs else catalog.label(key)} 无 {'、'.join(map(str, years))} 年报告，"
+                           f"用库中 {'、'.join(str(r.year) for r in own)} 年报告")
+    return dated
+
+
+def no_year(reports: list[Report], years: tuple[int, ...], orgs: tuple[str, ...], codes: tuple[str, ...],
+            catalog: Catalog) -> tuple[str, str]:
+    """"…没有 2023 年的报告（库中年份：2024、2025）。", in Chinese and English."""
+    held = sorted({r.year for r in reports if r.year})
+    who = "、".join(orgs) or "、".join(catalog.label(c) for c in codes) or "库中"
+    ys = "、".join(str(y) for y in years)
+    return (f"{who}没有 {ys} 年的报告（库中年份：{'、'.join(map(str, held))}）。",
+            f"No {ys} report for {who} in the store (years held: {held}).")
 
 
 def strip_place(phrase: str, catalog: Catalog) -> str:
@@ -421,6 +461,17 @@ RANK_WORDS = re.compile(r"最高|最多|最大|最快|最低|最少|最小|最�
                         r"倒数|对比|比较|分别是|分别|哪个|哪些|是哪")
 
 
+def place_words(p: Place, catalog: Catalog) -> set[str]:
+    """How a question may write a place: its name, its short form, and its name after its
+    ancestors' ("上海市普陀区", "广东省深圳市", "上海普陀区")."""
+    chain = catalog.gazetteer.ancestors(p)
+    words = {p.name, p.short}
+    for i in range(len(chain)):
+        words.add("".join(a.name for a in chain[i:]) + p.name)
+        words.add("".join(a.short for a in chain[i:]) + p.name)
+    return words
+
+
 def narrow(q, scope: Scope, catalog: Catalog):
     """The question with its scope's reports attached and the words that only say who or
     where (organization aliases, place names) removed from its topic."""
@@ -430,8 +481,7 @@ def narrow(q, scope: Scope, catalog: Catalog):
         if o.full in scope.orgs:
             words |= set(org_terms(o))
     for code in scope.places:
-        p = catalog.gazetteer.get(code)
-        words |= {p.name, p.short}
+        words |= place_words(catalog.gazetteer.get(code), catalog)
     for w in sorted(words, key=len, reverse=True):
         if w and len(w) >= 2:
             topic = topic.replace(w, " ")

@@ -3,17 +3,14 @@ coverage, firsts, targets), filtered by topic / metric / place / level / year / 
 chart when they share a metric, targets beside results, and CSV export."""
 from __future__ import annotations
 
-import csv
-import io
-
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 
 from index.extract.metrics import TOPICS
 from index.names.places import load_gazetteer
 from qa.achievements import STATEMENT_FIELDS, achievement_view, statement_row
 
 from .deps import state
+from .exports import csv_download
 
 router = APIRouter()
 KINDS = "^(actual|budget|target|average|cumulative|change)$"
@@ -31,13 +28,7 @@ def achievements(request: Request, topic: str | None = Query(None, max_length=20
     rows = store.statements(topic=topic, metric=metric, claim=claim, place=place, level=level, year=year,
                             kind=kind, q=q, limit=limit)
     if format == "csv":
-        buf = io.StringIO()
-        buf.write("\ufeff")
-        w = csv.DictWriter(buf, fieldnames=STATEMENT_FIELDS)
-        w.writeheader()
-        w.writerows(statement_row(st, r) for st, r in rows)
-        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="achievements.csv"'})
+        return csv_download((statement_row(st, r) for st, r in rows), STATEMENT_FIELDS, "achievements.csv")
     view = achievement_view(rows, metric=metric, kind=kind, year=year, gazetteer=load_gazetteer())
     return {"filters": {"topic": topic, "metric": metric, "place": place, "level": level, "year": year,
                         "kind": kind, "claim": claim, "q": q}, **view}

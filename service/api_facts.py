@@ -1,13 +1,9 @@
 """Routes: the fact table (filters by place, organization, period; CSV export) and its checks."""
 from __future__ import annotations
 
-import csv
-import io
-
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 
-from .cli import FACT_FIELDS, fact_rows
+from .exports import FACT_FIELDS, csv_download, fact_rows
 from .deps import state
 
 router = APIRouter()
@@ -25,13 +21,7 @@ def facts(request: Request, city: str | None = Query(None, max_length=20),
     extra = {"org": org, "place": place, "period": period, "kind": kind}
     if format == "csv":
         rows = fact_rows(store, store.facts(city=city, year=year, q=q, doc_id=doc_id, **extra))
-        buf = io.StringIO()
-        buf.write("\ufeff")
-        w = csv.DictWriter(buf, fieldnames=FACT_FIELDS)
-        w.writeheader()
-        w.writerows(rows)
-        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="facts.csv"'})
+        return csv_download(rows, FACT_FIELDS, "facts.csv")
     total = store.count_facts(city=city, year=year, q=q, doc_id=doc_id, **extra)
     rows = fact_rows(store, store.facts(city=city, year=year, q=q, doc_id=doc_id, limit=page_size,
                                         offset=(page - 1) * page_size, **extra))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 from index.errors import IndexError_
 from index.ingest.report import Overrides, expand_paths
 from index.settings import Settings
+
+from .exports import FACT_FIELDS, fact_rows, write_csv
 
 
 def build_settings(args: argparse.Namespace | None = None) -> Settings:
@@ -119,30 +120,6 @@ def cmd_ask(args) -> int:
     return 0
 
 
-FACT_FIELDS = ["place", "city", "organization", "year", "period_year", "period_kind", "title", "subject", "measure",
-               "value", "unit", "page", "table", "source", "text", "doc_id", "fact_id", "origin", "confidence"]
-
-
-def fact_rows(store, facts) -> list[dict]:
-    reports = {r.doc_id: r for r in store.reports()}
-    rows = []
-    for f in facts:
-        r = reports[f.doc_id]
-        rows.append({"place": r.place, "city": r.city, "organization": r.department, "year": r.year,
-                     "period_year": f.period_year or r.year, "period_kind": f.period_kind,
-                     "title": r.title, "subject": f.subject, "measure": f.measure,
-                     "value": f.value, "unit": f.unit, "page": f.page, "table": f.table or f.section_path,
-                     "source": f.source, "text": f.text, "doc_id": f.doc_id, "fact_id": f.fact_id,
-                     "origin": f.origin, "confidence": f.confidence})
-    return rows
-
-
-def write_csv(rows: list[dict], fields) -> None:
-    w = csv.DictWriter(sys.stdout, fieldnames=fields)
-    w.writeheader()
-    w.writerows(rows)
-
-
 def cmd_facts(args) -> int:
     from index.store.backends import open_store
     settings = build_settings(args)
@@ -151,7 +128,7 @@ def cmd_facts(args) -> int:
                         place=args.place, period=args.period, kind=args.kind)
     rows = fact_rows(store, facts)
     if args.csv:
-        write_csv(rows, FACT_FIELDS)
+        write_csv(sys.stdout, rows, FACT_FIELDS)
     else:
         for r in rows:
             print(f"{r['place'] or r['city'] or '?'}\t{r['organization'] or '?'}\t{r['period_year'] or '?'}"
@@ -170,7 +147,7 @@ def cmd_achievements(args) -> int:
         topic=args.topic, metric=args.metric, claim=args.claim, place=args.place, level=args.level,
         year=args.year, kind=args.kind, q=args.q, limit=args.limit)]
     if args.csv:
-        write_csv(rows, STATEMENT_FIELDS)
+        write_csv(sys.stdout, rows, STATEMENT_FIELDS)
     else:
         for r in rows:
             value = "" if r["value"] is None else f"{r['value']:g}{r['unit']}"
@@ -245,9 +222,8 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="qa", description="报告问答 — question answering over government reports")
-    sub = p.add_subparsers(dest="cmd", required=True)
+def add_reading_commands(sub) -> None:
+    """ingest, ask."""
     s = sub.add_parser("ingest", help="add reports (PDF, TXT, MD, CSV exports; folders) to the store")
     s.add_argument("--ocr", choices=("off", "auto", "force"),
                    help="scanned pages: off / auto (pages without a text layer, default) / force (every page); QA_OCR")
@@ -264,6 +240,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--top-k", type=int, default=5)
     s.add_argument("--previous", help="the previous turn as JSON: its `scope` from --json output")
     s.set_defaults(fn=cmd_ask)
+
+
+def add_listing_commands(sub) -> None:
+    """facts, achievements, checks, reports."""
     s = sub.add_parser("facts", help="list facts from the fact table")
     s.add_argument("--city")
     s.add_argument("--year", type=int)
@@ -292,6 +272,10 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_checks)
     s = sub.add_parser("reports", help="list stored reports")
     s.set_defaults(fn=cmd_reports)
+
+
+def add_store_commands(sub) -> None:
+    """delete, reindex, serve, schema."""
     s = sub.add_parser("delete", help="delete reports by doc_id")
     s.add_argument("doc_ids", nargs="+")
     s.set_defaults(fn=cmd_delete)
@@ -305,6 +289,14 @@ def parser() -> argparse.ArgumentParser:
                                       "extension, tables, indexes")
     s.add_argument("--dim", type=int, default=384, help="embedding dimension (multilingual-e5-small: 384)")
     s.set_defaults(fn=cmd_schema)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qa", description="报告问答 — question answering over government reports")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    add_reading_commands(sub)
+    add_listing_commands(sub)
+    add_store_commands(sub)
     return p
 
 

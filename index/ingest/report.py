@@ -7,7 +7,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from index.extract.checks import run_checks
 from index.search.embed import Embedder
@@ -18,14 +18,12 @@ from index.read.csv_reports import read_csv_reports
 from index.names.metadata import government_of, place_fields, read_metadata, resolve_place
 from index.extract.periods import fact_period, number_position
 from index.read.parse import parse_file, parse_text
+from index.read.pdf_reader import PageReader
 from index.extract.numbers import to_halfwidth
 from index.extract.ocr_provenance import mark_ocr_facts
 from index.records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
 from index.extract.statements import statements_from_paragraphs
 from index.store.sqlite import Store
-
-if TYPE_CHECKING:
-    from index.read.ocr import PageOcr
 
 SUPPORTED = {".pdf", ".txt", ".md", ".csv"}
 Progress = Callable[[str, int, int], None]
@@ -97,7 +95,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def sources_of(path: Path, filename: str, *, max_pages: int, ocr: "PageOcr | None" = None,
+def sources_of(path: Path, filename: str, *, max_pages: int, ocr: PageReader | None = None,
                progress: Progress | None = None) -> list[Source]:
     """The reports a file holds (scanned PDF pages read by `ocr` when given). Raises
     UnsupportedFile for a type we do not read."""
@@ -215,7 +213,7 @@ def number_chunks(chunks: Sequence[Chunk], doc_id: str) -> list[Chunk]:
 def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
                 progress: Callable[[str, int, int], None] | None = None,
-                ocr: "PageOcr | None" = None) -> IngestResult:
+                ocr: PageReader | None = None) -> IngestResult:
     """Ingest a file that holds one report (PDF, TXT, MD). Raises IngestError subclasses."""
     results = ingest_path(store, embedder, path, overrides=overrides, max_pages=max_pages,
                           display_name=display_name, progress=progress, ocr=ocr)
@@ -228,7 +226,7 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
 def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
                 progress: Callable[[str, int, int], None] | None = None,
-                ocr: "PageOcr | None" = None) -> list[IngestResult]:
+                ocr: PageReader | None = None) -> list[IngestResult]:
     """Parse, extract, embed and store every report of one file, each in its own transaction.
     `ocr` (index/ocr.py) reads scanned pages; None = no OCR (a scan is refused with NoTextLayer)."""
     path = Path(path)

@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from index.names.places import load_gazetteer
 from index.read.clean import collapse_cjk_spaces
 from index.records import ParsedDocument
 
-GUANGDONG = ("广州", "深圳", "珠海", "汕头", "佛山", "韶关", "河源", "梅州", "惠州", "汕尾", "东莞",
-             "中山", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮")
-OTHER_CITIES = ("上海", "北京", "天津", "重庆", "苏州", "西安", "烟台", "淮安", "南京", "杭州", "成都",
-                "武汉", "宁波", "青岛", "厦门", "无锡")
-DISTRICT_CITY = {"普陀区": "上海", "洪泽区": "淮安"}
 REPORT_TYPES = (  # most specific first
     "部门整体预算绩效目标申报表", "项目支出绩效目标表", "部门整体支出绩效自评报告", "项目支出绩效自评报告",
     "政府信息公开工作年度报告", "政府工作报告", "工作总结", "单位预算", "部门预算", "部门决算",
@@ -20,7 +16,6 @@ REPORT_TYPES = (  # most specific first
 # An official document (公文) titled "…关于…的意见/通知/办法…": a policy document, not a report
 POLICY_TYPE = "政策文件"
 POLICY_TITLE = re.compile(r"([\u4e00-\u9fff\d]{2,40}关于[^。；\n]{2,60}?的(?:意见|通知|办法|决定|方案|规定|批复|实施细则))")
-_NOT_CITY = {"城市", "全市", "本市", "市级", "各市", "地市", "县市", "我市", "该市", "省市", "超市", "城", "门市"}
 _ORG_END = r"(?:管理局|数据局|委员会|办公室|办公厅|事务局|服务中心|中心|局|厅|委|部|院|署|办事处|政府|公司|站|所|队|馆|会)"
 _CN = "\u4e00-\u9fff"
 
@@ -58,25 +53,6 @@ def find_policy_title(text: str) -> str | None:
     """"广东省退役军人事务厅等5部门关于进一步推进优抚对象医疗保障工作的意见" from a 公文's head."""
     m = POLICY_TITLE.search(re.sub(r"\s+", "", text))
     return re.sub(r"^[\d]*号", "", m.group(1)) if m else None
-
-
-def find_city(text: str) -> str | None:
-    t = re.sub(r"\s+", "", text)
-    hits: list[tuple[int, str]] = []
-    for c in GUANGDONG + OTHER_CITIES:
-        i = t.find(c)
-        if i >= 0:
-            hits.append((i, c))
-    for d, c in DISTRICT_CITY.items():
-        i = t.find(d)
-        if i >= 0:
-            hits.append((i, c))
-    if hits:
-        return min(hits)[1]
-    for m in re.finditer(rf"([{_CN}]{{2}})市", t):
-        if m.group(1) not in _NOT_CITY and not m.group(1).endswith(("全", "本", "各")):
-            return m.group(1)
-    return None
 
 
 def find_year(text: str) -> int | None:
@@ -117,7 +93,6 @@ def resolve_place(*texts: str | None):
     """The place a report belongs to: the deepest place named by the first text that names
     one (the organization's name first, then the title page, then the file name), its
     ancestors agreeing. None when no text names a place."""
-    from index.names.places import load_gazetteer
     gaz = load_gazetteer()
     for text in texts:
         if not text:
@@ -141,7 +116,6 @@ def place_fields(place) -> dict:
     province, district, code and display path."""
     if place is None:
         return {}
-    from index.names.places import load_gazetteer
     gaz = load_gazetteer()
     city = gaz.city_of(place)
     prov = gaz.province_of(place)
@@ -151,7 +125,6 @@ def place_fields(place) -> dict:
 
 def place_prefix(place) -> str:
     """How an organization's name starts for a place: 湖南省, 深圳市, 上海市普陀区."""
-    from index.names.places import load_gazetteer
     if place.level != "district":
         return place.name
     city = load_gazetteer().city_of(place)
@@ -219,7 +192,7 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
     fields = place_fields(place)
     if department and place is not None:
         department = party_form(trim_org(department, place))
-    city = fields.get("city") or find_city(department or "") or find_city(head) or find_city(stem)
+    city = fields.get("city")
     if department and place is not None and resolve_place(department) is None \
             and not department.startswith("中共"):
         # "民政局" on a page whose title names 深圳市: the organization is the place's

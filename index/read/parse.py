@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from index.read.blocks import build_blocks
 from index.read.chunks import CHUNK_CHARS, build_chunks
 from index.errors import CorruptFile, EmptyDocument, IndexError_, UnsupportedFile
-from index.read.pdf_reader import RawPage, read_pdf
+from index.read.pdf_reader import PageReader, RawPage, read_pdf
 from index.records import Line, ParsedDocument
 from index.read.sections import build_sections, finish_section, headings_of, paragraphs_of
 from index.read.text_reader import decode_text, split_pages
-
-if TYPE_CHECKING:
-    from index.read.ocr import PageOcr
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 _KNOWN_BINARY = {
@@ -58,7 +55,7 @@ def sniff(head: bytes) -> str:
     return "text"
 
 
-def parse_file(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
+def parse_file(path: Path, *, max_pages: int = 2000, ocr: PageReader | None = None,
                progress: Callable[[str, int, int], None] | None = None) -> ParsedDocument:
     """Parse a PDF or a UTF-8/GB18030 text file; scanned PDF pages are read by `ocr` when given.
     Raises the index.errors exceptions."""

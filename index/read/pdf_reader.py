@@ -10,14 +10,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Protocol
 
 from index.errors import CorruptFile, EmptyDocument, EncryptedFile, NoTextLayer, TooLarge
 from index.read.glyphs import repair_doubled
 from index.records import OcrLine
-
-if TYPE_CHECKING:
-    from index.read.ocr import PageOcr
 
 TABLE_MARK = "\ue000TABLE:"   # private-use char: never appears in real text
 
@@ -38,6 +35,14 @@ class RawPage:
     tables: tuple[RawTable, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     ocr_lines: tuple[OcrLine, ...] = ()     # a scanned page read by OCR: its lines with boxes
+
+
+class PageReader(Protocol):
+    """Reads the pages that have no usable text layer (index/read/ocr.py's PageOcr)."""
+
+    def wants(self, chars: int, image_share: float, has_graphics: bool) -> bool: ...
+
+    def page(self, path: Path, sha1: str, number: int) -> RawPage: ...
 
 
 def table_mark(i: int) -> str:
@@ -110,7 +115,7 @@ def page_stats(page) -> tuple[int, float, bool]:  # page: pdfplumber.page.Page
     return chars, min(covered / area, 1.0), graphics
 
 
-def read_pdf(path: Path, *, max_pages: int = 2000, ocr: "PageOcr | None" = None,
+def read_pdf(path: Path, *, max_pages: int = 2000, ocr: PageReader | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> list[RawPage]:
     """Read every page of a PDF; pages without a usable text layer go through `ocr` when given
     (index/ocr.py). Raises EncryptedFile, CorruptFile, TooLarge, EmptyDocument, NoTextLayer."""

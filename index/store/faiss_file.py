@@ -2,16 +2,29 @@
 store's generation by adding the vectors of new chunks and removing those of deleted ones."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Protocol
+
 import numpy as np
 
-from index.store.sqlite import Store
 from index.store.reader import StoreReader
 from index.store.vectors import FLAT, HNSW, VectorIndex
 
 BATCH = 50_000
 
 
-def load_or_build_vectors(store: Store, reader: StoreReader, generation: int, ann_threshold: int) -> VectorIndex:
+class FaissHost(Protocol):
+    """What the FAISS file needs of its store: where the file is, the meta rows, params.json."""
+    index_path: Path
+
+    def meta(self, key: str) -> str | None: ...
+
+    def read_params(self) -> dict: ...
+
+    def write_params(self, params: dict) -> None: ...
+
+
+def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int, ann_threshold: int) -> VectorIndex:
     """The FAISS file, brought up to the store's generation by adding the vectors of new
     chunks and removing those of deleted ones (never a rebuild for an ingest); built from the
     vectors kept in SQLite when the file is missing or unreadable."""

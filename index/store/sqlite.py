@@ -9,7 +9,6 @@ rebuilding the index from the vectors held in SQLite. No pickle anywhere.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from collections import Counter
@@ -21,130 +20,15 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from index.errors import NotFound, StoreMismatch
+from index.extract.subject_keys import subject_key, view_key
 from index.names.places import LEVEL_SQL
 from index.records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
-from index.extract.subject_keys import subject_key, view_key
-
-SCHEMA_VERSION = 2
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reports (
-    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, city TEXT, year INTEGER,
-    department TEXT, report_type TEXT, source_name TEXT NOT NULL, pages INTEGER NOT NULL,
-    sha1 TEXT NOT NULL, file_ext TEXT NOT NULL, ingested_at REAL NOT NULL,
-    n_sections INTEGER NOT NULL DEFAULT 0, n_chunks INTEGER NOT NULL DEFAULT 0,
-    n_facts INTEGER NOT NULL DEFAULT 0, n_tables INTEGER NOT NULL DEFAULT 0,
-    warnings TEXT NOT NULL DEFAULT '[]', place_code TEXT, place TEXT, province TEXT, district TEXT,
-    org_level TEXT, identity TEXT);
-CREATE TABLE IF NOT EXISTS pages (
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, page));
-CREATE TABLE IF NOT EXISTS sections (
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    section_id INTEGER NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL, level INTEGER NOT NULL,
-    page_start INTEGER NOT NULL, page_end INTEGER NOT NULL, PRIMARY KEY (doc_id, section_id));
-CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    section_path TEXT NOT NULL, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
-    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS facts (
-    fact_id INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    subject TEXT NOT NULL, subject_raw TEXT NOT NULL, measure TEXT NOT NULL,
-    value REAL NOT NULL, unit TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
-    source TEXT NOT NULL, tbl TEXT NOT NULL, section_path TEXT NOT NULL,
-    approx INTEGER NOT NULL, qualifier TEXT NOT NULL,
-    period_year INTEGER, period_end INTEGER, period_kind TEXT NOT NULL DEFAULT '');
-CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
-CREATE INDEX IF NOT EXISTS facts_subject ON facts(subject);
-CREATE TABLE IF NOT EXISTS checks (
-    id INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    kind TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL, page INTEGER NOT NULL,
-    fact_ids TEXT NOT NULL, expected REAL, actual REAL);
-CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
-CREATE TABLE IF NOT EXISTS statements (
-    statement_id INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    claim TEXT NOT NULL, metric TEXT NOT NULL, topic TEXT NOT NULL, text TEXT NOT NULL,
-    sentence TEXT NOT NULL, page INTEGER NOT NULL, section_path TEXT NOT NULL,
-    value REAL, unit TEXT NOT NULL, value_std REAL, unit_std TEXT NOT NULL, start REAL,
-    rank TEXT NOT NULL, rank_no INTEGER, period_year INTEGER, period_end INTEGER,
-    period_kind TEXT NOT NULL, approx INTEGER NOT NULL, bound TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS statements_doc ON statements(doc_id);
-CREATE INDEX IF NOT EXISTS statements_metric ON statements(metric, period_year);
-CREATE INDEX IF NOT EXISTS statements_topic ON statements(topic);
-CREATE TABLE IF NOT EXISTS ocr_lines (
-    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
-    page INTEGER NOT NULL, text TEXT NOT NULL, x0 REAL NOT NULL, y0 REAL NOT NULL,
-    x1 REAL NOT NULL, y1 REAL NOT NULL, conf REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS ocr_lines_page ON ocr_lines(doc_id, page);
-"""
-STATEMENT_COLS = ("claim", "metric", "topic", "text", "sentence", "page", "section_path", "value", "unit",
-                  "value_std", "unit_std", "start", "rank", "rank_no", "period_year", "period_end",
-                  "period_kind", "approx", "bound")
-INDEXES = """
-CREATE INDEX IF NOT EXISTS reports_identity ON reports(identity);
-CREATE INDEX IF NOT EXISTS reports_sha1 ON reports(sha1);
-CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
-"""
-# What lookups need at scale without holding the store in memory: facts by subject key within
-# the reports in scope, the distinct subject keys, and the BM25 corpus statistics (document
-# frequency per token, chunk count and total length in meta) kept in step with every write.
-SCALE_SCHEMA = """
-CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
-CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key IS NOT NULL;
-CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-"""
-# columns added after schema 1: a store written by an older version gains them on open
-ADDED_COLUMNS = {
-    "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
-                ("org_level", "TEXT"), ("identity", "TEXT")),
-    "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''"),
-              ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL"),
-              ("subject_key", "TEXT"), ("view_key", "TEXT")),
-}
-
-# meta rows: set, set once, add to a counter (written once for both backends: standard upserts)
-SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-INIT_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO NOTHING"
-ADD_META = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT) WHERE key = ?"
-
-# orders written out in full: NULLS FIRST is SQLite's default, PostgreSQL's is the opposite
-REPORT_ORDER = "place NULLS FIRST, department NULLS FIRST, year NULLS FIRST, title"
-FACT_ORDER = (" ORDER BY reports.place NULLS FIRST, reports.department NULLS FIRST, reports.year NULLS FIRST, "
-              "facts.doc_id, facts.fact_id")
-
-REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
-               "source_name", "pages", "sha1")
-
-
-def report_from_row(row: sqlite3.Row) -> Report:
-    return Report(doc_id=row["doc_id"], title=row["title"], city=row["city"], year=row["year"],
-                  department=row["department"], report_type=row["report_type"],
-                  source_path=row["source_name"], pages=row["pages"], sha1=row["sha1"],
-                  place_code=row["place_code"], place=row["place"], province=row["province"],
-                  district=row["district"], org_level=row["org_level"])
-
-
-def fact_from_row(row: sqlite3.Row) -> Fact:
-    return Fact(subject=row["subject"], subject_raw=row["subject_raw"], measure=row["measure"],
-                value=row["value"], unit=row["unit"], page=row["page"], text=row["text"],
-                source=row["source"], table=row["tbl"], section_path=row["section_path"],
-                approx=bool(row["approx"]), qualifier=row["qualifier"], doc_id=row["doc_id"],
-                fact_id=row["fact_id"], period_year=row["period_year"], period_end=row["period_end"],
-                period_kind=row["period_kind"] or "", origin=row["origin"] or "", confidence=row["confidence"])
-
-
-def chunk_from_row(row: sqlite3.Row) -> Chunk:
-    return Chunk(chunk_id=row["chunk_id"], doc_id=row["doc_id"], section_path=row["section_path"],
-                 page_start=row["page_start"], page_end=row["page_end"], text=row["text"],
-                 kind=row["kind"])
-
+from index.store.faiss_file import load_or_build_vectors
+from index.store.files import atomic_write_bytes, atomic_write_text
+from index.store.reader import StoreReader
+from index.store.schema import (ADD_META, ADDED_COLUMNS, FACT_ORDER, INDEXES, INIT_META, REPORT_ORDER,
+                                SCALE_SCHEMA, SCHEMA, SCHEMA_VERSION, SET_META, STATEMENT_COLS, chunk_from_row,
+                                fact_from_row, report_from_row, statement_from_row)
 
 class Store:
     """The embedded store: SQLite + a FAISS file in a folder. Opens one SQLite connection per
@@ -186,12 +70,10 @@ class Store:
 
     def reader(self):
         """Indexed reads for the answering snapshots (one read connection per thread)."""
-        from index.store.reader import StoreReader
         return StoreReader(self.db_path)
 
     def search_vectors(self, reader, generation: int, ann_threshold: int):
         """The ANN index the snapshot searches: the FAISS file, brought up to date."""
-        from index.store.faiss_file import load_or_build_vectors
         return load_or_build_vectors(self, reader, generation, ann_threshold)
 
     # ---- vectors and original files ---------------------------------------
@@ -358,57 +240,81 @@ class Store:
         gone = sorted(set(replace) - {report.doc_id})
         with self.transaction() as c:
             self._forget_reports(c, sorted(set(replace) | {report.doc_id}))
-            c.execute(
-                "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
-                "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings,place_code,place,"
-                "province,district,org_level,identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (report.doc_id, report.title, report.city, report.year, report.department,
-                 report.report_type, report.source_path, report.pages, report.sha1, file_ext,
-                 time.time(), len(sections), len(chunks), len(facts), n_tables,
-                 json.dumps(list(warnings), ensure_ascii=False), report.place_code, report.place,
-                 report.province, report.district, report.org_level, report.identity()))
-            c.executemany("INSERT INTO pages VALUES (?,?,?)",
-                          [(report.doc_id, n, text) for n, text in pages])
-            c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
-                          [(report.doc_id, s.section_id, s.path, s.title, s.level, s.page_start,
-                            s.page_end) for s in sections])
-            c.executemany(
-                "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
-                "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(ch.chunk_id, report.doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
-                  ch.text, tok, self._vector_value(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
-            self._move_lex_stats(c, list(tokens), 1)
-            c.executemany(
-                "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
-                "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,origin,confidence,"
-                "subject_key,view_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(report.doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
-                  f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
-                  f.period_year, f.period_end, f.period_kind, f.origin, f.confidence, subject_key(f.subject),
-                  view_key(f.subject, f.measure)) for f in facts])
-            # rowids are given in insert order: the report's facts are its rows, in order
-            ids = [r[0] for r in c.execute("SELECT fact_id FROM facts WHERE doc_id=? ORDER BY fact_id",
-                                           (report.doc_id,))]
-            stored = [_with(f, doc_id=report.doc_id, fact_id=i) for f, i in zip(facts, ids)]
-            keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
-            c.executemany("INSERT INTO fact_subjects VALUES (?) ON CONFLICT DO NOTHING", [(k,) for k in keys if k is not None])
-            c.executemany(
-                f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
-                [(report.doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
-            c.executemany("INSERT INTO ocr_lines (doc_id,page,text,x0,y0,x1,y1,conf) VALUES (?,?,?,?,?,?,?,?)",
-                          [(report.doc_id, ln.page, ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.conf)
-                           for ln in ocr_lines])
+            self._insert_report(c, report, file_ext, (len(sections), len(chunks), len(facts), n_tables), warnings)
+            self._insert_text(c, report.doc_id, pages, sections, chunks, tokens, vecs)
+            stored = self._insert_facts(c, report.doc_id, facts)
+            self._insert_extras(c, report.doc_id, statements, ocr_lines)
             checks = checks_fn(stored) if checks_fn else []
-            c.executemany(
-                "INSERT INTO checks (doc_id,kind,status,message,page,fact_ids,expected,actual) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                [(report.doc_id, k.kind, k.status, k.message, k.page, json.dumps(list(k.fact_ids)),
-                  k.expected, k.actual) for k in checks])
+            self._insert_checks(c, report.doc_id, checks)
             if data is not None:
                 self._save_file(c, report.doc_id, file_ext, data)
         self._drop_files(gone)
         return {"facts": len(stored), "checks": len(checks), "statements": len(statements),
                 "conflicts": sum(k.status == "conflict" for k in checks)}
+
+    @staticmethod
+    def _insert_report(c, report: Report, file_ext: str, counts: tuple[int, int, int, int],
+                       warnings: Sequence[str]) -> None:
+        """The report's row; `counts` = sections, chunks, facts, tables."""
+        c.execute(
+            "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
+            "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings,place_code,place,"
+            "province,district,org_level,identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (report.doc_id, report.title, report.city, report.year, report.department,
+             report.report_type, report.source_path, report.pages, report.sha1, file_ext,
+             time.time(), *counts,
+             json.dumps(list(warnings), ensure_ascii=False), report.place_code, report.place,
+             report.province, report.district, report.org_level, report.identity()))
+
+    def _insert_text(self, c, doc_id: str, pages: Sequence[tuple[int, str]], sections: Sequence[Section],
+                     chunks: Sequence[Chunk], tokens: Sequence[str], vecs: np.ndarray) -> None:
+        """Pages, sections, and chunks with their BM25 tokens (counted into the statistics) and vectors."""
+        c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc_id, n, text) for n, text in pages])
+        c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
+                      [(doc_id, s.section_id, s.path, s.title, s.level, s.page_start,
+                        s.page_end) for s in sections])
+        c.executemany(
+            "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
+            "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(ch.chunk_id, doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
+              ch.text, tok, self._vector_value(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
+        self._move_lex_stats(c, list(tokens), 1)
+
+    @staticmethod
+    def _insert_facts(c, doc_id: str, facts: Sequence[Fact]) -> list[Fact]:
+        """The facts with their lookup keys; returned with the ids the store gave them."""
+        c.executemany(
+            "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
+            "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,origin,confidence,"
+            "subject_key,view_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
+              f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
+              f.period_year, f.period_end, f.period_kind, f.origin, f.confidence, subject_key(f.subject),
+              view_key(f.subject, f.measure)) for f in facts])
+        # rowids are given in insert order: the report's facts are its rows, in order
+        ids = [r[0] for r in c.execute("SELECT fact_id FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
+        stored = [_with(f, doc_id=doc_id, fact_id=i) for f, i in zip(facts, ids)]
+        keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
+        c.executemany("INSERT INTO fact_subjects VALUES (?) ON CONFLICT DO NOTHING", [(k,) for k in keys if k is not None])
+        return stored
+
+    @staticmethod
+    def _insert_extras(c, doc_id: str, statements: Sequence[Statement], ocr_lines: Sequence[OcrLine]) -> None:
+        """Achievement statements and the lines of pages read by OCR."""
+        c.executemany(
+            f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
+            [(doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
+        c.executemany("INSERT INTO ocr_lines (doc_id,page,text,x0,y0,x1,y1,conf) VALUES (?,?,?,?,?,?,?,?)",
+                      [(doc_id, ln.page, ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.conf) for ln in ocr_lines])
+
+    @staticmethod
+    def _insert_checks(c, doc_id: str, checks: Sequence[Check]) -> None:
+        """The consistency checks' results."""
+        c.executemany(
+            "INSERT INTO checks (doc_id,kind,status,message,page,fact_ids,expected,actual) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            [(doc_id, k.kind, k.status, k.message, k.page, json.dumps(list(k.fact_ids)),
+              k.expected, k.actual) for k in checks])
 
     def delete_report(self, doc_id: str) -> Report:
         report = self.get_report(doc_id)
@@ -649,28 +555,9 @@ def sentences_around(text: str, phrase: str) -> list[str]:
     return out
 
 
-def statement_from_row(row: sqlite3.Row) -> Statement:
-    vals = {k: row[k] for k in STATEMENT_COLS}
-    vals["approx"] = bool(vals["approx"])
-    return Statement(**vals, doc_id=row["doc_id"], statement_id=row["statement_id"])
-
-
 def _db(v: object) -> object:
     return int(v) if isinstance(v, bool) else v
 
 
 def _with(fact: Fact, **changes) -> Fact:
     return replace(fact, **changes)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))

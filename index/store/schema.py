@@ -1,0 +1,133 @@
+"""The store's tables, written once for both backends (SQLite and PostgreSQL): the schema,
+the meta-row upserts, the orders written out in full, and rows → records."""
+from __future__ import annotations
+
+import sqlite3
+
+from index.records import Chunk, Fact, Report, Statement
+
+SCHEMA_VERSION = 2
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, city TEXT, year INTEGER,
+    department TEXT, report_type TEXT, source_name TEXT NOT NULL, pages INTEGER NOT NULL,
+    sha1 TEXT NOT NULL, file_ext TEXT NOT NULL, ingested_at REAL NOT NULL,
+    n_sections INTEGER NOT NULL DEFAULT 0, n_chunks INTEGER NOT NULL DEFAULT 0,
+    n_facts INTEGER NOT NULL DEFAULT 0, n_tables INTEGER NOT NULL DEFAULT 0,
+    warnings TEXT NOT NULL DEFAULT '[]', place_code TEXT, place TEXT, province TEXT, district TEXT,
+    org_level TEXT, identity TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, page));
+CREATE TABLE IF NOT EXISTS sections (
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    section_id INTEGER NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL, level INTEGER NOT NULL,
+    page_start INTEGER NOT NULL, page_end INTEGER NOT NULL, PRIMARY KEY (doc_id, section_id));
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    section_path TEXT NOT NULL, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
+    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS facts (
+    fact_id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    subject TEXT NOT NULL, subject_raw TEXT NOT NULL, measure TEXT NOT NULL,
+    value REAL NOT NULL, unit TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
+    source TEXT NOT NULL, tbl TEXT NOT NULL, section_path TEXT NOT NULL,
+    approx INTEGER NOT NULL, qualifier TEXT NOT NULL,
+    period_year INTEGER, period_end INTEGER, period_kind TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
+CREATE INDEX IF NOT EXISTS facts_subject ON facts(subject);
+CREATE TABLE IF NOT EXISTS checks (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL, page INTEGER NOT NULL,
+    fact_ids TEXT NOT NULL, expected REAL, actual REAL);
+CREATE INDEX IF NOT EXISTS checks_doc ON checks(doc_id);
+CREATE TABLE IF NOT EXISTS statements (
+    statement_id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    claim TEXT NOT NULL, metric TEXT NOT NULL, topic TEXT NOT NULL, text TEXT NOT NULL,
+    sentence TEXT NOT NULL, page INTEGER NOT NULL, section_path TEXT NOT NULL,
+    value REAL, unit TEXT NOT NULL, value_std REAL, unit_std TEXT NOT NULL, start REAL,
+    rank TEXT NOT NULL, rank_no INTEGER, period_year INTEGER, period_end INTEGER,
+    period_kind TEXT NOT NULL, approx INTEGER NOT NULL, bound TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS statements_doc ON statements(doc_id);
+CREATE INDEX IF NOT EXISTS statements_metric ON statements(metric, period_year);
+CREATE INDEX IF NOT EXISTS statements_topic ON statements(topic);
+CREATE TABLE IF NOT EXISTS ocr_lines (
+    doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL, text TEXT NOT NULL, x0 REAL NOT NULL, y0 REAL NOT NULL,
+    x1 REAL NOT NULL, y1 REAL NOT NULL, conf REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS ocr_lines_page ON ocr_lines(doc_id, page);
+"""
+STATEMENT_COLS = ("claim", "metric", "topic", "text", "sentence", "page", "section_path", "value", "unit",
+                  "value_std", "unit_std", "start", "rank", "rank_no", "period_year", "period_end",
+                  "period_kind", "approx", "bound")
+INDEXES = """
+CREATE INDEX IF NOT EXISTS reports_identity ON reports(identity);
+CREATE INDEX IF NOT EXISTS reports_sha1 ON reports(sha1);
+CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
+"""
+# What lookups need at scale without holding the store in memory: facts by subject key within
+# the reports in scope, the distinct subject keys, and the BM25 corpus statistics (document
+# frequency per token, chunk count and total length in meta) kept in step with every write.
+SCALE_SCHEMA = """
+CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
+CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+# columns added after schema 1: a store written by an older version gains them on open
+ADDED_COLUMNS = {
+    "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
+                ("org_level", "TEXT"), ("identity", "TEXT")),
+    "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''"),
+              ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL"),
+              ("subject_key", "TEXT"), ("view_key", "TEXT")),
+}
+
+# meta rows: set, set once, add to a counter (written once for both backends: standard upserts)
+SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+INIT_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO NOTHING"
+ADD_META = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT) WHERE key = ?"
+
+# orders written out in full: NULLS FIRST is SQLite's default, PostgreSQL's is the opposite
+REPORT_ORDER = "place NULLS FIRST, department NULLS FIRST, year NULLS FIRST, title"
+FACT_ORDER = (" ORDER BY reports.place NULLS FIRST, reports.department NULLS FIRST, reports.year NULLS FIRST, "
+              "facts.doc_id, facts.fact_id")
+
+REPORT_COLS = ("doc_id", "title", "city", "year", "department", "report_type",
+               "source_name", "pages", "sha1")
+
+
+def report_from_row(row: sqlite3.Row) -> Report:
+    return Report(doc_id=row["doc_id"], title=row["title"], city=row["city"], year=row["year"],
+                  department=row["department"], report_type=row["report_type"],
+                  source_path=row["source_name"], pages=row["pages"], sha1=row["sha1"],
+                  place_code=row["place_code"], place=row["place"], province=row["province"],
+                  district=row["district"], org_level=row["org_level"])
+
+
+def fact_from_row(row: sqlite3.Row) -> Fact:
+    return Fact(subject=row["subject"], subject_raw=row["subject_raw"], measure=row["measure"],
+                value=row["value"], unit=row["unit"], page=row["page"], text=row["text"],
+                source=row["source"], table=row["tbl"], section_path=row["section_path"],
+                approx=bool(row["approx"]), qualifier=row["qualifier"], doc_id=row["doc_id"],
+                fact_id=row["fact_id"], period_year=row["period_year"], period_end=row["period_end"],
+                period_kind=row["period_kind"] or "", origin=row["origin"] or "", confidence=row["confidence"])
+
+
+def chunk_from_row(row: sqlite3.Row) -> Chunk:
+    return Chunk(chunk_id=row["chunk_id"], doc_id=row["doc_id"], section_path=row["section_path"],
+                 page_start=row["page_start"], page_end=row["page_end"], text=row["text"],
+                 kind=row["kind"])
+
+
+def statement_from_row(row: sqlite3.Row) -> Statement:
+    vals = {k: row[k] for k in STATEMENT_COLS}
+    vals["approx"] = bool(vals["approx"])
+    return Statement(**vals, doc_id=row["doc_id"], statement_id=row["statement_id"])
