@@ -17,7 +17,7 @@ class Report:
     source_path: str       # original file name (never used as a path for writing)
     pages: int
     sha1: str
-    # Where the report belongs in China's administrative hierarchy (index/places.py).
+    # Where the report belongs in China's administrative hierarchy (index/names/places.py).
     place_code: str | None = None   # 6-digit adcode of the issuing place: 440300, 310107, 430000
     place: str | None = None        # its display path: "广东省深圳市", "上海市普陀区", "湖南省"
     province: str | None = None     # short: "广东", "上海", "湖南"
@@ -171,9 +171,9 @@ class ParsedDocument:
 class Statement:
     """One achievement or target a report states in prose: a figure (增长5.5%), a rank claim
     (居全国第5位), a coverage claim (全覆盖) or a first (全国首个). Place and organization are its
-    report's; the period is what the sentence says (index/periods.py)."""
+    report's; the period is what the sentence says (index/extract/periods.py)."""
     claim: str               # figure | rank | coverage | first
-    metric: str              # canonical (index/metrics.py) or the subject as written
+    metric: str              # canonical (index/extract/metrics.py) or the subject as written
     text: str                # the shortest span carrying it: "地区生产总值增长5.5%"
     sentence: str            # the whole sentence, as cited
     page: int

@@ -1,4 +1,4 @@
-"""Achievements across places, from the statements read at ingest (index/statements.py).
+"""Achievements across places, from the statements read at ingest (index/extract/statements.py).
 
 Three kinds of supervisor questions:
 - one metric over every place in scope (各省2025年地区生产总值增速 / 哪个省粮食产量最高 / 前三):

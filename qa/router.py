@@ -14,7 +14,7 @@ from index.search.fact_index import FactIndex
 from index.records import Report
 from index.names.places import code_level, load_gazetteer
 from index.search.retrieval import SearchIndex, Timings
-from index.store.sqlite import Store
+from index.store.base import Store
 
 from .achievements import RANK_ASK, answer as achievements_answer, place_statement, read_ask
 from .compare import answer_groups, compare_groups

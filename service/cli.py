@@ -40,7 +40,7 @@ def result_line(res) -> str:
 
 
 def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.stderr):
-    """Ingest files with a process pool for parsing (index.bulk_ingest), a progress bar with
+    """Ingest files with a process pool for parsing (index/ingest/bulk.py), a progress bar with
     pages/s and ETA, one line per report, then the FAISS file brought up to date."""
     from tqdm import tqdm
     from index.ingest.bulk import bulk_ingest

@@ -138,12 +138,12 @@ def database_url(backend, request) -> str | None:
 @pytest.fixture()
 def make_store(database_url):
     """`make_store(root, **kw)` opens the store of this backend at `root` (again: the same store)."""
-    from index.store.sqlite import Store
+    from index.store.sqlite import SqliteStore
     opened: list = []
 
     def make(root: Path, **kw):
         if database_url is None:
-            s = Store(root, **kw)
+            s = SqliteStore(root, **kw)
         else:
             from index.store.postgres import PgStore
             s = PgStore(database_url, root, **kw)

@@ -15,7 +15,7 @@ from index.search.embed import HashEmbedder
 from index.search.fact_index import FactIndex
 from index.ingest.report import ingest_path
 from index.search.retrieval import SearchIndex
-from index.store.sqlite import Store
+from index.store.sqlite import SqliteStore
 from qa.router import Engine
 
 FOLDER = "gov-work-reports-2026-provincial"
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("ach") / "store")
+    store = SqliteStore(tmp_path_factory.mktemp("ach") / "store")
     emb = HashEmbedder()
     for name in PROVINCES:
         ingest_path(store, emb, realdata(f"{FOLDER}/2026_{name}_政府工作报告.csv"))
@@ -126,7 +126,7 @@ def test_statement_gold_precision_and_recall():
 def test_last_years_targets_judged_by_this_years_results(tmp_path):
     """A 2025 report's 2025 targets and the 2026 report's 2025 results: paired, and judged."""
     from index.ingest.report import Overrides
-    store = Store(tmp_path / "store")
+    store = SqliteStore(tmp_path / "store")
     emb = HashEmbedder()
     ingest_path(store, emb, realdata(f"{FOLDER}/2026_湖南省_政府工作报告.csv"))
     earlier = tmp_path / "湖南2025.txt"

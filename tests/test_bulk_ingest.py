@@ -1,4 +1,4 @@
-"""Bulk ingest (index.bulk_ingest): a process pool parses, this process embeds and stores,
+"""Bulk ingest (index.ingest.bulk): a process pool parses, this process embeds and stores,
 in file order; a restart skips what is stored and finishes the rest."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from index.ingest.bulk import bulk_ingest
 from index.search.embed import HashEmbedder
 from index.ingest.report import ingest_file
-from index.store.sqlite import Store
+from index.store.sqlite import SqliteStore
 from index.store.reader import StoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,10 +17,10 @@ SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 def test_bulk_ingest_equals_one_by_one_and_resumes(tmp_path):
     emb = HashEmbedder(dim=384)
-    one = Store(tmp_path / "one", model_name=emb.name, dim=emb.dim)
+    one = SqliteStore(tmp_path / "one", model_name=emb.name, dim=emb.dim)
     for p in SEEDS:
         ingest_file(one, emb, p)
-    bulk = Store(tmp_path / "bulk", model_name=emb.name, dim=emb.dim)
+    bulk = SqliteStore(tmp_path / "bulk", model_name=emb.name, dim=emb.dim)
     # a first run that stopped after one report (as after a kill): the rerun skips it
     ingest_file(bulk, emb, SEEDS[0])
     seen = []
@@ -43,7 +43,7 @@ def test_bulk_ingest_csv_rows_each_a_report(tmp_path):
     csvs = sorted((ROOT / "tests").rglob("*.csv"))
     if not csvs:
         return
-    store = Store(tmp_path / "s", model_name=emb.name, dim=emb.dim)
+    store = SqliteStore(tmp_path / "s", model_name=emb.name, dim=emb.dim)
     src = tmp_path / csvs[0].name
     shutil.copy(csvs[0], src)
     first = bulk_ingest(store, emb, [src], workers=1)

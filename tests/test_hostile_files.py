@@ -20,7 +20,8 @@ from index.search.embed import HashEmbedder  # noqa: E402
 from index.errors import (CorruptFile, EmptyDocument, EncryptedFile, IngestError, NoTextLayer, TooLarge,
                           UnsupportedFile)
 from index.ingest.report import ingest_file
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +139,7 @@ BAD = {
 
 @pytest.fixture()
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "store", model_name="hash-384", dim=384)
+    s = SqliteStore(tmp_path / "store", model_name="hash-384", dim=384)
     yield s
     s.close()
 
@@ -238,7 +239,7 @@ def cli_lines(p: subprocess.CompletedProcess, prefix: str) -> list[str]:
 
 
 def _store_counts(root: Path) -> dict:
-    s = Store(root)
+    s = SqliteStore(root)
     try:
         return s.counts()
     finally:

@@ -13,7 +13,8 @@ from index.search.embed import HashEmbedder
 from index.errors import EmptyDocument, NoTextLayer
 from index.ingest.report import ingest_file
 from index.read.ocr import PageOcr
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 
 pytestmark = pytest.mark.slow     # the real OCR engine (a few seconds a page)
 
@@ -30,7 +31,7 @@ def ocr_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "store", model_name="hash-384", dim=384)
+    s = SqliteStore(tmp_path / "store", model_name="hash-384", dim=384)
     yield s
     s.close()
 
@@ -126,7 +127,7 @@ def test_old_store_gains_ocr_columns(tmp_path):
         unit TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL, tbl TEXT NOT NULL,
         section_path TEXT NOT NULL, approx INTEGER NOT NULL, qualifier TEXT NOT NULL);""")
     conn.close()
-    s = Store(root)
+    s = SqliteStore(root)
     cols = {r[1] for r in s.conn.execute("PRAGMA table_info(facts)")}
     assert {"origin", "confidence", "period_kind"} <= cols
     assert s.conn.execute("SELECT COUNT(*) FROM ocr_lines").fetchone()[0] == 0

@@ -68,10 +68,10 @@ def scans(tmp_path_factory):
     from index.search.embed import SentenceTransformerEmbedder
     from index.search.fact_index import FactIndex
     from index.search.retrieval import SearchIndex
-    from index.store.sqlite import Store
+    from index.store.sqlite import SqliteStore
     from qa.router import Engine
     emb = SentenceTransformerEmbedder(MODEL)
-    store = Store(tmp_path_factory.mktemp("scans") / "store", model_name=emb.name, dim=emb.dim)
+    store = SqliteStore(tmp_path_factory.mktemp("scans") / "store", model_name=emb.name, dim=emb.dim)
     ocr = PageOcr(mode="auto", dpi=200, cache_path=ROOT / ".cache" / "ocr.sqlite")   # shared per-page cache
     results = {k: ingest_file(store, emb, p, ocr=ocr) for k, p in paths.items()}
     engine = Engine(search=SearchIndex.load(store, ann_threshold=50_000), facts=FactIndex.load(store), embedder=emb)

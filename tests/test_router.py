@@ -9,7 +9,7 @@ from index.search.embed import HashEmbedder
 from index.search.fact_index import FactIndex
 from index.ingest.report import ingest_file
 from index.search.retrieval import SearchIndex
-from index.store.sqlite import Store
+from index.store.sqlite import SqliteStore
 from qa.router import Engine
 
 from backing import unbacked
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
     emb = HashEmbedder(dim=384)
-    store = Store(tmp_path_factory.mktemp("router") / "store", model_name=emb.name, dim=emb.dim)
+    store = SqliteStore(tmp_path_factory.mktemp("router") / "store", model_name=emb.name, dim=emb.dim)
     for p in sorted((ROOT / "corpus").glob("*.txt")):
         ingest_file(store, emb, p)
     return Engine(search=SearchIndex.load(store, ann_threshold=10_000), facts=FactIndex.load(store), embedder=emb)

@@ -12,7 +12,8 @@ from index.search.embed import HashEmbedder
 from index.search.fact_index import FactIndex
 from index.ingest.report import ingest_file
 from index.search.retrieval import SearchIndex
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 from qa.format import fmt_value
 from qa.router import Engine
 
@@ -35,7 +36,7 @@ def squash(text: str) -> str:
 def depts_store(tmp_path_factory):
     if not (REALDATA / SZ).exists():
         pytest.skip("realdata not available")
-    store = Store(tmp_path_factory.mktemp("depts") / "store")
+    store = SqliteStore(tmp_path_factory.mktemp("depts") / "store")
     emb = HashEmbedder()
     results = []
     for folder, names in ((SZ, SZ_DEPTS), (GZ, GZ_DEPTS)):

@@ -1,4 +1,4 @@
-"""Statements read from prose (index/statements.py): metrics written many ways, several figures
+"""Statements read from prose (index/extract/statements.py): metrics written many ways, several figures
 in one sentence, 分别 / 城乡 lists, growth rates vs levels, targets, ranges, five-year spans, rank /
 coverage / first claims, unit scales for ranking. Pure functions: no store, no model."""
 from __future__ import annotations

@@ -11,7 +11,8 @@ from index.search.embed import HashEmbedder
 from index.errors import IngestError, NotFound, StoreMismatch, UnsupportedFile
 from index.ingest.report import Overrides, ingest_file
 from index.search.retrieval import Filters, SearchIndex
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -24,7 +25,7 @@ def store(make_store, tmp_path) -> Store:
 
 @pytest.fixture()
 def faiss_store(tmp_path) -> Store:
-    return Store(tmp_path / "store", model_name="hash-384", dim=384)
+    return SqliteStore(tmp_path / "store", model_name="hash-384", dim=384)
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index.search.embed import HashEmbedder  # noqa: E402
 from index.search.retrieval import SearchIndex  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from index.store.sqlite import Store  # noqa: E402
+from index.store.base import Store  # noqa: E402
+from index.store.sqlite import SqliteStore  # noqa: E402
 from service.state import State  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,7 +143,7 @@ def test_stale_or_broken_faiss_file_is_rebuilt(tmp_path: Path) -> None:
     st.store.close()
     # 1. a FAISS file from another generation (as after a crash between commit and index write)
     params = (root / "params.json").read_text()
-    store = Store(root)
+    store = SqliteStore(root)
     store.write_params({**store.read_params(), "generation": -1})
     assert SearchIndex.load(store, ann_threshold=50_000).vectors.ntotal == n
     assert store.read_params()["generation"] == store.generation()

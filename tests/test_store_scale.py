@@ -13,7 +13,8 @@ from index.search.fact_index import FactIndex
 from index.ingest.report import ingest_file
 from index.search.lexical import LexicalIndex, Tokenizer
 from index.search.retrieval import Filters, SearchIndex
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 from index.store.reader import StoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ def store(make_store, tmp_path) -> Store:
 
 @pytest.fixture()
 def sqlite_store(tmp_path) -> Store:
-    return seeded(Store(tmp_path / "store", model_name="hash-384", dim=384))
+    return seeded(SqliteStore(tmp_path / "store", model_name="hash-384", dim=384))
 
 
 def memory_bm25(store: Store) -> LexicalIndex:

@@ -2,7 +2,7 @@
 
 A fact is found by `squash(subject)`. A 合计 row of a column-wise table ("合计 × 基本支出")
 states the column's figure too, so it is also found by the column's key (`view_key`).
-The store keeps both keys as indexed columns; the lookups (index/fact_index.py) use them.
+The store keeps both keys as indexed columns; the lookups (index/search/fact_index.py) use them.
 """
 from __future__ import annotations
 

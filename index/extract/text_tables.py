@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.extract.numbers import is_plain_integer, to_halfwidth
 from index.extract.units import caption_unit, split_header_unit, stated_unit, strip_unit_statement
@@ -145,19 +145,17 @@ def raw_none(header_rows, ri, j) -> bool:
     return j >= len(r) or r[j] is None or r[j] == ""
 
 
-def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, first_data_col: int = 1) -> list[Column | None]:
-    """Combine (multi-row) header rows into one Column per grid column.
-    Empty / None cells in upper rows carry the value from the left (merged cells);
-    the column's measure is its lowest measure-like level, a non-measure lowest
-    level under a measure (三公: 预算数 > 公务接待费) becomes the column's subject."""
-    filled: list[list[str]] = []
-    for r in header_rows:
-        row = [(c or "").strip() for c in r] + [""] * (ncols - len(r))
-        filled.append(row)
-    # carry left in all but the last header row (merged cells), but never across the
-    # boundary of the parent cell in the row above
-    parent = [0] * ncols
-    for ri, row in enumerate(filled[:-1] if len(filled) > 1 else []):
+def _pad_header_rows(header_rows: list[list[str | None]], ncols: int) -> list[list[str]]:
+    """Header rows as stripped strings, each padded with "" to `ncols` cells."""
+    return [[(c or "").strip() for c in r] + [""] * (ncols - len(r)) for r in header_rows]
+
+
+def _carry_merged_left(header_rows: list[list[str | None]], filled: list[list[str]], ncols: int,
+                       first_data_col: int) -> list[list[str]]:
+    """Fill merged cells of all but the last header row from the left, never across the parent cell above."""
+    out = [list(row) for row in filled]
+    parent: list = [0] * ncols
+    for ri, row in enumerate(out[:-1]):
         origin = list(range(ncols))
         last, last_j = "", -1
         for j in range(first_data_col, ncols):
@@ -167,55 +165,70 @@ def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, fi
                 row[j] = last
                 origin[j] = last_j
         parent = [(parent[j], origin[j]) for j in range(ncols)]
+    return out
+
+
+def _header_path(filled: list[list[str]], j: int) -> tuple[list[str], str | None]:
+    """Column j's distinct header names top to bottom, and the last unit a header cell states."""
+    path: list[str] = []
+    unit = None
+    for row in filled:
+        c = " ".join(row[j].split())
+        if not c:
+            continue
+        name, u = split_header_unit(c)
+        if u:
+            unit = u
+        name = re.sub(r"\s+", "", name)
+        if name and (not path or path[-1] != name):
+            path.append(name)
+    return path, unit
+
+
+_FIGURE_KIND_RE = re.compile(r"[（(](预算数|决算数|执行数)[）)]$")
+_CODE_HEADER_RE = re.compile(r"(类|款|项|科目编码|功能分类科目编码|经济分类科目编码|编码|代码|科目代码|行次|栏次|序号)")
+
+
+def _subject_below(rest: list[str]) -> str:
+    """The subject among the levels under a column's measure: the lowest, or the one above a 小计 / 合计."""
+    if len(rest) >= 2 and rest[-1] in ("小计", "合计"):
+        return rest[-2]
+    return rest[-1] if rest else ""
+
+
+def _measure_subject_group(path: list[str]) -> tuple[str, str, str]:
+    """(measure, subject, group) of a column's header path: its lowest measure-like level is the measure."""
+    measure_levels = [p for p in path if looks_like_measure(p)]
+    if looks_like_measure(path[-1]):
+        return path[-1], "", "/".join(path[:-1])
+    kind = _FIGURE_KIND_RE.search(measure_levels[-1]) if measure_levels else None
+    if kind and not looks_like_measure(re.sub(r"[（(][^（）()]*[）)]$", "", measure_levels[-1])):
+        # 另有资金来源（决算数） > 中央资金 → measure 中央资金（决算数）
+        return f"{path[-1]}（{kind.group(1)}）", "", "/".join(path[:-1])
+    if measure_levels:
+        measure = measure_levels[-1]
+        return measure, _subject_below(path[path.index(measure) + 1:]), ""
+    return path[-1], "", "/".join(path[:-1])
+
+
+def _column_from_path(path: list[str], unit: str | None) -> Column | None:
+    """A grid column from its header path and unit; None without a header or for a code / 行次 column."""
+    if not path:
+        return None
+    measure, subject, group = _measure_subject_group(path)
+    if _CODE_HEADER_RE.fullmatch(measure):
+        return None
+    return Column(measure=measure, unit=unit, subject=subject, group=group)
+
+
+def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, first_data_col: int = 1) -> list[Column | None]:
+    """Combine (multi-row) header rows into one Column per grid column.
+    Empty / None cells in upper rows carry the value from the left (merged cells);
+    the column's measure is its lowest measure-like level, a non-measure lowest
+    level under a measure (三公: 预算数 > 公务接待费) becomes the column's subject."""
+    filled = _carry_merged_left(header_rows, _pad_header_rows(header_rows, ncols), ncols, first_data_col)
     # carry down: an empty lower cell under a filled upper cell takes nothing (path ends)
-    cols: list[Column | None] = []
-    for j in range(ncols):
-        if j < first_data_col:
-            cols.append(None)
-            continue
-        path: list[str] = []
-        unit = None
-        for row in filled:
-            c = " ".join(row[j].split())
-            if not c:
-                continue
-            name, u = split_header_unit(c)
-            if u:
-                unit = u
-            name = re.sub(r"\s+", "", name)
-            if name and (not path or path[-1] != name):
-                path.append(name)
-        if not path:
-            cols.append(None)
-            continue
-        measure_levels = [p for p in path if looks_like_measure(p)]
-        subject = ""
-        group = ""
-        if looks_like_measure(path[-1]):
-            measure = path[-1]
-            group = "/".join(p for p in path[:-1])
-        elif measure_levels and re.search(r"[（(](预算数|决算数|执行数)[）)]$", measure_levels[-1]) and \
-                not looks_like_measure(re.sub(r"[（(][^（）()]*[）)]$", "", measure_levels[-1])):
-            # 另有资金来源（决算数） > 中央资金 → measure 中央资金（决算数）
-            inner = re.search(r"[（(](预算数|决算数|执行数)[）)]$", measure_levels[-1]).group(1)
-            measure = f"{path[-1]}（{inner}）"
-            group = "/".join(path[:-1])
-        elif measure_levels:
-            measure = measure_levels[-1]
-            rest = path[path.index(measure) + 1:]
-            subject = rest[-1] if rest else ""
-            if subject in ("小计", "合计") and len(rest) >= 2:
-                subject = rest[-2]
-            elif len(rest) >= 2 and rest[-2] not in ("小计", "合计"):
-                subject = rest[-1]
-        else:
-            measure = path[-1]
-            group = "/".join(path[:-1])
-        if re.fullmatch(r"(类|款|项|科目编码|功能分类科目编码|经济分类科目编码|编码|代码|科目代码|行次|栏次|序号)", measure):
-            cols.append(None)
-            continue
-        cols.append(Column(measure=measure, unit=unit, subject=subject, group=group))
-    return cols
+    return [None if j < first_data_col else _column_from_path(*_header_path(filled, j)) for j in range(ncols)]
 
 
 def _cell_is_value(c: str | None) -> bool:
@@ -377,7 +390,80 @@ def _label_unit(label: str) -> str | None:
     return m.group(1).replace("％", "%") if m else None
 
 
+def _continued_form_header(cells: list[str], prev: list[str | None]) -> list[str] | None:
+    """A header remembered from the previous page, mapped onto the row's non-empty cells from
+    the right (grids of two pages rarely align); None when it does not fit."""
+    ne = [j for j, c in enumerate(cells) if c]
+    if not prev or len(ne) > len(prev):
+        return None
+    hdr = [""] * len(cells)
+    off = len(prev) - len(ne)
+    for k, j in enumerate(ne):
+        hdr[j] = _clean_cell(prev[off + k])
+    return hdr
+
+
+def _form_label(cells: list[str], hdr: list[str], j: int) -> str:
+    """The label of form cell j: the nearest text cell to its left that is neither a figure nor
+    long prose; a column headed 名称 / 三级指标 wins."""
+    cands = [k for k in range(j - 1, -1, -1) if cells[k] and _form_value(cells[k]) is None
+             and not _FORM_HEADER_RE.search(hdr[k] or "-")]
+    named = [k for k in cands if _LABEL_HEADER_RE.search(hdr[k] or "")]
+    return next((cells[k] for k in named[:1] + cands if len(cells[k]) <= 80), "")
+
+
+FormFigure = tuple[tuple[Column, str], tuple[str, str | None, str]]   # ((column, token), Row.extra item)
+
+
+def _form_figures(fv, mname: str, munit: str | None, label: str) -> list[FormFigure]:
+    """The figures of a form cell's value(s) under measure `mname`, with subject, unit and qualifier."""
+    subj = _short_subject(label)
+    lunit = _label_unit(label)
+    items = fv if isinstance(fv, list) else [(None,) + fv]
+    out: list[FormFigure] = []
+    for name, tok, vunit, op in items:
+        unit = vunit or munit or lunit
+        if unit is None and not re.search(r"(金额|资金|预算|决算|支出|收入)", mname):
+            unit = ""                         # else None: the table unit applies
+        out.append(((Column(measure=mname, unit=unit), tok), (_short_subject(name) if name else subj, unit, op)))
+    return out
+
+
+def _form_cell(cells: list[str], hdr: list[str], j: int) -> tuple[str, list[FormFigure]] | None:
+    """(label, figures) of form cell j; None when it is no figure under a measure column or has no label."""
+    fv = _form_value(cells[j])
+    if fv is None:
+        return None
+    mname, munit = split_header_unit(hdr[j])
+    mname = re.sub(r"[（(][^（）()]*[）)]$", "", mname)
+    if not mname or not (_FORM_HEADER_RE.search(hdr[j]) or looks_like_measure(hdr[j])):
+        return None
+    label = _form_label(cells, hdr, j)
+    if not label:
+        return None
+    return label, _form_figures(fv, mname, munit, label)
+
+
+def _form_row(r: list[str | None], cells: list[str], header: list[str], page: int | None) -> Row | None:
+    """A form row's figures as one Row (labelled by its first figure's label); None without figures."""
+    hdr = list(header) + [""] * (len(cells) - len(header))
+    figures: list[FormFigure] = []
+    label_used = ""
+    for j, c in enumerate(cells):
+        read = _form_cell(cells, hdr, j) if c else None
+        if read is None:
+            continue
+        figures.extend(read[1])
+        label_used = label_used or read[0]
+    if not figures:
+        return None
+    return Row(label=label_used, cells=[f[0] for f in figures], text="\t".join(c or "" for c in r).replace("\n", ""),
+               page=page, extra=[f[1] for f in figures])
+
+
 def _rows_from_form(grid, page, prev_header):
+    """Rows of a form-like grid (header rows in the body, label | value pairs) and the header
+    rows to carry to the table's next page."""
     rows: list[Row] = []
     header: list[str] | None = None          # measure name per column of the current header row
     prev = [c for c in (prev_header[-1] if prev_header else []) if _clean_cell(c)]
@@ -387,63 +473,122 @@ def _rows_from_form(grid, page, prev_header):
         if not any(cells):
             continue
         if _is_form_header(r):
-            header = cells
-            last_hdr_row = list(r)
+            header, last_hdr_row = cells, list(r)
             continue
-        hdr = header
-        if hdr is None and prev:
-            # a form continued from the previous page: map the remembered header onto the
-            # row's non-empty cells from the right (grids of two pages rarely align)
-            ne = [j for j, c in enumerate(cells) if c]
-            if len(ne) <= len(prev):
-                hdr = [""] * len(cells)
-                off = len(prev) - len(ne)
-                for k, j in enumerate(ne):
-                    hdr[j] = _clean_cell(prev[off + k])
-        if hdr is None:
-            continue
-        hdr = list(hdr) + [""] * (len(cells) - len(hdr))
-        out_cells, extra = [], []
-        label_used = ""
-        for j, c in enumerate(cells):
-            if not c:
-                continue
-            fv = _form_value(c)
-            if fv is None:
-                continue
-            mname, munit = split_header_unit(hdr[j])
-            mname = re.sub(r"[（(][^（）()]*[）)]$", "", mname)
-            if not mname or not (_FORM_HEADER_RE.search(hdr[j]) or looks_like_measure(hdr[j])):
-                continue
-            # label: the nearest text cell to the left that is neither a figure nor long prose;
-            # a column headed 名称 / 三级指标 wins
-            label = ""
-            cands = [k for k in range(j - 1, -1, -1) if cells[k] and _form_value(cells[k]) is None
-                     and not _FORM_HEADER_RE.search(hdr[k] or "-")]
-            named = [k for k in cands if _LABEL_HEADER_RE.search(hdr[k] or "")]
-            for k in (named[:1] or []) + cands:
-                if len(cells[k]) <= 80:
-                    label = cells[k]
-                    break
-            if not label:
-                continue
-            subj = _short_subject(label)
-            lunit = _label_unit(label)
-            items = fv if isinstance(fv, list) else [(None,) + fv]
-            for name, tok, vunit, op in items:
-                unit = vunit or munit or lunit
-                if unit is None and re.search(r"(金额|资金|预算|决算|支出|收入)", mname):
-                    unit = None               # table unit applies
-                elif unit is None:
-                    unit = ""
-                col = Column(measure=mname, unit=unit)
-                out_cells.append((col, tok))
-                extra.append((_short_subject(name) if name else subj, unit, op))
-            label_used = label_used or label
-        if out_cells:
-            rows.append(Row(label=label_used, cells=out_cells, text="\t".join(c or "" for c in r).replace("\n", ""),
-                            page=page, extra=extra))
+        hdr = header if header is not None else _continued_form_header(cells, prev)
+        row = _form_row(r, cells, hdr, page) if hdr is not None else None
+        if row is not None:
+            rows.append(row)
     return rows, ([last_hdr_row] if last_hdr_row else (prev_header or []))
+
+
+def _grid_header(grid: list[list[str | None]], header_rows: list[list[str | None]] | None
+                 ) -> tuple[list[list[str | None]], int]:
+    """(header rows, index of the first body row): the leading rows without a figure, or
+    `header_rows` of a previous page when there are none; a column-number row is skipped."""
+    i = 0
+    while i < len(grid) and not any(_cell_is_value(c) for c in grid[i][1:]):
+        i += 1
+    hdr = grid[:i]
+    # a column-number row ("栏次 1 2 3" / "1 2 3 ...") is a header too
+    while i < len(grid) and _is_index_row(grid[i]):
+        i += 1
+    return (hdr or header_rows or []), i
+
+
+def _is_decimal_cell(c: str | None) -> bool:
+    """A cell holding a figure with a decimal point."""
+    return _cell_is_value(c) and "." in c
+
+
+def _first_data_col(body: list[list[str | None]], ncols: int) -> int:
+    """The first column holding a decimal figure (codes 201 / 05 are integers), else the first
+    holding any figure; `ncols` when there is none."""
+    for pred in (_is_decimal_cell, _cell_is_value):
+        first = min((next((j for j, c in enumerate(r) if pred(c)), ncols) for r in body), default=ncols)
+        if first < ncols:
+            return first
+    return ncols
+
+
+@dataclass(frozen=True)
+class _GridLayout:
+    """What stays fixed while reading a grid's body."""
+    ncols: int
+    first_data_col: int
+    first_cols: list[Column | None]   # columns of the table's header
+    head_keys: set[str]               # the header rows' text (a header repeated after a page break)
+    page: int | None
+
+
+@dataclass(frozen=True)
+class _BodyState:
+    """What changes while reading a grid's body."""
+    cols: list[Column | None]          # the columns in force
+    scope: str | None = None           # unit of a unit line / sub-header inside the table
+    block: list[list[str | None]] = field(default_factory=list)   # rows without figures since the last data row
+    block_cap: bool = False            # the block holds a unit line
+
+
+def _after_gap_row(st: _BodyState, r: list[str | None], lay: _GridLayout) -> _BodyState:
+    """The reading state after a body row without figures: a unit line, the header again or a sub-header."""
+    cap = caption_unit(" ".join((c or "").strip() for c in r if (c or "").strip()))
+    if cap:                                           # "单位：万元" between two blocks
+        return replace(st, scope=cap, block_cap=True)
+    if looks_like_measure(split_header_unit(r[0] or "")[0]) and r[-1] is None and lay.first_data_col == 1:
+        r = [None] + r[:-1]                           # a text header row that lost its empty label cell
+    block = [*st.block, r]
+    if _row_key(r) in lay.head_keys:                  # the header again (a page break)
+        return replace(st, cols=lay.first_cols, scope=None, block=block)
+    if _is_subheader(r, lay.first_data_col):          # 信息内容 | 本年收费金额（单位：万元）
+        # a new block of the table: columns from its header rows; its unit is the one
+        # its label cells or a unit line above state, else the table's
+        cols = columns_from_header_rows(block, lay.ncols, lay.first_data_col)
+        own = next((u for u in (_label_cells_unit(b[:lay.first_data_col]) for b in block) if u), None)
+        return replace(st, cols=cols, scope=own or (st.scope if st.block_cap else None), block=block)
+    return replace(st, block=block)
+
+
+def _grid_data_row(r: list[str | None], st: _BodyState, lay: _GridLayout) -> Row | None:
+    """A body row with figures as a Row: label and unit from its label cells, each figure under
+    its column; None when no figure falls under a column."""
+    label, unit = _row_label(r[:lay.first_data_col])
+    cells = []
+    cell_units: list[str] = []
+    for j in range(lay.first_data_col, lay.ncols):
+        c = r[j]
+        if c is None:
+            continue
+        tok = c.replace("\n", "").replace(" ", "")
+        if st.cols[j] is not None and is_value(tok):
+            cells.append((st.cols[j], tok))
+        elif tok and not is_value(tok) and caption_unit(tok):
+            cell_units.append(caption_unit(tok))    # a 度量单位 cell / "单位：万元" among the figures
+    if unit is None and len(cells) == 1 and len(cell_units) == 1:
+        unit = cell_units[0]                          # ... is the unit of the row's one figure only
+    if not cells:
+        return None
+    text = "\t".join((c or "").replace("\n", "") for c in r)
+    return Row(label=label, cells=cells, text=text, page=lay.page, unit=unit, scope_unit=st.scope)
+
+
+def _grid_body_rows(body: list[list[str | None]], hdr: list[list[str | None]], ncols: int,
+                    first_data_col: int, page: int | None) -> list[Row]:
+    """Rows of a grid's body, reading the unit lines, repeated headers and sub-headers between them."""
+    first_cols = columns_from_header_rows(hdr, ncols, first_data_col)
+    lay = _GridLayout(ncols, first_data_col, first_cols, {_row_key(h) for h in hdr} - {""}, page)
+    st = _BodyState(first_cols)
+    rows: list[Row] = []
+    for r in body:
+        r = list(r) + [None] * (ncols - len(r))
+        if not any(_cell_is_value(c) for c in r[first_data_col:]):
+            st = _after_gap_row(st, r, lay)
+            continue
+        st = _BodyState(st.cols, st.scope)
+        row = _grid_data_row(r, st, lay)
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def _rows_from_grid_one(grid: list[list[str | None]], page: int | None = None, header_rows: list[list[str | None]] | None = None) -> tuple[list[Row], list[list[str | None]]]:
@@ -454,78 +599,13 @@ def _rows_from_grid_one(grid: list[list[str | None]], page: int | None = None, h
     if not grid:
         return [], header_rows or []
     ncols = max(len(r) for r in grid)
-    hdr: list[list[str | None]] = []
-    i = 0
-    while i < len(grid) and not any(_cell_is_value(c) for c in grid[i][1:]):
-        hdr.append(grid[i])
-        i += 1
-    # a column-number row ("栏次 1 2 3" / "1 2 3 ...") is a header too
-    while i < len(grid) and _is_index_row(grid[i]):
-        i += 1
-    if not hdr and header_rows:
-        hdr = header_rows
+    hdr, i = _grid_header(grid, header_rows)
     if not hdr:
         return [], []
-    # the first data column: the first column holding a decimal value (codes 201 / 05
-    # are integers), else the first numeric one
-    first_data_col = ncols
-    for pred in (lambda c: _cell_is_value(c) and "." in c, _cell_is_value):
-        for r in grid[i:]:
-            for j, c in enumerate(r):
-                if pred(c):
-                    first_data_col = min(first_data_col, j)
-                    break
-        if first_data_col < ncols:
-            break
+    first_data_col = _first_data_col(grid[i:], ncols)
     if first_data_col == ncols:
         return [], hdr
-    if first_data_col > 0 and all(not (r[j] or "").strip() or is_plain_integer((r[j] or "").strip()) for r in grid[i:] for j in range(first_data_col)):
-        pass
-    cols = first_cols = columns_from_header_rows(hdr, ncols, first_data_col)
-    head_keys = {_row_key(h) for h in hdr} - {""}
-    rows: list[Row] = []
-    scope: str | None = None          # unit of a unit line / sub-header inside the table
-    block: list[list[str | None]] = []  # rows without figures since the last data row
-    block_cap = False                 # the block holds a unit line
-    for r in grid[i:]:
-        r = list(r) + [None] * (ncols - len(r))
-        if not any(_cell_is_value(c) for c in r[first_data_col:]):
-            cap = caption_unit(" ".join((c or "").strip() for c in r if (c or "").strip()))
-            if cap:                                       # "单位：万元" between two blocks
-                scope, block_cap = cap, True
-                continue
-            if looks_like_measure(split_header_unit(r[0] or "")[0]) and r[-1] is None and first_data_col == 1:
-                r = [None] + r[:-1]                       # a text header row that lost its empty label cell
-            block.append(r)
-            if _row_key(r) in head_keys:                  # the header again (a page break)
-                cols, scope = first_cols, None
-            elif _is_subheader(r, first_data_col):        # 信息内容 | 本年收费金额（单位：万元）
-                # a new block of the table: columns from its header rows; its unit is the one
-                # its label cells or a unit line above state, else the table's
-                cols = columns_from_header_rows(block, ncols, first_data_col)
-                own = next((u for u in (_label_cells_unit(b[:first_data_col]) for b in block) if u), None)
-                scope = own or (scope if block_cap else None)
-            continue
-        block, block_cap = [], False
-        label, unit = _row_label(r[:first_data_col])
-        cells = []
-        cell_units: list[str] = []
-        for j in range(first_data_col, ncols):
-            c = r[j]
-            col = cols[j]
-            if c is None:
-                continue
-            tok = c.replace("\n", "").replace(" ", "")
-            if col is not None and is_value(tok):
-                cells.append((col, tok))
-            elif tok and not is_value(tok) and caption_unit(tok):
-                cell_units.append(caption_unit(tok))    # a 度量单位 cell / "单位：万元" among the figures
-        if unit is None and len(cells) == 1 and len(cell_units) == 1:
-            unit = cell_units[0]                          # ... is the unit of the row's one figure only
-        text = "\t".join((c or "").replace("\n", "") for c in r)
-        if cells:
-            rows.append(Row(label=label, cells=cells, text=text, page=page, unit=unit, scope_unit=scope))
-    return rows, hdr
+    return _grid_body_rows(grid[i:], hdr, ncols, first_data_col, page), hdr
 
 
 def _row_key(r: list[str | None]) -> str:
@@ -664,7 +744,9 @@ def _body_unit_line(s: str, seen_data: bool) -> str | None:
     return _SCOPE + cap if cap else None
 
 
-def _rows_from_space_lines(lines, title, page) -> list[Row]:
+def _clean_space_lines(lines, title: str) -> list[str]:
+    """The table's own lines: captions, notes, its title and 收入支出 banners dropped; a unit
+    line in the body kept as itself or as a _SCOPE marker (see _body_unit_line)."""
     title_key = re.sub(r"\s+", "", title or "")
     clean: list[str] = []
     in_note = False
@@ -689,37 +771,50 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
             continue
         if (title_key and key == title_key) or re.fullmatch(r".{2,30}表", key):
             continue
-        if key in ("收入支出", "收入", "支出") and not clean:
-            continue
-        if key == "收入支出":
+        if key == "收入支出" or (key in ("收入", "支出") and not clean):
             continue
         clean.append(s)
         seen_data = seen_data or _is_data_line(_tokens(s))
-    if not clean:
-        return []
-    # header: lines before the first data line
-    h_end = 0
-    while h_end < len(clean) and not _is_data_line(_tokens(clean[h_end])):
-        h_end += 1
+    return clean
+
+
+def _split_space_table(clean: list[str]) -> tuple[list[str], list[str], bool]:
+    """(header: the lines before the first data line, body without repeated header lines,
+    whether the header names a 行次 / 栏次 / 编码 column)."""
+    h_end = next((k for k, ln in enumerate(clean) if _is_data_line(_tokens(ln))), len(clean))
     header = clean[:h_end]
     header_keys = {re.sub(r"\s+", "", h) for h in header}
     data = [ln for ln in clean[h_end:] if re.sub(r"\s+", "", ln) not in header_keys]
     has_index = any(re.search(r"行\s*次|栏\s*次|科目编码|编码", h) for h in header)
+    return header, data, has_index
 
-    # --- header → sides of column names
+
+def _is_column_number_line(t: str) -> bool:
+    """A header line of column numbers ("栏次 1 2 3" / "1 2 3")."""
+    return bool(t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t))
+
+
+def _header_side_counts(header: list[str]) -> list[int]:
+    """The column count of each side, from the header's column-number lines ("栏次 1 2 栏次 3 4")."""
     side_counts: list[int] = []
     for h in header:
         t = _fix_spaced(h)
-        if t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t):
-            parts = re.split(r"栏次", t)
-            for p in parts:
-                nums = p.split()
-                if nums and all(is_plain_integer(x) for x in nums):
-                    side_counts.append(len(nums))
+        if not _is_column_number_line(t):
+            continue
+        for p in re.split(r"栏次", t):
+            nums = p.split()
+            if nums and all(is_plain_integer(x) for x in nums):
+                side_counts.append(len(nums))
+    return side_counts
+
+
+def _header_sides(header: list[str]) -> list[list[list[str]]]:
+    """Header name tokens by side (a 项目 / 科目名称 marker starts a new side) and by line;
+    column-number lines and noise names (行次, 科目编码) dropped."""
     sides: list[list[list[str]]] = [[]]     # side → lines → tokens
     for h in header:
         t = _fix_spaced(h)
-        if t.startswith("栏次") or re.fullmatch(r"[\d\s]+", t):
+        if _is_column_number_line(t):
             continue
         cur_line: list[str] = []
         for tok in t.split():
@@ -735,35 +830,37 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
             cur_line.append(tok)
         if cur_line:
             sides[-1].append(cur_line)
-    sides = [s for s in sides if any(s)]
-    # tokens before the first side marker are group titles when marked sides follow
+    return [s for s in sides if any(s)]
+
+
+def _drop_group_titles(sides: list[list[list[str]]], header: list[str], side_counts: list[int]) -> list[list[list[str]]]:
+    """Without column numbers, tokens before the first side marker are group titles when
+    marked sides follow (人员经费 公用经费 / 科目名称 金额 / 科目名称 金额): drop them."""
     if len(sides) > 1 and any(re.search(r"科目名称", h) for h in header) and len(side_counts) == 0:
-        # 人员经费 公用经费 / 科目名称 金额 / 科目名称 金额
         marked = sum(1 for h in header if "科目名称" in _fix_spaced(h) or "项目" in _fix_spaced(h))
         if len(sides) > marked:
-            sides = sides[1:]
-    side_cols: list[list[Column]] = []
-    if side_counts and len(side_counts) == len(sides):
-        for s, n in zip(sides, side_counts):
-            names = fit_names(s, n)
-            if names is None:
-                side_cols.append([])
-                continue
-            side_cols.append([Column(*split_header_unit(x)) for x in names])
-    elif side_counts and len(side_counts) == 1:
-        all_lines = [ln for s in sides for ln in s]
-        names = fit_names(all_lines, side_counts[0])
-        side_cols.append([Column(*split_header_unit(x)) for x in names] if names else [])
-    else:
-        for s in sides:
-            names = [tok for ln in s for tok in ln]
-            side_cols.append([Column(*split_header_unit(x)) for x in names])
-    if not any(side_cols):
-        return []
+            return sides[1:]
+    return sides
 
-    # --- logical rows (each with the unit of the last unit line above it in the body)
-    logical: list[str] = []
-    scopes: list[str | None] = []
+
+def _named_columns(names: list[str] | None) -> list[Column]:
+    """Columns of header names (a unit in a name goes to its column); none when names is None."""
+    return [Column(*split_header_unit(x)) for x in names] if names else []
+
+
+def _side_columns(sides: list[list[list[str]]], side_counts: list[int]) -> list[list[Column]]:
+    """The columns of each side: header fragments fitted to the column counts, else a column per token."""
+    if side_counts and len(side_counts) == len(sides):
+        return [_named_columns(fit_names(s, n)) for s, n in zip(sides, side_counts)]
+    if side_counts and len(side_counts) == 1:
+        return [_named_columns(fit_names([ln for s in sides for ln in s], side_counts[0]))]
+    return [_named_columns([tok for ln in s for tok in ln]) for s in sides]
+
+
+def _logical_rows(data: list[str], has_index: bool) -> list[tuple[str, str | None]]:
+    """Body lines joined into logical rows (wrapped label lines joined to the line with the
+    figures), each with the unit of the last unit line above it."""
+    logical: list[tuple[str, str | None]] = []
     scope: str | None = None
     buf: list[str] = []
     for ln in data:
@@ -773,45 +870,71 @@ def _rows_from_space_lines(lines, title, page) -> list[Row]:
         toks = _tokens(ln)
         if _is_data_line(toks) and any(not is_plain_integer(t) for t in toks if is_value(t)) or \
                 (_is_data_line(toks) and not has_index):
-            joined = _join_buffer(buf)
-            logical.append((joined + " " + " ".join(toks)).strip())
-            scopes.append(scope)
+            logical.append(((_join_buffer(buf) + " " + " ".join(toks)).strip(), scope))
             buf = []
         else:
             buf.append(" ".join(toks))
     # trailing buffer without values: nothing to read
+    return logical
 
-    # decimals dominate → plain integers are 行次 / 科目编码
-    vals = [t for r in logical for t in r.split() if is_value(t)]
+
+def _drops_plain_ints(logical: list[tuple[str, str | None]], has_index: bool) -> bool:
+    """Decimals dominate in a table with a 行次 / 编码 column: its plain integers are 行次 / 科目编码."""
+    vals = [t for r, _ in logical for t in r.split() if is_value(t)]
     dec = sum(1 for v in vals if "." in v)
-    drop_ints = has_index and vals and dec >= 0.3 * len(vals)
+    return bool(has_index and vals and dec >= 0.3 * len(vals))
 
-    rows: list[Row] = []
-    for r, scope in zip(logical, scopes):
-        groups: list[tuple[list[str], list[str]]] = []   # (label parts, values)
-        for tok in r.split():
-            if is_value(tok):
-                if drop_ints and is_plain_integer(tok):
-                    continue
-                if not groups:
-                    groups.append(([], []))
-                groups[-1][1].append(tok)
-            else:
-                if not groups or groups[-1][1]:
-                    groups.append(([], []))
-                groups[-1][0].append(tok)
-        groups = [g for g in groups if g[1]]
-        if not groups:
-            continue
-        right_only = drop_ints and len(side_cols) > 1 and len(groups) == 1 and is_plain_integer(r.split()[0])
-        assigned = _assign_sides(groups, side_cols, right_only)
-        for (label_parts, values), cols in assigned:
-            label, unit = _split_label_unit(_cjk_join(label_parts))
-            if not label or cols is None:
+
+def _value_groups(r: str, drop_ints: bool) -> list[tuple[list[str], list[str]]]:
+    """A logical row's tokens as (label parts, values) groups, groups without values dropped."""
+    groups: list[tuple[list[str], list[str]]] = []
+    for tok in r.split():
+        if is_value(tok):
+            if drop_ints and is_plain_integer(tok):
                 continue
-            side = next((k for k, sc in enumerate(side_cols) if sc is cols), 0)
-            rows.append((side, Row(label=label, cells=list(zip(cols, values)), text=r, page=page,
-                                   unit=unit, scope_unit=scope)))
+            if not groups:
+                groups.append(([], []))
+            groups[-1][1].append(tok)
+        else:
+            if not groups or groups[-1][1]:
+                groups.append(([], []))
+            groups[-1][0].append(tok)
+    return [g for g in groups if g[1]]
+
+
+def _sided_rows(r: str, scope: str | None, side_cols: list[list[Column]], drop_ints: bool,
+                page: int | None) -> list[tuple[int, Row]]:
+    """The Rows of a logical row, one per side it has figures for, each with its side's index."""
+    groups = _value_groups(r, drop_ints)
+    if not groups:
+        return []
+    right_only = drop_ints and len(side_cols) > 1 and len(groups) == 1 and is_plain_integer(r.split()[0])
+    out: list[tuple[int, Row]] = []
+    for (label_parts, values), cols in _assign_sides(groups, side_cols, right_only):
+        label, unit = _split_label_unit(_cjk_join(label_parts))
+        if not label or cols is None:
+            continue
+        side = next((k for k, sc in enumerate(side_cols) if sc is cols), 0)
+        out.append((side, Row(label=label, cells=list(zip(cols, values)), text=r, page=page,
+                              unit=unit, scope_unit=scope)))
+    return out
+
+
+def _rows_from_space_lines(lines, title, page) -> list[Row]:
+    """Rows of a space-separated text table: clean lines → header and body → columns per side
+    → logical rows → rows per side."""
+    clean = _clean_space_lines(lines, title)
+    if not clean:
+        return []
+    header, data, has_index = _split_space_table(clean)
+    side_counts = _header_side_counts(header)
+    sides = _drop_group_titles(_header_sides(header), header, side_counts)
+    side_cols = _side_columns(sides, side_counts)
+    if not any(side_cols):
+        return []
+    logical = _logical_rows(data, has_index)
+    drop_ints = _drops_plain_ints(logical, has_index)
+    rows = [sr for r, scope in logical for sr in _sided_rows(r, scope, side_cols, drop_ints, page)]
     # one side after the other (收入 rows, then 支出 rows) so totals follow their items
     return [row for _, row in sorted(rows, key=lambda x: x[0])]
 

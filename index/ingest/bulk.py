@@ -26,7 +26,7 @@ from index.ingest.report import (IngestResult, Overrides, Prepared, merge, prepa
                      unchanged_result)
 from index.search.lexical import default_tokenizer
 from index.read.ocr import page_ocr_from
-from index.store.sqlite import Store
+from index.store.base import Store
 
 
 PR_SET_PDEATHSIG = 1
@@ -77,7 +77,7 @@ def _init_worker() -> None:
 
 @dataclass(frozen=True)
 class OcrConfig:
-    """How workers read scanned pages (index/ocr.py): mode off | auto | force, dpi, page cache."""
+    """How workers read scanned pages (index/read/ocr.py): mode off | auto | force, dpi, page cache."""
     mode: str = "off"
     dpi: int = 200
     cache: Path | None = None

@@ -23,7 +23,7 @@ from index.extract.numbers import to_halfwidth
 from index.extract.ocr_provenance import mark_ocr_facts
 from index.records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
 from index.extract.statements import statements_from_paragraphs
-from index.store.sqlite import Store
+from index.store.base import Store
 
 SUPPORTED = {".pdf", ".txt", ".md", ".csv"}
 Progress = Callable[[str, int, int], None]
@@ -169,7 +169,7 @@ def section_finder(chunks: Sequence[Chunk]):
 
 
 def with_periods(facts: Sequence[Fact], report: Report) -> list[Fact]:
-    """Each fact with the period it describes (index/periods.py), not only its report's year."""
+    """Each fact with the period it describes (index/extract/periods.py), not only its report's year."""
     out = []
     for f in facts:
         p = fact_period(text=f.text, measure=f.measure, table=f.table, section_path=f.section_path,
@@ -228,7 +228,7 @@ def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Over
                 progress: Callable[[str, int, int], None] | None = None,
                 ocr: PageReader | None = None) -> list[IngestResult]:
     """Parse, extract, embed and store every report of one file, each in its own transaction.
-    `ocr` (index/ocr.py) reads scanned pages; None = no OCR (a scan is refused with NoTextLayer)."""
+    `ocr` (index/read/ocr.py) reads scanned pages; None = no OCR (a scan is refused with NoTextLayer)."""
     path = Path(path)
     filename = display_name or path.name
     return [ingest_source(store, embedder, src, overrides=merge(overrides, src.hints), progress=progress,
@@ -239,7 +239,7 @@ def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Over
 @dataclass(frozen=True)
 class Prepared:
     """One report parsed, its facts extracted and its chunks tokenised: everything but the
-    vectors. Made in a worker process by the bulk ingest (index/bulk_ingest.py)."""
+    vectors. Made in a worker process by the bulk ingest (index/ingest/bulk.py)."""
     name: str
     ext: str
     sha1: str

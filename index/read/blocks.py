@@ -16,7 +16,7 @@ from index.read.clean import (
     collapse_cjk_spaces, ends_sentence, has_sentence_punct, is_toc_line, is_unit_line,
     join_pair, normalize_line, number_tokens, page_number, unit_in_header,
 )
-from index.read.headings import TABLE_LEVEL, classify_heading
+from index.read.headings import TABLE_LEVEL, classify_heading, match_label
 from index.read.pdf_reader import TABLE_MARK, RawPage, RawTable
 from index.records import Heading
 
@@ -106,6 +106,19 @@ def is_fragment(line: str) -> bool:
 
 def _norm(s: str) -> str:
     return "".join(s.split())
+
+
+def _is_tiny_tail(nxt: Item | None, page: int) -> bool:
+    """A next line on the same page of at most 2 characters, not a number: a heading's wrapped tail."""
+    return nxt is not None and nxt.table is None and len(nxt.text.strip()) <= 2 \
+        and nxt.page == page and not number_tokens(nxt.text.strip())
+
+
+def _is_heading_tail(nxt: Item | None) -> bool:
+    """A short next line, neither sentence end, heading nor row, that may finish a wrapped heading."""
+    return nxt is not None and nxt.table is None and len(nxt.text.strip()) <= 12 \
+        and not ends_sentence(nxt.text) \
+        and classify_heading(nxt.text) is None and not is_row(nxt.text)
 
 
 # ---------------------------------------------------------------- items
@@ -318,10 +331,7 @@ class _Builder:
                 continue
             if it.table is not None:
                 self.close_table_if_text()
-                title, unit = self.take_caption_before()
-                if title and self.pending is None:
-                    self.pending = Heading(level=TABLE_LEVEL, label="", title=title, page=it.page)
-                self.pending_unit = self.pending_unit or unit
+                self.caption_to_pending(it.page)
                 self.add_raw_table(it.page, it.table)
                 continue
             self.line(i, it.page, it.text)
@@ -340,107 +350,175 @@ class _Builder:
                 return
             self.close_table()
 
+    def caption_to_pending(self, page: int) -> None:
+        """Take the caption right before a table as the pending 表 heading and unit."""
+        title, unit = self.take_caption_before()
+        if title and self.pending is None:
+            self.pending = Heading(level=TABLE_LEVEL, label="", title=title, page=page)
+        self.pending_unit = self.pending_unit or unit
+
     def line(self, i: int, page: int, line: str) -> None:
+        """Dispatch one text line on its kind: TOC, heading, table line, caption, row or prose."""
         s = line.strip()
+        if self.toc_line(s):
+            return
+        h = self.heading_of(s, page)
+        if self.wrapped_heading_joined(i, page, s, h):
+            return
+        if self.toc_entry(s, h):
+            return
+        if self.text_table_line(i, page, s, h):
+            return
+        if self.table_heading_follow_up(page, s, h):
+            return
+        if self.continued_table_title(page, s, h):
+            return
+        if h is not None and not self.wrapped_heading(i, h, s):
+            self.add_heading(h)
+            return
+        if self.starts_text_table(i, s):
+            self.caption_to_pending(page)
+            self.open_text_table(page, s)
+            return
+        self.pending = None
+        self.add_prose(page, s)
+
+    def toc_line(self, s: str) -> bool:
+        """A "目录" title (entering the TOC) or a dotted TOC line: dropped."""
         if _TOC_TITLE.match(collapse_cjk_spaces(s)):
             self.close_para()
             self.in_toc = True
-            return
+            return True
         if is_toc_line(s):
             self.close_para()
-            return
+            return True
+        return False
+
+    def heading_of(self, s: str, page: int) -> Heading | None:
+        """The line's heading, except "注：1.… / 2.…" note items."""
         h = classify_heading(s, page)
         if h is not None and self.para is not None and self.para.parts[0][1].startswith("注") \
                 and re.match(r"^\d", s):
-            h = None                         # "注：1.… / 2.…" note items are not headings
-        nxt0 = self.peek(i)
-        tiny_tail = nxt0 is not None and nxt0.table is None and len(nxt0.text.strip()) <= 2 \
-            and nxt0.page == page and not number_tokens(nxt0.text.strip())
-        if h is not None and h.level not in (0, TABLE_LEVEL) and not ends_sentence(s) and self.table is None and (
-                tiny_tail or (len(s) >= 0.8 * self.width and self.width >= 20)):
-            nxt = self.peek(i)
-            if nxt is not None and nxt.table is None and len(nxt.text.strip()) <= 12 \
-                    and not ends_sentence(nxt.text) \
-                    and classify_heading(nxt.text) is None and not is_row(nxt.text):
-                h2 = classify_heading(join_pair(s, nxt.text.strip()), page)
-                if h2 is not None:       # a heading wrapped onto a second line
-                    self.consumed.add(i + 1)
-                    s, h = join_pair(s, nxt.text.strip()), h2
-                    self.close_para()
-                    self.close_table()
-                    self.blocks.append(h)
-                    self.pending = None
-                    return
-        if self.in_toc:
-            if h is not None and h.title not in self.toc_titles:
-                self.toc_titles.append(h.title)
-                return
-            if h is None and is_fragment(s):
-                return
-            self.in_toc = False
-        # repeated table header on a new page
+            return None
+        return h
+
+    def wrapped_heading_joined(self, i: int, page: int, s: str, h: Heading | None) -> bool:
+        """A heading wrapped onto a short second line: join both lines into one heading."""
+        if h is None or h.level in (0, TABLE_LEVEL) or ends_sentence(s) or self.table is not None:
+            return False
+        nxt = self.peek(i)
+        if not (_is_tiny_tail(nxt, page) or (len(s) >= 0.8 * self.width and self.width >= 20)):
+            return False
+        if not _is_heading_tail(nxt):
+            return False
+        h2 = classify_heading(join_pair(s, nxt.text.strip()), page)
+        if h2 is None:
+            return False
+        self.consumed.add(i + 1)
+        self.push_heading(h2)
+        self.pending = None
+        return True
+
+    def toc_entry(self, s: str, h: Heading | None) -> bool:
+        """Inside the TOC: its headings and fragments are dropped; any other line ends it."""
+        if not self.in_toc:
+            return False
+        if h is not None and h.title not in self.toc_titles:
+            self.toc_titles.append(h.title)
+            return True
+        if h is None and is_fragment(s):
+            return True
+        self.in_toc = False
+        return False
+
+    def text_table_line(self, i: int, page: int, s: str, h: Heading | None) -> bool:
+        """Inside a text table: skip a repeated header, add a table line, or close the table."""
         t = self.table
-        if t is not None and t.cells is None:
-            if h is not None and h.level == TABLE_LEVEL and h.label == t.number:
-                self.skip = {_norm(x) for x in t.header} | {_norm(t.title.replace(t.number, "", 1))}
-                return
-            if self.skip is not None:
-                if _norm(s) in self.skip or not _norm(s):
-                    return
-                first = next((ln for ln in t.lines if is_data_row(ln)), None)
-                self.skip = None
-                if first is not None and _norm(s) == _norm(first):
-                    return
-            if is_row(s) or is_unit_line(s) or (h is not None and h.level != 1 and h.level != TABLE_LEVEL
-                                               and self.label_wrapped_in_table(i)) \
-                    or (h is None and is_fragment(s)):
-                self.table_line(page, s)
-                return
-            self.close_table()
-        # a 表N heading waits for its title continuation, unit line and rows
-        if self.pending is not None and h is None:
-            if self.pending.title == self.pending.label and len(s) <= 40 and not has_sentence_punct(s) \
-                    and not is_row(s) and not is_unit_line(s):
-                self.pending = Heading(self.pending.level, self.pending.label,
-                                       f"{self.pending.label} {collapse_cjk_spaces(s)}", self.pending.page)
-                self._retitle_last_heading(self.pending)
-                return
-            u = is_unit_line(s)
-            if u or is_row(s):
-                self.pending_unit = self.pending_unit or u
-                self.start_table(page)
-                self.table_line(page, s)
-                return
+        if t is None or t.cells is not None:
+            return False
+        if self.repeated_header(t, s, h):
+            return True
+        if self.belongs_to_table(i, s, h):
+            self.table_line(page, s)
+            return True
+        self.close_table()
+        return False
+
+    def repeated_header(self, t: TableBlock, s: str, h: Heading | None) -> bool:
+        """The table's title, header lines or first data row repeated on a new page."""
+        if h is not None and h.level == TABLE_LEVEL and h.label == t.number:
+            self.skip = {_norm(x) for x in t.header} | {_norm(t.title.replace(t.number, "", 1))}
+            return True
+        if self.skip is None:
+            return False
+        if _norm(s) in self.skip or not _norm(s):
+            return True
+        first = next((ln for ln in t.lines if is_data_row(ln)), None)
+        self.skip = None
+        return first is not None and _norm(s) == _norm(first)
+
+    def belongs_to_table(self, i: int, s: str, h: Heading | None) -> bool:
+        """A row, unit line, label wrapped in the table or fragment that goes on the open text table."""
+        return bool(is_row(s) or is_unit_line(s) or (h is not None and h.level != 1 and h.level != TABLE_LEVEL
+                                                     and self.label_wrapped_in_table(i))
+                    or (h is None and is_fragment(s)))
+
+    def table_heading_follow_up(self, page: int, s: str, h: Heading | None) -> bool:
+        """After a 表N heading: its title continuation, or a unit line / row starting its table."""
+        if self.pending is None or h is not None:
+            return False
+        if self.pending.title == self.pending.label and len(s) <= 40 and not has_sentence_punct(s) \
+                and not is_row(s) and not is_unit_line(s):
+            self.pending = Heading(self.pending.level, self.pending.label,
+                                   f"{self.pending.label} {collapse_cjk_spaces(s)}", self.pending.page)
+            self._retitle_last_heading(self.pending)
+            return True
+        u = is_unit_line(s)
+        if u or is_row(s):
+            self.pending_unit = self.pending_unit or u
+            self.open_text_table(page, s)
+            return True
+        return False
+
+    def continued_table_title(self, page: int, s: str, h: Heading | None) -> bool:
+        """The repeated title or captions of a ruled table going on over the page: dropped."""
         if h is not None and h.level == TABLE_LEVEL and h.label and self.para is None and self.table is None:
             prev = next((b for b in reversed(self.blocks) if isinstance(b, TableBlock)), None)
             if prev is not None and prev.cells is not None and prev.number == h.label \
                     and page == prev.page_end + 1 and self._only_captions_since(prev):
                 self.continuing = prev     # the same table goes on: drop its repeated title
-                return
-        if self.continuing is not None:
-            if (h is None and (is_unit_line(s) or (len(s) <= 30 and s.endswith("表")))) or \
-                    (h is not None and h.level == TABLE_LEVEL and h.label == self.continuing.number):
-                return
-            self.continuing = None
-        if h is not None and not self.wrapped_heading(i, h, s):
-            self.close_para()
-            self.close_table()
-            self.blocks.append(h)
-            self.pending = h if h.level == TABLE_LEVEL else None
-            self.pending_unit = None
-            return
-        if is_row(s):
-            nxt, nxt2 = self.peek(i), self.peek(i, 2)
-            if any(n is not None and n.table is None and is_row(n.text) for n in (nxt, nxt2)):
-                title, unit = self.take_caption_before()
-                if title and self.pending is None:
-                    self.pending = Heading(level=TABLE_LEVEL, label="", title=title, page=page)
-                self.pending_unit = self.pending_unit or unit
-                self.start_table(page)
-                self.table_line(page, s)
-                return
-        self.pending = None
-        self.add_prose(page, s)
+                return True
+        if self.continuing is None:
+            return False
+        if (h is None and (is_unit_line(s) or (len(s) <= 30 and s.endswith("表")))) or \
+                (h is not None and h.level == TABLE_LEVEL and h.label == self.continuing.number):
+            return True
+        self.continuing = None
+        return False
+
+    def push_heading(self, h: Heading) -> None:
+        """Close the open paragraph and table, then append the heading."""
+        self.close_para()
+        self.close_table()
+        self.blocks.append(h)
+
+    def add_heading(self, h: Heading) -> None:
+        """A heading block; a 表N heading waits for its table."""
+        self.push_heading(h)
+        self.pending = h if h.level == TABLE_LEVEL else None
+        self.pending_unit = None
+
+    def starts_text_table(self, i: int, s: str) -> bool:
+        """A row followed by another row within the next two lines starts a text table."""
+        if not is_row(s):
+            return False
+        nxt, nxt2 = self.peek(i), self.peek(i, 2)
+        return any(n is not None and n.table is None and is_row(n.text) for n in (nxt, nxt2))
+
+    def open_text_table(self, page: int, s: str) -> None:
+        """Start a text table whose first line is s."""
+        self.start_table(page)
+        self.table_line(page, s)
 
     def _only_captions_since(self, t: TableBlock) -> bool:
         k = len(self.blocks) - 1
@@ -494,7 +572,6 @@ def drop_toc_runs(blocks: list[Block]) -> list[Block]:
 
 def demote_list_items(blocks: list[Block]) -> list[Block]:
     """"（九）负责…工作。" among sibling items that are long paragraphs is a list item, not a heading."""
-    from index.read.headings import match_label
     out = list(blocks)
     for k, b in enumerate(out):
         if not (isinstance(b, Heading) and 2 <= b.level <= 6 and b.title.endswith("。")):

@@ -1,7 +1,7 @@
 """OCR of scanned pages: render (pypdfium2) → recognise (RapidOCR, PP-OCRv4 models bundled in the
 `rapidocr-onnxruntime` wheel: nothing is downloaded) → ruling grid → RawPage through
-index/ocr_layout.py. The engine is built lazily, on the first page that needs it, never at
-import; results are cached per page (index/ocr_cache.py). One page image in memory at a time.
+index/read/ocr_layout.py. The engine is built lazily, on the first page that needs it, never at
+import; results are cached per page (index/read/ocr_cache.py). One page image in memory at a time.
 """
 from __future__ import annotations
 

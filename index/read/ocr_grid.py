@@ -1,4 +1,4 @@
-"""Ruling lines of drawn tables in a page image → Grid (index/ocr_layout.py).
+"""Ruling lines of drawn tables in a page image → Grid (index/read/ocr_layout.py).
 
 Long horizontal and vertical dark runs (morphological opening with a long thin kernel) are
 the table's rules; their positions give row and column boundaries, and whether each cell

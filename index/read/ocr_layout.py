@@ -2,7 +2,7 @@
 
 Coordinates are PDF points with the origin top-left (as pdfplumber's `top`), so OCR output
 lines up with text-layer pages. A table is rebuilt from geometry: rows by y, columns by the
-x ranges the table's boxes occupy (or by ruling lines found in the image, `index/ocr_grid.py`),
+x ranges the table's boxes occupy (or by ruling lines found in the image, `index/read/ocr_grid.py`),
 so an empty cell stays an empty cell instead of shifting its row's numbers left.
 """
 from __future__ import annotations

@@ -118,7 +118,7 @@ def page_stats(page) -> tuple[int, float, bool]:  # page: pdfplumber.page.Page
 def read_pdf(path: Path, *, max_pages: int = 2000, ocr: PageReader | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> list[RawPage]:
     """Read every page of a PDF; pages without a usable text layer go through `ocr` when given
-    (index/ocr.py). Raises EncryptedFile, CorruptFile, TooLarge, EmptyDocument, NoTextLayer."""
+    (index/read/ocr.py). Raises EncryptedFile, CorruptFile, TooLarge, EmptyDocument, NoTextLayer."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException

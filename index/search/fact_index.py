@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from index.records import Fact, Report
-from index.store.sqlite import Store
+from index.store.base import Store
 from index.store.reader import StoreReader
 from index.extract.subject_keys import MEASURE_WORDS, TOTALS, is_category, squash
 from index.extract.subjects import expand_query_terms, normalise_subject

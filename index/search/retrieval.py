@@ -14,7 +14,7 @@ from index.search.fusion import rrf
 from index.search.lexical import Tokenizer, default_tokenizer
 from index.records import Chunk, Report
 from .scoped_bm25 import ScopedBM25
-from index.store.sqlite import Store
+from index.store.base import Store
 from index.store.reader import StoreReader
 from index.store.vectors import VectorIndex
 

@@ -4,14 +4,15 @@ does not ask which."""
 from __future__ import annotations
 
 from index.settings import Settings
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.sqlite import SqliteStore
 
 
 def open_store(settings: Settings, *, model_name: str | None = None, dim: int | None = None) -> Store:
     if settings.database_url:
         from index.store.postgres import PgStore        # psycopg is imported only when PostgreSQL is used
         return PgStore(settings.database_url, settings.store, model_name=model_name, dim=dim)
-    return Store(settings.store, model_name=model_name, dim=dim)
+    return SqliteStore(settings.store, model_name=model_name, dim=dim)
 
 
 __all__ = ["open_store"]

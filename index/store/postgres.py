@@ -27,7 +27,7 @@ from index.errors import NotFound, StoreMismatch
 from index.store.files import atomic_write_bytes
 from index.store.reader import StoreReader
 from index.store.schema import ADD_META, SCHEMA_VERSION
-from index.store.sqlite import Store
+from index.store.base import Store
 
 # text columns compare as SQLite does (by code point), whatever the database's locale
 T = 'TEXT COLLATE "C"'

@@ -1,5 +1,4 @@
-"""The store on disk: SQLite for reports, pages, sections, chunks (with their vectors
-and BM25 tokens), facts and check results; a FAISS file and a JSON params file beside it.
+"""The embedded store: SQLite + a FAISS file in a folder (the default backend).
 
 SQLite is the source of truth. Every report goes in (or out) in one transaction that
 also bumps a generation counter; the FAISS file is derived and carries the generation
@@ -10,31 +9,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
 
-from index.errors import NotFound, StoreMismatch
-from index.extract.subject_keys import subject_key, view_key
-from index.names.places import LEVEL_SQL
-from index.records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
+from index.errors import NotFound
+from index.store.schema import (ADD_META, ADDED_COLUMNS, INDEXES, SCALE_SCHEMA, SCHEMA, SCHEMA_VERSION, SET_META)
+from index.store.base import Store
 from index.store.faiss_file import load_or_build_vectors
 from index.store.files import atomic_write_bytes, atomic_write_text
 from index.store.reader import StoreReader
-from index.store.schema import (ADD_META, ADDED_COLUMNS, FACT_ORDER, INDEXES, INIT_META, REPORT_ORDER,
-                                SCALE_SCHEMA, SCHEMA, SCHEMA_VERSION, SET_META, STATEMENT_COLS, chunk_from_row,
-                                fact_from_row, report_from_row, statement_from_row)
 
-class Store:
+
+class SqliteStore(Store):
     """The embedded store: SQLite + a FAISS file in a folder. Opens one SQLite connection per
-    Store object. `index.store_pg.PgStore` is the same interface over PostgreSQL + pgvector:
-    the SQL below is written once for both (standard upserts, `?` parameters); what differs
-    is behind the few class attributes and methods that PgStore overrides."""
+    store object; the shared SQL is `Store`'s (index/store/base.py)."""
 
     backend = "sqlite"
     ROW_ORDER = "rowid"                                            # insertion order of ocr_lines
@@ -91,11 +82,6 @@ class Store:
         """The original file, kept with the report (here: beside the database, written atomically)."""
         atomic_write_bytes(self.root / "files" / f"{doc_id}{ext}", data)
 
-    def _drop_files(self, doc_ids: Sequence[str]) -> None:
-        for doc_id in doc_ids:
-            for f in (self.root / "files").glob(f"{doc_id}.*"):
-                f.unlink(missing_ok=True)
-
     def _migrate(self) -> None:
         """Add the columns a newer schema has to a store written by an older version."""
         with self.tx():
@@ -105,98 +91,6 @@ class Store:
                     if name not in have:
                         self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
             self.conn.execute(SET_META, ("schema", str(SCHEMA_VERSION)))
-
-    def _fill_lookup_tables(self) -> None:
-        """A store written before the lookup tables existed gets them filled once."""
-        c = self.conn
-        if c.execute("SELECT 1 FROM facts WHERE subject_key IS NULL LIMIT 1").fetchone():
-            with self.tx() as c:
-                rows = c.execute("SELECT fact_id, subject, measure FROM facts WHERE subject_key IS NULL").fetchall()
-                c.executemany("UPDATE facts SET subject_key=?, view_key=? WHERE fact_id=?",
-                              [(subject_key(r[1]), view_key(r[1], r[2]), r[0]) for r in rows])
-                c.execute("INSERT INTO fact_subjects SELECT DISTINCT subject_key FROM facts WHERE subject_key IS NOT NULL "
-                          "ON CONFLICT DO NOTHING")
-                c.execute("INSERT INTO fact_subjects SELECT DISTINCT view_key FROM facts "
-                          "WHERE view_key IS NOT NULL ON CONFLICT DO NOTHING")
-        if c.execute("SELECT value FROM meta WHERE key='lex_docs'").fetchone() is None:
-            with self.tx() as c:
-                self._rebuild_lex_stats(c)
-
-    @staticmethod
-    def _rebuild_lex_stats(c: sqlite3.Connection) -> None:
-        c.execute("DELETE FROM lex_df")
-        n, length, df = 0, 0, Counter()
-        for (tokens,) in c.execute("SELECT tokens FROM chunks"):
-            toks = tokens.split()
-            n += 1
-            length += max(1, len(toks))
-            df.update(set(toks))
-        c.executemany("INSERT INTO lex_df VALUES (?,?)", df.items())
-        c.execute(SET_META, ("lex_docs", str(n)))
-        c.execute(SET_META, ("lex_tokens", str(length)))
-
-    @staticmethod
-    def _move_lex_stats(c: sqlite3.Connection, token_rows: Sequence[str], sign: int) -> None:
-        """Add (sign 1) or take away (sign -1) chunks' tokens from the BM25 statistics."""
-        if not token_rows:
-            return
-        df: Counter = Counter()
-        length = 0
-        for tokens in token_rows:
-            toks = tokens.split()
-            length += max(1, len(toks))
-            df.update(set(toks))
-        c.executemany("INSERT INTO lex_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = lex_df.df + excluded.df",
-                      sorted((t, sign * n) for t, n in df.items()))
-        if sign < 0:
-            c.execute("DELETE FROM lex_df WHERE df <= 0")
-        c.execute(ADD_META, (sign * len(token_rows), "lex_docs"))
-        c.execute(ADD_META, (sign * length, "lex_tokens"))
-
-    def _forget_reports(self, c: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
-        """Delete reports (cascading to their rows), their tokens taken out of the BM25 statistics."""
-        for doc_id in doc_ids:
-            tokens = [r[0] for r in c.execute("SELECT tokens FROM chunks WHERE doc_id=?", (doc_id,))]
-            self._move_lex_stats(c, tokens, -1)
-            c.execute("DELETE FROM reports WHERE doc_id=?", (doc_id,))
-
-    # ---- meta / params -------------------------------------------------
-    def _init_meta(self, model_name: str | None, dim: int | None) -> None:
-        with self.tx():
-            self.conn.execute(INIT_META, ("schema", str(SCHEMA_VERSION)))
-            self.conn.execute(INIT_META, ("generation", "0"))
-            if model_name is not None:
-                self.conn.execute(INIT_META, ("model_name", model_name))
-            if dim is not None:
-                self.conn.execute(INIT_META, ("dim", str(dim)))
-        stored_model, stored_dim = self.meta("model_name"), self.meta("dim")
-        if model_name is not None and stored_model != model_name and self.count_chunks():
-            raise StoreMismatch(
-                f"store {self.describe()} was built with model {stored_model!r}, not {model_name!r}: "
-                f"run `qa reindex` to rebuild the vectors with the current model")
-        if dim is not None and stored_dim is not None and int(stored_dim) != dim and self.count_chunks():
-            raise StoreMismatch(
-                f"store {self.describe()} holds {stored_dim}-d vectors, the model gives {dim}-d: run `qa reindex`")
-
-    def check_dim(self, dim: int) -> None:
-        """The vectors' dimension, checked against (or recorded in) the store."""
-        stored = self.meta("dim")
-        if stored is None:
-            self.set_meta("dim", str(dim))
-        elif int(stored) != dim and self.count_chunks():
-            raise StoreMismatch(
-                f"store {self.describe()} holds {stored}-d vectors, the model gives {dim}-d: run `qa reindex`")
-
-    def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.tx():
-            self.conn.execute(SET_META, (key, value))
-
-    def generation(self) -> int:
-        return int(self.meta("generation") or 0)
 
     def read_params(self) -> dict:
         if not self.params_path.exists():
@@ -215,323 +109,6 @@ class Store:
             yield self.conn
             self.conn.execute(ADD_META, (1, "generation"))
 
-    def find_same_bytes(self, sha1: str) -> Report | None:
-        row = self.conn.execute("SELECT * FROM reports WHERE sha1=?", (sha1,)).fetchone()
-        return report_from_row(row) if row else None
-
-    def find_same_identity(self, identity: str) -> list[Report]:
-        """Earlier versions of a report: same organization, place, year and type."""
-        rows = self.conn.execute("SELECT * FROM reports WHERE identity=?", (identity,)).fetchall()
-        return [report_from_row(r) for r in rows]
-
-    def put_report(self, report: Report, *, file_ext: str, pages: Sequence[tuple[int, str]],
-                   sections: Sequence[Section], chunks: Sequence[Chunk], tokens: Sequence[str],
-                   vectors: np.ndarray, facts: Sequence[Fact], checks_fn, n_tables: int,
-                   warnings: Sequence[str], replace: Sequence[str] = (),
-                   statements: Sequence[Statement] = (),
-                   ocr_lines: Sequence[OcrLine] = (), data: bytes | None = None) -> dict:
-        """Insert a whole report, replacing `replace` doc_ids, in one transaction.
-
-        `checks_fn(facts_with_ids) -> list[Check]` runs inside, once fact ids are known.
-        """
-        if len(chunks) != len(vectors) or len(chunks) != len(tokens):
-            raise ValueError("chunks, tokens and vectors differ in length")
-        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-        gone = sorted(set(replace) - {report.doc_id})
-        with self.transaction() as c:
-            self._forget_reports(c, sorted(set(replace) | {report.doc_id}))
-            self._insert_report(c, report, file_ext, (len(sections), len(chunks), len(facts), n_tables), warnings)
-            self._insert_text(c, report.doc_id, pages, sections, chunks, tokens, vecs)
-            stored = self._insert_facts(c, report.doc_id, facts)
-            self._insert_extras(c, report.doc_id, statements, ocr_lines)
-            checks = checks_fn(stored) if checks_fn else []
-            self._insert_checks(c, report.doc_id, checks)
-            if data is not None:
-                self._save_file(c, report.doc_id, file_ext, data)
-        self._drop_files(gone)
-        return {"facts": len(stored), "checks": len(checks), "statements": len(statements),
-                "conflicts": sum(k.status == "conflict" for k in checks)}
-
-    @staticmethod
-    def _insert_report(c, report: Report, file_ext: str, counts: tuple[int, int, int, int],
-                       warnings: Sequence[str]) -> None:
-        """The report's row; `counts` = sections, chunks, facts, tables."""
-        c.execute(
-            "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
-            "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings,place_code,place,"
-            "province,district,org_level,identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (report.doc_id, report.title, report.city, report.year, report.department,
-             report.report_type, report.source_path, report.pages, report.sha1, file_ext,
-             time.time(), *counts,
-             json.dumps(list(warnings), ensure_ascii=False), report.place_code, report.place,
-             report.province, report.district, report.org_level, report.identity()))
-
-    def _insert_text(self, c, doc_id: str, pages: Sequence[tuple[int, str]], sections: Sequence[Section],
-                     chunks: Sequence[Chunk], tokens: Sequence[str], vecs: np.ndarray) -> None:
-        """Pages, sections, and chunks with their BM25 tokens (counted into the statistics) and vectors."""
-        c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc_id, n, text) for n, text in pages])
-        c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
-                      [(doc_id, s.section_id, s.path, s.title, s.level, s.page_start,
-                        s.page_end) for s in sections])
-        c.executemany(
-            "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
-            "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(ch.chunk_id, doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
-              ch.text, tok, self._vector_value(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
-        self._move_lex_stats(c, list(tokens), 1)
-
-    @staticmethod
-    def _insert_facts(c, doc_id: str, facts: Sequence[Fact]) -> list[Fact]:
-        """The facts with their lookup keys; returned with the ids the store gave them."""
-        c.executemany(
-            "INSERT INTO facts (doc_id,subject,subject_raw,measure,value,unit,page,text,source,"
-            "tbl,section_path,approx,qualifier,period_year,period_end,period_kind,origin,confidence,"
-            "subject_key,view_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(doc_id, f.subject, f.subject_raw, f.measure, float(f.value), f.unit,
-              f.page, f.text, f.source, f.table, f.section_path, int(f.approx), f.qualifier,
-              f.period_year, f.period_end, f.period_kind, f.origin, f.confidence, subject_key(f.subject),
-              view_key(f.subject, f.measure)) for f in facts])
-        # rowids are given in insert order: the report's facts are its rows, in order
-        ids = [r[0] for r in c.execute("SELECT fact_id FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
-        stored = [_with(f, doc_id=doc_id, fact_id=i) for f, i in zip(facts, ids)]
-        keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
-        c.executemany("INSERT INTO fact_subjects VALUES (?) ON CONFLICT DO NOTHING", [(k,) for k in keys if k is not None])
-        return stored
-
-    @staticmethod
-    def _insert_extras(c, doc_id: str, statements: Sequence[Statement], ocr_lines: Sequence[OcrLine]) -> None:
-        """Achievement statements and the lines of pages read by OCR."""
-        c.executemany(
-            f"INSERT INTO statements (doc_id,{','.join(STATEMENT_COLS)}) VALUES (?{',?' * len(STATEMENT_COLS)})",
-            [(doc_id, *(_db(getattr(st, k)) for k in STATEMENT_COLS)) for st in statements])
-        c.executemany("INSERT INTO ocr_lines (doc_id,page,text,x0,y0,x1,y1,conf) VALUES (?,?,?,?,?,?,?,?)",
-                      [(doc_id, ln.page, ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.conf) for ln in ocr_lines])
-
-    @staticmethod
-    def _insert_checks(c, doc_id: str, checks: Sequence[Check]) -> None:
-        """The consistency checks' results."""
-        c.executemany(
-            "INSERT INTO checks (doc_id,kind,status,message,page,fact_ids,expected,actual) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            [(doc_id, k.kind, k.status, k.message, k.page, json.dumps(list(k.fact_ids)),
-              k.expected, k.actual) for k in checks])
-
-    def delete_report(self, doc_id: str) -> Report:
-        report = self.get_report(doc_id)
-        with self.transaction() as c:
-            self._forget_reports(c, [doc_id])
-        self._drop_files([doc_id])
-        return report
-
-    def clear_vectors_model(self, model_name: str, dim: int) -> None:
-        with self.tx():
-            self.conn.execute(SET_META, ("model_name", model_name))
-            self.conn.execute(SET_META, ("dim", str(dim)))
-
-    def replace_tokens(self, ids: Sequence[int], tokens: Sequence[str], signature: str) -> None:
-        """Re-tokenised chunks (the tokenizer changed); not a content change, generation stays."""
-        with self.tx():
-            self.conn.executemany("UPDATE chunks SET tokens=? WHERE id=?",
-                                  [(t, int(i)) for i, t in zip(ids, tokens)])
-            self.conn.execute(SET_META, ("tokenizer", signature))
-            self._rebuild_lex_stats(self.conn)
-
-    def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
-        with self.transaction() as c:
-            c.executemany("UPDATE chunks SET embedding=? WHERE id=?",
-                          [(self._vector_value(np.asarray(v, dtype=np.float32)), int(i)) for i, v in zip(ids, vectors)])
-
-    # ---- reads ---------------------------------------------------------
-    def count_chunks(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-
-    def counts(self) -> dict:
-        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
-        return {"reports": q("SELECT COUNT(*) FROM reports"), "chunks": q("SELECT COUNT(*) FROM chunks"),
-                "facts": q("SELECT COUNT(*) FROM facts")}
-
-    def reports(self) -> list[Report]:
-        rows = self.conn.execute("SELECT * FROM reports ORDER BY " + REPORT_ORDER).fetchall()
-        return [report_from_row(r) for r in rows]
-
-    def report_rows(self) -> list[dict]:
-        rows = self.conn.execute("SELECT * FROM reports ORDER BY " + REPORT_ORDER).fetchall()
-        out = []
-        for r in rows:
-            d = dict(r)
-            d["warnings"] = json.loads(d["warnings"])
-            d["conflicts"] = self.conn.execute(
-                "SELECT COUNT(*) FROM checks WHERE doc_id=? AND status='conflict'", (r["doc_id"],)).fetchone()[0]
-            out.append(d)
-        return out
-
-    def get_report(self, doc_id: str) -> Report:
-        row = self.conn.execute("SELECT * FROM reports WHERE doc_id=?", (doc_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no report {doc_id!r} in the store")
-        return report_from_row(row)
-
-    def report_row(self, doc_id: str) -> dict:
-        row = self.conn.execute("SELECT * FROM reports WHERE doc_id=?", (doc_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no report {doc_id!r} in the store")
-        d = dict(row)
-        d["warnings"] = json.loads(d["warnings"])
-        return d
-
-    def sections(self, doc_id: str) -> list[dict]:
-        rows = self.conn.execute("SELECT * FROM sections WHERE doc_id=? ORDER BY section_id", (doc_id,))
-        return [dict(r) for r in rows]
-
-    def page_text(self, doc_id: str, page: int) -> str:
-        self.get_report(doc_id)
-        row = self.conn.execute("SELECT text FROM pages WHERE doc_id=? AND page=?", (doc_id, page)).fetchone()
-        if row is None:
-            raise NotFound(f"report {doc_id!r} has no page {page}")
-        return row[0]
-
-    def ocr_lines(self, doc_id: str, page: int) -> list[OcrLine]:
-        """The OCR lines of a scanned page (empty for a page with a text layer)."""
-        rows = self.conn.execute("SELECT * FROM ocr_lines WHERE doc_id=? AND page=? ORDER BY " + self.ROW_ORDER,
-                                 (doc_id, page)).fetchall()
-        return [OcrLine(page=r["page"], text=r["text"], x0=r["x0"], top=r["y0"], x1=r["x1"], bottom=r["y1"],
-                        conf=r["conf"]) for r in rows]
-
-    def all_chunks(self) -> tuple[np.ndarray, list[Chunk], list[str], np.ndarray]:
-        """(ids, chunks, tokens, vectors) of every chunk, in id order."""
-        rows = self.conn.execute(
-            "SELECT id,chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,embedding "
-            "FROM chunks ORDER BY id").fetchall()
-        ids = np.array([r["id"] for r in rows], dtype=np.int64)
-        chunks = [chunk_from_row(r) for r in rows]
-        tokens = [r["tokens"] for r in rows]
-        dim = int(self.meta("dim") or 0)
-        if rows:
-            vecs = self._vectors_of([r["embedding"] for r in rows], dim)
-        else:
-            vecs = np.zeros((0, dim), dtype=np.float32)
-        return ids, chunks, tokens, vecs
-
-    def facts(self, *, city: str | None = None, year: int | None = None, doc_id: str | None = None,
-              q: str | None = None, limit: int | None = None, offset: int = 0, org: str | None = None,
-              place: str | None = None, period: int | None = None, kind: str | None = None) -> list[Fact]:
-        """Facts filtered by report (city, year, doc, organization, place at any level) and by
-        the period the fact describes (`period` year, `kind`: actual / budget / target …)."""
-        sql, args = self._facts_where(city, year, doc_id, q, org, place, period, kind)
-        sql = "SELECT facts.* FROM facts JOIN reports USING(doc_id)" + sql + \
-              FACT_ORDER
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [limit, offset]
-        return [fact_from_row(r) for r in self.conn.execute(sql, args)]
-
-    def count_facts(self, *, city=None, year=None, doc_id=None, q=None, org=None, place=None, period=None,
-                    kind=None) -> int:
-        sql, args = self._facts_where(city, year, doc_id, q, org, place, period, kind)
-        return self.conn.execute("SELECT COUNT(*) FROM facts JOIN reports USING(doc_id)" + sql, args).fetchone()[0]
-
-    @staticmethod
-    def _facts_where(city, year, doc_id, q, org=None, place=None, period=None, kind=None) -> tuple[str, list]:
-        """SQL WHERE of the fact filters that are given."""
-        conds = (
-            (city, "reports.city = ?", [city]),
-            (year, "reports.year = ?", [year]),
-            (doc_id, "facts.doc_id = ?", [doc_id]),
-            (org, "reports.department LIKE ?", [f"%{org}%"]),
-            (place, "(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)",
-             [f"%{place}%", place, place, place]),
-            (period, "COALESCE(facts.period_year, reports.year) = ?", [period]),
-            (kind, "facts.period_kind = ?", [kind]),
-            (q, "(facts.subject LIKE ? OR facts.subject_raw LIKE ? OR facts.measure LIKE ? OR facts.text LIKE ?)",
-             [f"%{q}%"] * 4),
-        )
-        where = [sql for given, sql, _ in conds if given]
-        args = [a for given, _, values in conds if given for a in values]
-        return (" WHERE " + " AND ".join(where)) if where else "", args
-
-    def statements(self, *, topic: str | None = None, metric: str | None = None, claim: str | None = None,
-                   place: str | None = None, level: str | None = None, year: int | None = None,
-                   kind: str | None = None, q: str | None = None, doc_ids: Sequence[str] | None = None,
-                   limit: int = 5000) -> list[tuple[Statement, Report]]:
-        """Statements with their reports, filtered by topic, metric (exact; "x*" = prefix), claim,
-        place (any level), place level (province | city | district), the year described, kind and text."""
-        conds = (
-            (topic, "statements.topic = ?", [topic]),
-            (metric and not metric.endswith("*"), "statements.metric = ?", [metric]),
-            (metric and metric.endswith("*"), "statements.metric LIKE ?", [(metric or "").rstrip("*") + "%"]),
-            (claim, "statements.claim = ?", [claim]),
-            (place, "(reports.place LIKE ? OR reports.city = ? OR reports.province = ? OR reports.district = ?)",
-             [f"%{place}%", place, place, place]),
-            (level in LEVEL_SQL, LEVEL_SQL.get(level or "", ""), []),
-            (year, "(statements.period_year = ? OR (statements.period_year <= ? AND statements.period_end >= ?))",
-             [year, year, year]),
-            (kind, "statements.period_kind = ?", [kind]),
-            (q, "(statements.metric LIKE ? OR statements.sentence LIKE ?)", [f"%{q}%"] * 2),
-            (doc_ids is not None, f"statements.doc_id IN ({','.join('?' * len(doc_ids or ()))})", list(doc_ids or ())),
-        )
-        where = [sql for given, sql, _ in conds if given]
-        args = [a for given, _, values in conds if given for a in values]
-        sql = ("SELECT statements.*, reports.* FROM statements JOIN reports USING(doc_id)"
-               + ((" WHERE " + " AND ".join(where)) if where else "")
-               + " ORDER BY reports.place_code NULLS FIRST, statements.doc_id, statements.statement_id LIMIT ?")
-        return [(statement_from_row(r), report_from_row(r)) for r in self.conn.execute(sql, args + [limit])]
-
-    def sentences_with(self, phrase: str, doc_ids: Sequence[str], per_doc: int = 50) -> list[tuple[str, int, str, str]]:
-        """(doc_id, page, sentence, section) of the first sentences of each report that contain `phrase`."""
-        if not phrase or not doc_ids:
-            return []
-        marks = ",".join("?" * len(doc_ids))
-        out: list[tuple[str, int, str, str]] = []
-        count: dict[str, int] = {}
-        seen: set[tuple[str, str]] = set()
-        for r in self.conn.execute(
-                f"SELECT doc_id, page_start, section_path, text FROM chunks WHERE kind='text' AND doc_id IN ({marks}) "
-                f"AND {self.CONTAINS} ORDER BY id", [*doc_ids, phrase]):
-            if count.get(r[0], 0) >= per_doc:
-                continue
-            for sentence in sentences_around(r[3].replace("\n", ""), phrase):
-                if (r[0], sentence) in seen:
-                    continue      # chunks overlap: one sentence once
-                seen.add((r[0], sentence))
-                out.append((r[0], r[1], sentence, r[2]))
-                count[r[0]] = count.get(r[0], 0) + 1
-        return out
-
-    def shared_metrics(self, *, level: str | None = None, min_places: int = 2) -> list[tuple[str, str, int]]:
-        """(metric, topic, places) of figure statements stated by at least `min_places` places."""
-        level_sql = f" AND {LEVEL_SQL[level]}" if level in LEVEL_SQL else ""
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(
-            "SELECT metric, topic, COUNT(DISTINCT COALESCE(reports.place_code, reports.doc_id)) AS n FROM statements "
-            "JOIN reports USING(doc_id) WHERE claim='figure'" + level_sql +
-            " GROUP BY metric, topic HAVING COUNT(DISTINCT COALESCE(reports.place_code, reports.doc_id)) >= ? "
-            "ORDER BY n DESC, metric", (min_places,))]
-
-    def statement_topics(self) -> list[tuple[str, int, int]]:
-        """(topic, statements, places) over the store, most places first."""
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(
-            "SELECT topic, COUNT(*), COUNT(DISTINCT COALESCE(reports.place_code, reports.city)) FROM statements "
-            "JOIN reports USING(doc_id) GROUP BY topic ORDER BY 3 DESC, 2 DESC")]
-
-    def facts_by_ids(self, ids: Sequence[int]) -> list[Fact]:
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        return [fact_from_row(r) for r in self.conn.execute(
-            f"SELECT * FROM facts WHERE fact_id IN ({marks})", list(ids))]
-
-    def checks(self, *, doc_id: str | None = None, status: str | None = None) -> list[Check]:
-        where, args = [], []
-        if doc_id:
-            where.append("doc_id=?")
-            args.append(doc_id)
-        if status:
-            where.append("status=?")
-            args.append(status)
-        sql = "SELECT * FROM checks" + ((" WHERE " + " AND ".join(where)) if where else "") + " ORDER BY id"
-        return [Check(doc_id=r["doc_id"], kind=r["kind"], status=r["status"], message=r["message"],
-                      page=r["page"], fact_ids=tuple(json.loads(r["fact_ids"])), expected=r["expected"],
-                      actual=r["actual"]) for r in self.conn.execute(sql, args)]
-
     def file_path(self, doc_id: str) -> Path:
         row = self.report_row(doc_id)
         path = self.root / "files" / f"{doc_id}{row['file_ext']}"
@@ -541,23 +118,3 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def sentences_around(text: str, phrase: str) -> list[str]:
-    """Each sentence of `text` (up to 。！？；) that holds `phrase`."""
-    out, i = [], text.find(phrase)
-    while i >= 0:
-        start = max(text.rfind(c, 0, i) for c in "。！？；") + 1
-        ends = [j for j in (text.find(c, i + len(phrase)) for c in "。！？；") if j >= 0]
-        end = min(ends) + 1 if ends else len(text)
-        out.append(text[start:end].strip())
-        i = text.find(phrase, end)
-    return out
-
-
-def _db(v: object) -> object:
-    return int(v) if isinstance(v, bool) else v
-
-
-def _with(fact: Fact, **changes) -> Fact:
-    return replace(fact, **changes)
