@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from index.extract.metrics import Metric, base_of, find_metrics, metric_named, rate_of, standard
-from index.records import Fact, Report, Statement
+from index.extract.metrics import base_of, find_metrics, metric_named, rate_of
 from index.extract.statements import cn_number
+from index.records import Fact, Report, Statement
 
 from .format import fmt_value
 from .records import Answer, Citation, FactRef

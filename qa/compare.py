@@ -17,12 +17,11 @@ from index.search.retrieval import SearchIndex, Timings
 from .figures import Scored, topic_query
 from .format import fmt_amount, fmt_value, ocr_note, who
 from .question import FIGURE_TERMS, Question
-
 from .records import Answer, Citation, FactRef
 from .route_passage import QUANTIFIED
+from .scope import Catalog, Scope
 from .sentences import overlap
 from .thresholds import FACT_MIN
-from .scope import Catalog, Scope
 
 YEARS_COMPARED = re.compile(r"\d{2,4}年?(?:度)?(?:和|与|、|及|跟|同)\d{2,4}年")   # 2023年和2024年
 MAX_ROWS = 40          # rows in one comparison / ranking table

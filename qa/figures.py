@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.search.fact_index import FactHit, FactIndex, squash, subject_score
 from index.records import Fact, Report
+from index.search.fact_index import FactHit, FactIndex, squash, subject_score
 
 from .question import MEASURES, NOT_MEASURE, Question
 

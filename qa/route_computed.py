@@ -14,9 +14,6 @@ from .records import Answer, FactRef
 from .thresholds import FACT_MIN
 
 
-
-
-
 class ComputedRoute:
     """Methods of Engine that compute 完成率 / 占比 from cited facts."""
 

@@ -6,21 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.search.fact_index import FactIndex
 from index.extract.numbers import to_halfwidth
 from index.extract.prose_facts import detached_numbers
 from index.records import Fact
+from index.search.fact_index import FactIndex
 from index.search.retrieval import Hit, Timings
 
 from .figures import Scored, competitors, rank_facts, topic_query
-from .scope import strip_place
 from .format import fact_sentence, fmt_value
 from .question import Question
 from .records import Answer, Citation, FactRef
+from .scope import strip_place
 from .sentences import overlap, split_sentences
 from .thresholds import FACT_MIN, SENTENCE_FIGURE_MIN
-
-
 
 DOC_TEXTS_CACHED = 128
 

@@ -3,15 +3,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-
 from .format import fmt_amount, holdings_en, holdings_zh, who
 from .question import Question
-from .scope import Scope
 from .records import Answer
+from .scope import Scope
 from .thresholds import FACT_MIN
-
-
-
 
 
 class NoneRoute:

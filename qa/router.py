@@ -9,26 +9,25 @@ import time
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from index.names.places import code_level, load_gazetteer
+from index.records import Report
 from index.search.embed import Embedder
 from index.search.fact_index import FactIndex
-from index.records import Report
-from index.names.places import code_level, load_gazetteer
 from index.search.retrieval import SearchIndex, Timings
 from index.store.base import Store
 
-from .achievements import RANK_ASK, answer as achievements_answer, place_statement, read_ask
+from .achievements import RANK_ASK, place_statement, read_ask
+from .achievements import answer as achievements_answer
 from .compare import answer_groups, compare_groups
 from .glossary import expand_regions
 from .question import FIGURE_TERMS, Question, parse_question
-from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict, typed_places
 from .records import Answer
-from .thresholds import FIGURE_PASSAGE_MIN
 from .route_computed import ComputedRoute
 from .route_fact import FactRoute
 from .route_none import NoneRoute
 from .route_passage import QUANTIFIED, PassageRoute
-
-
+from .scope import Catalog, Scope, follow_up, is_follow_up, narrow, resolve, scope_dict, typed_places
+from .thresholds import FIGURE_PASSAGE_MIN
 
 
 def level_named(text: str) -> str:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 
-from .exports import FACT_FIELDS, csv_download, fact_rows
 from .deps import state
+from .exports import FACT_FIELDS, csv_download, fact_rows
 
 router = APIRouter()
 

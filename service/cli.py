@@ -43,11 +43,11 @@ def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.s
     """Ingest files with a process pool for parsing (index/ingest/bulk.py), a progress bar with
     pages/s and ETA, one line per report, then the FAISS file brought up to date."""
     from tqdm import tqdm
-    from index.ingest.bulk import bulk_ingest
+
+    from index.ingest.bulk import OcrConfig, bulk_ingest, default_workers
     from index.search.embed import cpu_threads, make_embedder
     from index.search.retrieval import SearchIndex
     from index.store.backends import open_store
-    from index.ingest.bulk import OcrConfig, default_workers
     workers = settings.ingest_workers or default_workers()
     if not settings.embed_threads:      # the parsing processes take the cores: one embedding thread, no spinning
         settings = settings.model_copy(update={"embed_threads": max(1, cpu_threads() - workers)})
@@ -191,6 +191,7 @@ def cmd_delete(args) -> int:
 def cmd_reindex(args) -> int:
     """Re-embed every chunk with the current model (after a model change)."""
     from tqdm import tqdm
+
     from index.search.embed import make_embedder
     from index.store.backends import open_store
     settings = build_settings(args)
@@ -215,6 +216,7 @@ def cmd_schema(args) -> int:
 
 def cmd_serve(args) -> int:
     import uvicorn
+
     from .app import create_app
     settings = build_settings(args)
     app = create_app(settings)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from index.ingest.report import IngestResult, Overrides, ingest_path
+from index.read.ocr import page_ocr_from
 from index.search.embed import Embedder, embedder_name, make_embedder
 from index.search.fact_index import FactIndex
-from index.ingest.report import IngestResult, Overrides, ingest_path
 from index.search.lexical import default_tokenizer
-from index.read.ocr import page_ocr_from
 from index.search.retrieval import SearchIndex
 from index.settings import Settings
 from index.store.backends import open_store

@@ -12,8 +12,8 @@ import re
 from collections import defaultdict
 from typing import Sequence
 
-from index.records import Check, Fact
 from index.extract.subjects import normalise_subject
+from index.records import Check, Fact
 
 TOTAL_RE = re.compile(r"^(合计|小计|总计|本年收入合计|本年支出合计|收入合计|支出合计|收入总计|支出总计)$")
 MONEY = {"万元", "元", "亿元", "千元"}

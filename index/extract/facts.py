@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from index.extract.prose_facts import facts_from_paragraphs
-from index.records import Fact, Paragraph, Table
 from index.extract.table_facts import facts_from_tables
+from index.records import Fact, Paragraph, Table
 
 
 def extract_facts(tables: Sequence[Table], paragraphs: Sequence[Paragraph]) -> list[Fact]:

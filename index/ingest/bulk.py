@@ -20,14 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from index.search.embed import Embedder
 from index.errors import IngestError
-from index.ingest.report import (IngestResult, Overrides, Prepared, merge, prepare_source, sources_of, store_prepared,
-                     unchanged_result)
-from index.search.lexical import default_tokenizer
+from index.ingest.report import (
+    IngestResult,
+    Overrides,
+    Prepared,
+    merge,
+    prepare_source,
+    sources_of,
+    store_prepared,
+    unchanged_result,
+)
 from index.read.ocr import page_ocr_from
+from index.search.embed import Embedder
+from index.search.lexical import default_tokenizer
 from index.store.base import Store
-
 
 PR_SET_PDEATHSIG = 1
 

@@ -9,20 +9,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from index.extract.checks import run_checks
-from index.search.embed import Embedder
 from index.errors import IngestError, UnsupportedFile
+from index.extract.checks import run_checks
 from index.extract.facts import extract_facts
-from index.search.lexical import default_tokenizer
-from index.read.csv_reports import read_csv_reports
-from index.names.metadata import government_of, place_fields, read_metadata, resolve_place
-from index.extract.periods import fact_period, number_position
-from index.read.parse import parse_file, parse_text
-from index.read.pdf_reader import PageReader
 from index.extract.numbers import to_halfwidth
 from index.extract.ocr_provenance import mark_ocr_facts
-from index.records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
+from index.extract.periods import fact_period, number_position
 from index.extract.statements import statements_from_paragraphs
+from index.names.metadata import government_of, place_fields, read_metadata, resolve_place
+from index.read.csv_reports import read_csv_reports
+from index.read.parse import parse_file, parse_text
+from index.read.pdf_reader import PageReader
+from index.records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
+from index.search.embed import Embedder
+from index.search.lexical import default_tokenizer
 from index.store.base import Store
 
 SUPPORTED = {".pdf", ".txt", ".md", ".csv"}

@@ -13,8 +13,16 @@ import statistics
 from dataclasses import dataclass, field
 
 from index.read.clean import (
-    collapse_cjk_spaces, ends_sentence, has_sentence_punct, is_toc_line, is_unit_line,
-    join_pair, normalize_line, number_tokens, page_number, unit_in_header,
+    collapse_cjk_spaces,
+    ends_sentence,
+    has_sentence_punct,
+    is_toc_line,
+    is_unit_line,
+    join_pair,
+    normalize_line,
+    number_tokens,
+    page_number,
+    unit_in_header,
 )
 from index.read.headings import TABLE_LEVEL, classify_heading, match_label
 from index.read.pdf_reader import TABLE_MARK, RawPage, RawTable

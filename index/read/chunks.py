@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from index.read.blocks import ParaBlock, is_data_row
-from index.records import Chunk, Table
 from index.read.sections import SectionDraft, render_table
+from index.records import Chunk, Table
 
 CHUNK_CHARS = 400
 _SENT_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from index.read.clean import collapse_cjk_spaces, strip_markdown, has_sentence_punct, is_toc_line, number_tokens
+from index.read.clean import collapse_cjk_spaces, has_sentence_punct, is_toc_line, number_tokens, strip_markdown
 from index.records import Heading
 
 CN_NUM = "一二三四五六七八九十百零〇两"

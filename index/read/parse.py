@@ -4,13 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from index.errors import CorruptFile, EmptyDocument, IndexError_, UnsupportedFile
 from index.read.blocks import build_blocks
 from index.read.chunks import CHUNK_CHARS, build_chunks
-from index.errors import CorruptFile, EmptyDocument, IndexError_, UnsupportedFile
 from index.read.pdf_reader import PageReader, RawPage, read_pdf
-from index.records import Line, ParsedDocument
 from index.read.sections import build_sections, finish_section, headings_of, paragraphs_of
 from index.read.text_reader import decode_text, split_pages
+from index.records import Line, ParsedDocument
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 _KNOWN_BINARY = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from index.read.clean import page_number
 from index.errors import UnsupportedFile
+from index.read.clean import page_number
 from index.read.pdf_reader import RawPage
 
 _PAGE_START_RE = re.compile(r"^ \S")

@@ -14,11 +14,11 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
+from index.extract.subject_keys import MEASURE_WORDS, TOTALS, is_category, squash
+from index.extract.subjects import expand_query_terms, normalise_subject
 from index.records import Fact, Report
 from index.store.base import Store
 from index.store.reader import StoreReader
-from index.extract.subject_keys import MEASURE_WORDS, TOTALS, is_category, squash
-from index.extract.subjects import expand_query_terms, normalise_subject
 
 
 def column_total_view(f: Fact) -> Fact:

@@ -9,14 +9,15 @@ from typing import Sequence
 
 import numpy as np
 
+from index.records import Chunk, Report
 from index.search.embed import Embedder
 from index.search.fusion import rrf
 from index.search.lexical import Tokenizer, default_tokenizer
-from index.records import Chunk, Report
-from .scoped_bm25 import ScopedBM25
 from index.store.base import Store
 from index.store.reader import StoreReader
 from index.store.vectors import VectorIndex
+
+from .scoped_bm25 import ScopedBM25
 
 
 @dataclass(frozen=True)

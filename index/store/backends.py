@@ -10,7 +10,7 @@ from index.store.sqlite import SqliteStore
 
 def open_store(settings: Settings, *, model_name: str | None = None, dim: int | None = None) -> Store:
     if settings.database_url:
-        from index.store.postgres import PgStore        # psycopg is imported only when PostgreSQL is used
+        from index.store.postgres import PgStore  # psycopg is imported only when PostgreSQL is used
         return PgStore(settings.database_url, settings.store, model_name=model_name, dim=dim)
     return SqliteStore(settings.store, model_name=model_name, dim=dim)
 

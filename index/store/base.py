@@ -21,9 +21,19 @@ from index.errors import NotFound, StoreMismatch
 from index.extract.subject_keys import subject_key, view_key
 from index.names.places import LEVEL_SQL
 from index.records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
-from index.store.schema import (ADD_META, FACT_ORDER, INIT_META, REPORT_ORDER,
-                                SCHEMA_VERSION, SET_META, STATEMENT_COLS, chunk_from_row,
-                                fact_from_row, report_from_row, statement_from_row)
+from index.store.schema import (
+    ADD_META,
+    FACT_ORDER,
+    INIT_META,
+    REPORT_ORDER,
+    SCHEMA_VERSION,
+    SET_META,
+    STATEMENT_COLS,
+    chunk_from_row,
+    fact_from_row,
+    report_from_row,
+    statement_from_row,
+)
 
 
 class Store(ABC):

@@ -24,10 +24,10 @@ import psycopg
 from pgvector.psycopg import register_vector
 
 from index.errors import NotFound, StoreMismatch
+from index.store.base import Store
 from index.store.files import atomic_write_bytes
 from index.store.reader import StoreReader
 from index.store.schema import ADD_META, SCHEMA_VERSION
-from index.store.base import Store
 
 # text columns compare as SQLite does (by code point), whatever the database's locale
 T = 'TEXT COLLATE "C"'

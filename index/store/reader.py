@@ -15,9 +15,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from index.extract.subject_keys import TOTALS
 from index.records import Chunk, Fact
 from index.store.schema import FACT_ORDER, chunk_from_row, fact_from_row
-from index.extract.subject_keys import TOTALS
 
 CHUNK_COLS = "id, chunk_id, doc_id, section_path, page_start, page_end, kind, text"
 

@@ -16,11 +16,11 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from index.errors import NotFound
-from index.store.schema import (ADD_META, ADDED_COLUMNS, INDEXES, SCALE_SCHEMA, SCHEMA, SCHEMA_VERSION, SET_META)
 from index.store.base import Store
 from index.store.faiss_file import load_or_build_vectors
 from index.store.files import atomic_write_bytes, atomic_write_text
 from index.store.reader import StoreReader
+from index.store.schema import ADD_META, ADDED_COLUMNS, INDEXES, SCALE_SCHEMA, SCHEMA, SCHEMA_VERSION, SET_META
 
 
 class SqliteStore(Store):
