@@ -10,12 +10,13 @@ skipped; a figure whose subject cannot be found is dropped (precision first).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from index.extract.numbers import CN_NUM_CHARS, parse_arabic, parse_chinese, to_halfwidth
-from index.records import Fact, Paragraph
 from index.extract.subjects import normalise_subject
 from index.extract.units import COUNT_UNITS, MONEY_UNITS
+from index.records import Fact, Paragraph
 
 _UNITS = sorted(set(MONEY_UNITS) | set(COUNT_UNITS) | {"%"}, key=len, reverse=True)
 _UNIT_ALT = "|".join(re.escape(u) for u in _UNITS)
@@ -160,151 +161,233 @@ def detached_numbers(sentence: str) -> bool:
     return bool(_DETACHED.search(sentence))
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What a sentence has said before a figure: its topic, last subject and comparison."""
+    topic: str
+    last_subject: str = ""
+    last_ref: str = ""       # the comparison the last change was stated against ("比上年")
+    prev_end: int = 0        # where the last figure taken (and its counted noun) ends
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A figure's subject and measure as its clause gives them (before the subject is tidied)."""
+    subject: str
+    measure: str
+    right: str = ""              # a count's noun written after its unit
+    ref: str | None = None       # a new comparison for the sentence's later figures
+
+
 def facts_from_paragraph(p: Paragraph) -> list[Fact]:
+    """The facts of a paragraph's sentences (figures of money, rates and counts with their subjects)."""
     text = re.sub(r"\s+", "", to_halfwidth(p.text))
     section = getattr(p, "section_path", "") or ""
     out: list[Fact] = []
     for sent in _SENT_SPLIT.split(text):
         if not sent.strip() or detached_numbers(sent):
             continue
-        topic = _topic(sent)
-        last_subject = ""
-        last_ref = ""
-        prev_end = 0
-        for m in MENTION_RE.finditer(sent):
-            num, unit = m.group("num"), m.group("unit")
-            before, after = sent[: m.start()], sent[m.end():]
-            if _skip_context(before, after, num, unit):
-                continue
-            if num[0].isdigit():
-                v = parse_arabic(num)
-                if before[-1:].isdigit() or before.endswith((".", ",")):
-                    continue
-            else:
-                if num in ("一", "两") or len(num) == 1 and not re.search(r"(共|有|为|达|设|了|建|各|计)$", before):
-                    continue
-                v = parse_chinese(num)
-            if v is None:
-                continue
-            scale = m.group("scale") or ""
-            full_unit = scale + unit
-            quals = "".join(q for q in (m.group("pre"), m.group("suf"), m.group("post")) if q)
-            right = ""
-            clause = _left_clause(before)
-            if prev_end > m.start() - len(clause) and prev_end <= m.start():
-                clause = sent[prev_end:m.start()]
-            subject, measure = "", ""
-            if unit == "%":
-                cl = clause
-                if re.search(r"完成(?:预算|年度预算|计划)?.*的$|完成率|执行率|完成$", cl) or re.search(r"完成预算[\d.,]*万?元的$", before[-30:]):
-                    measure = "完成率"
-                elif re.search(r"(增长|增加|上升|提高)$", cl.strip()):
-                    measure = _change_measure(cl if "比" in cl else last_ref + cl, rate=True, up=True)
-                    subject = _rate_subject(cl)
-                elif re.search(r"(下降|减少|降低)$", cl.strip()):
-                    measure = _change_measure(cl if "比" in cl else last_ref + cl, rate=True, up=False)
-                    subject = _rate_subject(cl)
-                elif re.search(r"占.*?的?$", cl) and "占" in cl:
-                    measure = "占比"
-                elif re.search(r"得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例", cl):
-                    mm = re.search(r"([^\s，。；]{0,12}?(?:得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例))", cl)
-                    subject = _clean_np(mm.group(1)) if mm else ""
-                    measure = "比率"
-                elif re.search(r"(率|强度|比重|比例|占比|水平|指数)(?:达到|达|为|提升至|提高到|提高至|提升到|升至|降至|"
-                               r"稳定在|保持在|超过|突破)$", cl.strip()):
-                    # "全社会研发投入强度提升至2.62%": a rate stated as a level
-                    subject = _clean_np(_YEAR_RE.sub("", cl))
-                    measure = "比率"
-                else:
-                    continue
-                if not subject:
-                    subject = last_subject or topic or _lead_statistic(sent)
-            elif full_unit in MONEY_UNITS or unit in MONEY_UNITS:
-                if m.group("post") and re.match(r"[\u4e00-\u9fff]", after):
-                    continue          # "单价 50 万元以上通用设备": a threshold, not a figure
-                cl = _YEAR_RE.sub("", clause)
-                cl = _DEPT_RE.sub("", cl) if len(cl) > 6 else cl
-                if re.search(r"比(上年|年初|去年|预算)", cl) and re.search(r"(增加|减少|增长|下降|持平|变化|增减)$", cl.strip()):
-                    last_ref = cl
-                    measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()),
-                                              change=bool(re.search(r"(变化|增减)$", cl.strip())))
-                    subject = last_subject or topic
-                elif re.search(r"(增加|减少)$", cl.strip()) and re.search(r"与\d{4}年度?相比|较上年|同比", before):
-                    up = cl.strip().endswith("增加")
-                    measure = f"比上年{'增加' if up else '减少'}"
-                    last_ref = "比上年"
-                    subject = _clean_np(re.sub(r"(增加|减少)$", "", cl.strip())) or last_subject or topic
-                elif re.search(r"完成(?:年度)?预算$", cl.strip()):
-                    measure, subject = "预算", last_subject or topic
-                else:
-                    tm = _TAIL_MEASURE.search(cl)
-                    mword = tm.group("m") if tm else ""
-                    subj = cl[: tm.start()] if tm else cl
-                    subj = _clean_np(subj)
-                    subj = re.sub(r"(费)财政拨款$", r"\1", subj)
-                    if mword.startswith("支出") and subj.endswith("费"):
-                        mword = mword[2:]
-                    elif mword.startswith("支出"):
-                        subj, mword = subj + "支出", mword[2:]
-                    if subj.endswith("费支出"):
-                        subj = subj[:-2]
-                    measure = {"决算": "决算", "决算数": "决算", "预算": "预算", "预算数": "预算"}.get(mword, mword) or "金额"
-                    if measure in ("总额", "合计") or (not tm.group("m") and False):
-                        subj, measure = subj + mword, "金额"
-                    if not subj:
-                        subj = topic if measure != "金额" else ""
-                    subject = subj
-            else:
-                # counts: the counted thing usually follows the unit
-                right = _right_np(after)
-                cl = _YEAR_RE.sub("", clause)
-                verb = ""
-                for vb in sorted(VERBS, key=len, reverse=True):
-                    i = cl.rfind(vb)
-                    if i >= 0 and len(cl) - (i + len(vb)) <= 8 and not re.search(r"[“”\"]", cl[i:]) and \
-                            (not verb or i + len(vb) > cl.rfind(verb) + len(verb)):
-                        verb = vb
-                if right and not re.match(r"^(以上|左右)", right):
-                    subject = right
-                    measure = verb or ("得分" if unit == "分" else "数量")
-                else:
-                    left = cl[cl.rfind(verb) + len(verb):] if verb else cl
-                    left = _DEPT_RE.sub("", left) if len(left) > 8 else left
-                    subject = _clean_np(left)
-                    if verb and len(subject) <= 2 and re.match(r"(人数|次数|数量|人次|总数|数)", subject or "-"):
-                        subject, verb = verb + subject, ""
-                    elif verb and not subject:
-                        # "发生国内接待 1 次": the verb word is the counted thing's own noun
-                        head = _DEPT_RE.sub("", cl) if len(cl) > 8 else cl
-                        for vb in sorted(VERBS, key=len, reverse=True):
-                            k = head.rfind(vb, 0, max(0, len(head) - len(verb)))
-                            if k >= 0 and k + len(vb) < len(head) - len(verb):
-                                head = head[k + len(vb):]
-                                break
-                        subject, verb = _clean_np(head), ""
-                    if unit == "分":
-                        measure = "得分"
-                        subject = re.sub(r"(?:绩效)?得分$", "", subject) + ("绩效得分" if "绩效" in cl else "得分")
-                        subject = subject.replace("的", "")
-                    else:
-                        measure = verb or "数量"
-            subject = _tidy_subject(normalise_subject(re.sub(r"\([^()]*\d[^()]*\)", "", subject)))
-            if subject.endswith(("不", "到", "至", "超过", "达到")):
-                continue
-            if not subject or len(subject) < 2 or len(subject) > 40 or re.fullmatch(r"[\d.,%\s]+", subject):
-                continue
-            if unit not in MONEY_UNITS and unit != "%" and not scale:
-                pass
-            prev_end = m.end() + (len(right) if (unit not in MONEY_UNITS and unit != "%" and right and
-                                                 sent[m.end():m.end() + len(right)] == right) else 0)
-            out.append(Fact(subject=subject, subject_raw=subject, measure=measure, value=float(v), unit=full_unit,
-                            page=p.page, text=sent.strip(), source="prose", table="", section_path=section,
-                            approx=bool(quals), qualifier=quals))
-            if unit in MONEY_UNITS and not re.search(r"比(上年|年初|去年|预算)", clause):
-                last_subject = subject
-            elif unit not in MONEY_UNITS and unit != "%":
-                last_subject = subject
+        out.extend(_sentence_facts(sent, p.page, section))
     return out
+
+
+def _sentence_facts(sent: str, page: int, section: str) -> list[Fact]:
+    """A sentence's facts, left to right: mention → value → clause → reading → subject → fact."""
+    ctx = _Context(topic=_topic(sent))
+    out: list[Fact] = []
+    for m in MENTION_RE.finditer(sent):
+        value = _mention_value(sent, m)
+        if value is None:
+            continue
+        clause = _mention_clause(sent, m, ctx.prev_end)
+        reading = _read_mention(sent, m, clause, ctx)
+        if reading is None:
+            continue
+        if reading.ref is not None:
+            ctx = replace(ctx, last_ref=reading.ref)
+        subject = _final_subject(reading.subject)
+        if not subject:
+            continue
+        out.append(_prose_fact(sent, m, subject, reading.measure, value, page, section))
+        ctx = _after_fact(ctx, sent, m, reading.right, subject, clause)
+    return out
+
+
+def _mention_value(sent: str, m: re.Match) -> float | None:
+    """The figure's value; None for a year, a 表N, part of a longer number or a lone 一/两."""
+    num, unit = m.group("num"), m.group("unit")
+    before, after = sent[: m.start()], sent[m.end():]
+    if _skip_context(before, after, num, unit):
+        return None
+    if num[0].isdigit():
+        v = parse_arabic(num)
+        if before[-1:].isdigit() or before.endswith((".", ",")):
+            return None
+    else:
+        if num in ("一", "两") or len(num) == 1 and not re.search(r"(共|有|为|达|设|了|建|各|计)$", before):
+            return None
+        v = parse_chinese(num)
+    return v
+
+
+def _mention_clause(sent: str, m: re.Match, prev_end: int) -> str:
+    """The words before a figure in its clause, from the end of the previous figure taken."""
+    clause = _left_clause(sent[: m.start()])
+    if prev_end > m.start() - len(clause) and prev_end <= m.start():
+        clause = sent[prev_end:m.start()]
+    return clause
+
+
+def _read_mention(sent: str, m: re.Match, clause: str, ctx: _Context) -> _Reading | None:
+    """Subject and measure of a figure by its unit: a rate, an amount of money or a count."""
+    unit = m.group("unit")
+    before, after = sent[: m.start()], sent[m.end():]
+    if unit == "%":
+        return _rate_reading(sent, before, clause, ctx)
+    if (m.group("scale") or "") + unit in MONEY_UNITS or unit in MONEY_UNITS:
+        if m.group("post") and re.match(r"[\u4e00-\u9fff]", after):
+            return None          # "单价 50 万元以上通用设备": a threshold, not a figure
+        return _money_reading(before, clause, ctx)
+    return _count_reading(after, clause, unit)
+
+
+_RATE_WORDS = r"(?:得分率|满意度|覆盖率|达标率|合格率|办结率|准确率|及时率|完成比例)"
+
+
+def _rate_reading(sent: str, before: str, cl: str, ctx: _Context) -> _Reading | None:
+    """A % figure: a completion rate, a growth rate, a share or a rate stated as a level."""
+    subject, measure = "", ""
+    if re.search(r"完成(?:预算|年度预算|计划)?.*的$|完成率|执行率|完成$", cl) or re.search(r"完成预算[\d.,]*万?元的$", before[-30:]):
+        measure = "完成率"
+    elif re.search(r"(增长|增加|上升|提高|下降|减少|降低)$", cl.strip()):
+        up = bool(re.search(r"(增长|增加|上升|提高)$", cl.strip()))
+        measure = _change_measure(cl if "比" in cl else ctx.last_ref + cl, rate=True, up=up)
+        subject = _rate_subject(cl)
+    elif re.search(r"占.*?的?$", cl) and "占" in cl:
+        measure = "占比"
+    elif re.search(_RATE_WORDS, cl):
+        mm = re.search(r"([^\s，。；]{0,12}?" + _RATE_WORDS + ")", cl)
+        subject = _clean_np(mm.group(1)) if mm else ""
+        measure = "比率"
+    elif re.search(r"(率|强度|比重|比例|占比|水平|指数)(?:达到|达|为|提升至|提高到|提高至|提升到|升至|降至|"
+                   r"稳定在|保持在|超过|突破)$", cl.strip()):
+        # "全社会研发投入强度提升至2.62%": a rate stated as a level
+        subject = _clean_np(_YEAR_RE.sub("", cl))
+        measure = "比率"
+    else:
+        return None
+    return _Reading(subject or ctx.last_subject or ctx.topic or _lead_statistic(sent), measure)
+
+
+def _money_reading(before: str, clause: str, ctx: _Context) -> _Reading:
+    """An amount of money: a change against a reference, a budget completed, or an amount."""
+    cl = _YEAR_RE.sub("", clause)
+    cl = _DEPT_RE.sub("", cl) if len(cl) > 6 else cl
+    if re.search(r"比(上年|年初|去年|预算)", cl) and re.search(r"(增加|减少|增长|下降|持平|变化|增减)$", cl.strip()):
+        measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()),
+                                  change=bool(re.search(r"(变化|增减)$", cl.strip())))
+        return _Reading(ctx.last_subject or ctx.topic, measure, ref=cl)
+    if re.search(r"(增加|减少)$", cl.strip()) and re.search(r"与\d{4}年度?相比|较上年|同比", before):
+        up = cl.strip().endswith("增加")
+        subject = _clean_np(re.sub(r"(增加|减少)$", "", cl.strip())) or ctx.last_subject or ctx.topic
+        return _Reading(subject, f"比上年{'增加' if up else '减少'}", ref="比上年")
+    if re.search(r"完成(?:年度)?预算$", cl.strip()):
+        return _Reading(ctx.last_subject or ctx.topic, "预算")
+    return _amount_reading(cl, ctx.topic)
+
+
+def _amount_reading(cl: str, topic: str) -> _Reading:
+    """"公务接待费支出决算为": the subject before the measure word (决算, 预算数, 总额 …)."""
+    tm = _TAIL_MEASURE.search(cl)
+    mword = tm.group("m") if tm else ""
+    subj = cl[: tm.start()] if tm else cl
+    subj = _clean_np(subj)
+    subj = re.sub(r"(费)财政拨款$", r"\1", subj)
+    if mword.startswith("支出") and subj.endswith("费"):
+        mword = mword[2:]
+    elif mword.startswith("支出"):
+        subj, mword = subj + "支出", mword[2:]
+    if subj.endswith("费支出"):
+        subj = subj[:-2]
+    measure = {"决算": "决算", "决算数": "决算", "预算": "预算", "预算数": "预算"}.get(mword, mword) or "金额"
+    if measure in ("总额", "合计"):
+        subj, measure = subj + mword, "金额"
+    if not subj:
+        subj = topic if measure != "金额" else ""
+    return _Reading(subj, measure)
+
+
+def _count_reading(after: str, clause: str, unit: str) -> _Reading:
+    """A count: the counted thing written after the unit, else the words before the figure."""
+    right = _right_np(after)
+    cl = _YEAR_RE.sub("", clause)
+    verb = _last_verb(cl)
+    if right and not re.match(r"^(以上|左右)", right):
+        return _Reading(right, verb or ("得分" if unit == "分" else "数量"), right=right)
+    left = cl[cl.rfind(verb) + len(verb):] if verb else cl
+    left = _DEPT_RE.sub("", left) if len(left) > 8 else left
+    subject = _clean_np(left)
+    if verb and len(subject) <= 2 and re.match(r"(人数|次数|数量|人次|总数|数)", subject or "-"):
+        subject, verb = verb + subject, ""
+    elif verb and not subject:
+        # "发生国内接待 1 次": the verb word is the counted thing's own noun
+        subject, verb = _clean_np(_noun_before_verb(cl, verb)), ""
+    if unit == "分":
+        subject = re.sub(r"(?:绩效)?得分$", "", subject) + ("绩效得分" if "绩效" in cl else "得分")
+        return _Reading(subject.replace("的", ""), "得分", right=right)
+    return _Reading(subject, verb or "数量", right=right)
+
+
+_VERBS_LONGEST = sorted(VERBS, key=len, reverse=True)
+
+
+def _last_verb(cl: str) -> str:
+    """The verb closest to the end of a clause (within 8 characters, outside quotes), or ""."""
+    verb = ""
+    for vb in _VERBS_LONGEST:
+        i = cl.rfind(vb)
+        if i >= 0 and len(cl) - (i + len(vb)) <= 8 and not re.search(r"[“”\"]", cl[i:]) and \
+                (not verb or i + len(vb) > cl.rfind(verb) + len(verb)):
+            verb = vb
+    return verb
+
+
+def _noun_before_verb(cl: str, verb: str) -> str:
+    """The words between an earlier verb and the clause's last `verb` ("发生国内接待" → 国内接待)."""
+    head = _DEPT_RE.sub("", cl) if len(cl) > 8 else cl
+    for vb in _VERBS_LONGEST:
+        k = head.rfind(vb, 0, max(0, len(head) - len(verb)))
+        if k >= 0 and k + len(vb) < len(head) - len(verb):
+            return head[k + len(vb):]
+    return head
+
+
+def _final_subject(subject: str) -> str:
+    """The subject normalised and tidied; "" when it is unfinished, too short/long or a number."""
+    subject = _tidy_subject(normalise_subject(re.sub(r"\([^()]*\d[^()]*\)", "", subject)))
+    if subject.endswith(("不", "到", "至", "超过", "达到")):
+        return ""
+    if not subject or len(subject) < 2 or len(subject) > 40 or re.fullmatch(r"[\d.,%\s]+", subject):
+        return ""
+    return subject
+
+
+def _prose_fact(sent: str, m: re.Match, subject: str, measure: str, value: float, page: int,
+                section: str) -> Fact:
+    """The Fact of one figure in a sentence, its 约/多/以上 kept as the qualifier."""
+    quals = "".join(q for q in (m.group("pre"), m.group("suf"), m.group("post")) if q)
+    return Fact(subject=subject, subject_raw=subject, measure=measure, value=float(value),
+                unit=(m.group("scale") or "") + m.group("unit"), page=page, text=sent.strip(), source="prose",
+                table="", section_path=section, approx=bool(quals), qualifier=quals)
+
+
+def _after_fact(ctx: _Context, sent: str, m: re.Match, right: str, subject: str, clause: str) -> _Context:
+    """The context for the next figure: where this one (and its counted noun) ends, its subject."""
+    unit = m.group("unit")
+    counted = unit not in MONEY_UNITS and unit != "%"
+    prev_end = m.end() + (len(right) if (counted and right and sent[m.end():m.end() + len(right)] == right) else 0)
+    keep = (unit in MONEY_UNITS and not re.search(r"比(上年|年初|去年|预算)", clause)) or counted
+    return replace(ctx, last_subject=subject if keep else ctx.last_subject, prev_end=prev_end)
 
 
 def _tidy_subject(s: str) -> str:

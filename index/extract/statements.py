@@ -7,13 +7,13 @@ A figure's metric is the metric written nearest before it in its own clause ("�
 总值5.3万亿元、增长5.5%"); "A、B…分别增长x%、y%" gives each its own; a subject that is no
 listed metric is kept as written ("新开工建设“两重”项目"). A % after 增长/下降 of a quantity is
 its growth rate (metric + "增速"), a % after 提高到/达到 of a ratio is its level. The period
-comes from index/periods.py with the number's position, as for facts.
+comes from index/extract/periods.py with the number's position, as for facts.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from index.extract.metrics import UNITS_RE, Metric, base_of, find_metrics, fits, rate_of, standard, topic_of
 from index.extract.periods import Period, fact_period, report_family
@@ -183,71 +183,100 @@ def _noun_after(s: str, f: _Figure) -> tuple[str, int]:
     return (tail, f.end + len(raw)) if ok else ("", f.end)
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """Who a figure is about: its name, the listed metric (if any), the words between them and the figure,
+    and the span quoted for it."""
+    name: str
+    metric: Metric | None
+    between: str
+    span: str
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """What the figures before in a sentence leave to the next one."""
+    prev: tuple[str, Metric | None, str] | None = None     # name, metric, standard unit
+    prev_start: int = 0      # where the text quoted for the previous subject began
+    floor: int = 0           # a clause starts no earlier than the end of the last figure
+
+
+def _han_count(s: str) -> int:
+    """How many Chinese characters a string has."""
+    return len(re.sub(r"[^\u4e00-\u9fff]", "", s))
+
+
 def _figure_statements(s: str) -> list[tuple[_Figure, str, Metric | None, str]]:
     """(figure, metric name, listed metric, the span carrying it) for each figure in a sentence."""
     figs = figures_in(s)
     parallel = _parallel(s, figs)
     mentions = find_metrics(s)
     out = []
-    prev: tuple[str, Metric | None, str] | None = None      # name, metric, standard unit
-    prev_start = 0
-    floor = 0
+    carry = _Carry()
     for f in figs:
-        start = _span_start(s, f.start, floor)
+        start = _span_start(s, f.start, carry.floor)
         span = s[start:f.start]
         if re.search(r"(?:从|由)\s*$", span):
             continue             # "从2.77%提高到3.3%": the start value rides on the end value
         after, after_end = _noun_after(s, f)
-        if f.start in parallel:
-            name, metric, between = parallel[f.start]
-            span = f"{name}{between}"
-        else:
-            local = [h for h in mentions if start <= h.start and h.end <= f.start]
-            later = find_metrics(after) if after else []
-            if local:
-                metric = local[-1].metric
-                name = metric.name
-                between = s[local[-1].end:f.start]
-            elif later:
-                metric, name, between = later[0].metric, later[0].metric.name, span
-            elif after and not find_metrics(span):
-                metric, name, between = None, after, span
-            elif _is_bare(span) and prev is not None and (f.unit == "%" or standard(1, f.unit)[1] == prev[2]):
-                name, metric, _ = prev
-                name = base_of(name).name if base_of(name) else name.removesuffix("增速").removesuffix("降幅")
-                between = span
-            elif _is_bare(span):
-                earlier = [h for h in mentions if h.end <= f.start and f.start - h.end <= 30]
-                if not earlier:
-                    floor = f.end
-                    continue
-                metric = earlier[-1].metric
-                name = metric.name
-                between = s[earlier[-1].end:f.start]
-            else:
-                metric = None
-                name = _subject_as_written(span)
-                between = span
-                if len(re.sub(r"[^\u4e00-\u9fff]", "", name)) < 2:
-                    floor = f.end
-                    continue
-        shown, value = _rate_name(name, metric, between, f.unit, f.value)
-        if metric is not None and not fits(metric, shown, standard(1, f.unit)[1]):
-            # "GDP超万亿元城市3个": not the metric itself; keep what the clause says
-            shown = _subject_as_written(span)
-            metric = None
-            if len(re.sub(r"[^\u4e00-\u9fff]", "", shown)) < 2:
-                floor = f.end
-                continue
-        carried = prev is not None and metric is not None and prev[1] is metric and not any(
+        sub = _figure_subject(s, f, start, after, parallel.get(f.start), mentions, carry.prev)
+        shown = _shown_name(sub, f) if sub is not None else None
+        if sub is None or shown is None:
+            carry = replace(carry, floor=f.end)
+            continue
+        name, metric, value = shown
+        carried = carry.prev is not None and metric is not None and carry.prev[1] is metric and not any(
             start <= h.start for h in mentions if h.end <= f.start and h.start >= start)
-        text = (s[prev_start:f.start] if carried else span) + s[f.start:after_end]
-        out.append((_Figure(f.start, f.end, value, f.unit, f.low, f.after), shown, metric, text.strip("，,、 ")))
-        if not carried:
-            prev_start = start
-        prev = (name, metric, standard(1, f.unit)[1])
-        floor = f.end
+        text = (s[carry.prev_start:f.start] if carried else sub.span) + s[f.start:after_end]
+        out.append((_Figure(f.start, f.end, value, f.unit, f.low, f.after), name, metric, text.strip("，,、 ")))
+        carry = _Carry((sub.name, metric, standard(1, f.unit)[1]), carry.prev_start if carried else start, f.end)
     return out
+
+
+def _figure_subject(s: str, f: _Figure, start: int, after: str, par: tuple[str, Metric | None, str] | None,
+                    mentions: list, prev: tuple[str, Metric | None, str] | None) -> _Subject | None:
+    """A figure's subject: its share of a "分别" list, a metric in its clause or after it, the noun
+    after a count, the previous figure's (a bare clause), or the clause's own words."""
+    span = s[start:f.start]
+    if par is not None:
+        name, metric, between = par
+        return _Subject(name, metric, between, f"{name}{between}")
+    local = [h for h in mentions if start <= h.start and h.end <= f.start]
+    later = find_metrics(after) if after else []
+    if local:
+        return _Subject(local[-1].metric.name, local[-1].metric, s[local[-1].end:f.start], span)
+    if later:
+        return _Subject(later[0].metric.name, later[0].metric, span, span)
+    if after and not find_metrics(span):
+        return _Subject(after, None, span, span)
+    if _is_bare(span):
+        return _bare_subject(s, f, span, mentions, prev)
+    name = _subject_as_written(span)
+    return _Subject(name, None, span, span) if _han_count(name) >= 2 else None
+
+
+def _bare_subject(s: str, f: _Figure, span: str, mentions: list,
+                  prev: tuple[str, Metric | None, str] | None) -> _Subject | None:
+    """A clause with no subject of its own: the previous figure's (same kind of unit), else a
+    metric written shortly before."""
+    if prev is not None and (f.unit == "%" or standard(1, f.unit)[1] == prev[2]):
+        name, metric, _ = prev
+        name = base_of(name).name if base_of(name) else name.removesuffix("增速").removesuffix("降幅")
+        return _Subject(name, metric, span, span)
+    earlier = [h for h in mentions if h.end <= f.start and f.start - h.end <= 30]
+    if not earlier:
+        return None
+    return _Subject(earlier[-1].metric.name, earlier[-1].metric, s[earlier[-1].end:f.start], span)
+
+
+def _shown_name(sub: _Subject, f: _Figure) -> tuple[str, Metric | None, float] | None:
+    """(name shown, listed metric, value): a growth rate named as such; a listed metric that does
+    not fit the figure ("GDP超万亿元城市3个") gives way to what the clause says, if anything."""
+    shown, value = _rate_name(sub.name, sub.metric, sub.between, f.unit, f.value)
+    if sub.metric is not None and not fits(sub.metric, shown, standard(1, f.unit)[1]):
+        shown = _subject_as_written(sub.span)
+        return (shown, None, value) if _han_count(shown) >= 2 else None
+    return shown, sub.metric, value
 
 
 AFTER_CLAIM = re.compile(r"首[个家批条座台部]|第一[个家批]|率先|首创")

@@ -5,10 +5,10 @@ import re
 from typing import Sequence
 
 from index.extract.numbers import parse_arabic
-from index.records import Fact, Table
 from index.extract.subjects import normalise_subject
-from index.extract.text_tables import Row, head_and_body, rows_from_grid, rows_from_lines
+from index.extract.text_tables import Column, Row, head_and_body, rows_from_grid, rows_from_lines
 from index.extract.units import caption_unit, measure_default_unit, stated_unit, table_unit
+from index.records import Fact, Table
 
 _GENERIC_LABELS = {"", "合计", "总计", "小计", "金额", "部门", "单位"}
 
@@ -60,66 +60,86 @@ def _table_unit(t: Table) -> str | None:
 
 
 def _facts_from_rows(rows: list[Row], t: Table, unit: str | None) -> list[Fact]:
+    """Every row's cell facts (each key once), a period row's per-item totals after it."""
     out: list[Fact] = []
-    seen: set[tuple[str, str, float]] = set()
+    seen: set[tuple] = set()
     for row in rows:
         label_norm = normalise_subject(row.label)
         for ci, (col, tok) in enumerate(row.cells):
-            v = parse_arabic(tok)
-            if v is None:
+            keyed = _cell_fact(row, label_norm, ci, col, tok, t, unit)
+            if keyed is None or keyed[0] in seen:
                 continue
-            subject, subject_raw = label_norm, row.label
-            qualifier = ""
-            if row.extra is not None:
-                # form-like table: the cell carries its own subject / unit / comparison
-                fsubj, funit, qualifier = row.extra[ci]
-                subject = normalise_subject(fsubj)
-                if not subject or re.fullmatch(r"[\d.,\s]+", subject):
-                    continue
-                u = funit if funit is not None else (row.unit or row.scope_unit or unit or "")
-                key = (subject, col.measure, v)
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(Fact(subject=subject, subject_raw=row.label.strip(), measure=col.measure, value=v, unit=u,
-                                page=row.page if row.page is not None else t.page, text=row.text.strip(),
-                                source="table", table=t.title, section_path=t.section_path, qualifier=qualifier))
-                continue
-            by_period = bool(col.group) and bool(PERIOD_LABEL.match(label_norm) or CHANGE_LABEL.match(label_norm))
-            if by_period:
-                # a table whose rows are years ("2025年 | 2026年 | 增减变化") and whose columns are
-                # the items: the item is the column's group, the period the row's
-                subject, subject_raw = _group_subject(col.group, t.title), f"{row.label} {col.group}"
-            elif not col.subject and not label_norm and col.group:
-                parts = [x for x in col.group.split("/") if x]
-                if parts and parts[-1] in ("合计", "小计", "总计") and len(parts) > 1:
-                    parts = parts[:-1]
-                if parts:
-                    subject, subject_raw = normalise_subject(parts[-1]), parts[-1]
-            if col.subject:
-                if label_norm in _GENERIC_LABELS or re.search(r"(局|委|办|中心|部门|单位|政府|本级)$", label_norm):
-                    subject, subject_raw = normalise_subject(col.subject), col.subject
-                else:
-                    subject = f"{label_norm}{normalise_subject(col.subject)}"
-                    subject_raw = f"{row.label} {col.subject}"
-            if not subject or re.fullmatch(r"[\d.,\s]+", subject):
-                continue
-            measure = re.sub(r"\s+", "", col.measure)
-            if not measure:
-                continue
-            if by_period and CHANGE_LABEL.match(label_norm):
-                measure = f"{label_norm}（{measure}）"
-            u = row.unit or col.unit or measure_default_unit(measure, row.scope_unit or unit)
-            key = (subject, measure, v, label_norm if by_period else "")
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(Fact(subject=subject, subject_raw=subject_raw.strip(), measure=measure, value=v, unit=u,
-                            page=row.page if row.page is not None else t.page, text=row.text.strip(),
-                            source="table", table=t.title, section_path=t.section_path))
+            seen.add(keyed[0])
+            out.append(keyed[1])
         if PERIOD_LABEL.match(label_norm):
             out.extend(_group_totals(row, t, out, unit))
     return out
+
+
+def _cell_fact(row: Row, label_norm: str, ci: int, col: Column, tok: str, t: Table,
+               unit: str | None) -> tuple[tuple, Fact] | None:
+    """(dedup key, fact) of one numeric cell; None for a cell that is no number or has no subject."""
+    v = parse_arabic(tok)
+    if v is None:
+        return None
+    if row.extra is not None:
+        return _form_cell_fact(row, ci, col, v, t, unit)
+    return _grid_cell_fact(row, label_norm, col, v, t, unit)
+
+
+def _form_cell_fact(row: Row, ci: int, col: Column, v: float, t: Table, unit: str | None) -> tuple[tuple, Fact] | None:
+    """A form-like table's cell: it carries its own subject / unit / comparison (Row.extra)."""
+    fsubj, funit, qualifier = row.extra[ci]
+    subject = normalise_subject(fsubj)
+    if not subject or re.fullmatch(r"[\d.,\s]+", subject):
+        return None
+    u = funit if funit is not None else (row.unit or row.scope_unit or unit or "")
+    return (subject, col.measure, v), _row_fact(row, t, subject, row.label, col.measure, v, u, qualifier)
+
+
+def _grid_cell_fact(row: Row, label_norm: str, col: Column, v: float, t: Table,
+                    unit: str | None) -> tuple[tuple, Fact] | None:
+    """A (row label, column) cell: subject from the row and column, measure from the column."""
+    by_period = bool(col.group) and bool(PERIOD_LABEL.match(label_norm) or CHANGE_LABEL.match(label_norm))
+    subject, subject_raw = _cell_subject(row, label_norm, col, t.title, by_period)
+    if not subject or re.fullmatch(r"[\d.,\s]+", subject):
+        return None
+    measure = re.sub(r"\s+", "", col.measure)
+    if not measure:
+        return None
+    if by_period and CHANGE_LABEL.match(label_norm):
+        measure = f"{label_norm}（{measure}）"
+    u = row.unit or col.unit or measure_default_unit(measure, row.scope_unit or unit)
+    key = (subject, measure, v, label_norm if by_period else "")
+    return key, _row_fact(row, t, subject, subject_raw, measure, v, u)
+
+
+def _cell_subject(row: Row, label_norm: str, col: Column, title: str, by_period: bool) -> tuple[str, str]:
+    """(subject, as written) of a cell: the row label, the column's group or its subject."""
+    subject, subject_raw = label_norm, row.label
+    if by_period:
+        # a table whose rows are years ("2025年 | 2026年 | 增减变化") and whose columns are
+        # the items: the item is the column's group, the period the row's
+        subject, subject_raw = _group_subject(col.group, title), f"{row.label} {col.group}"
+    elif not col.subject and not label_norm and col.group:
+        parts = _group_parts(col.group)
+        if parts:
+            subject, subject_raw = normalise_subject(parts[-1]), parts[-1]
+    if col.subject:
+        if label_norm in _GENERIC_LABELS or re.search(r"(局|委|办|中心|部门|单位|政府|本级)$", label_norm):
+            subject, subject_raw = normalise_subject(col.subject), col.subject
+        else:
+            subject = f"{label_norm}{normalise_subject(col.subject)}"
+            subject_raw = f"{row.label} {col.subject}"
+    return subject, subject_raw
+
+
+def _row_fact(row: Row, t: Table, subject: str, subject_raw: str, measure: str, v: float, u: str,
+              qualifier: str = "") -> Fact:
+    """The Fact of one cell of a row."""
+    return Fact(subject=subject, subject_raw=subject_raw.strip(), measure=measure, value=v, unit=u,
+                page=row.page if row.page is not None else t.page, text=row.text.strip(),
+                source="table", table=t.title, section_path=t.section_path, qualifier=qualifier)
 
 
 CHANGE_LABEL = re.compile(r"^(?:增减变化金额|增减变化|增减额|增减|比上年增减|变动金额|增减金额)$")
@@ -127,11 +147,17 @@ PERIOD_LABEL = re.compile(r"^(?:\d{4}年度?|上年度?|本年度?|\d{4}年(?:�
 FUND_PART = re.compile(r"^(一般公共预算|政府性基金|国有资本经营|财政拨款|财政专户|单位资金|其他资金|事业收入)")
 
 
-def _group_subject(group: str, title: str) -> str:
-    """The item a column group names; the table's own topic for its 总计 / 合计 group."""
+def _group_parts(group: str) -> list[str]:
+    """A column group's levels ("收入/一般公共预算/合计"), a closing 合计 / 小计 / 总计 level dropped."""
     parts = [x for x in group.split("/") if x]
     if len(parts) > 1 and parts[-1] in ("合计", "小计", "总计"):
         parts = parts[:-1]
+    return parts
+
+
+def _group_subject(group: str, title: str) -> str:
+    """The item a column group names; the table's own topic for its 总计 / 合计 group."""
+    parts = _group_parts(group)
     item = parts[-1] if parts else ""
     if item in ("合计", "小计", "总计", ""):
         topic = re.sub(r"^\s*(表\s*\d+(?:[-—]\d+)?|[\d.、]+)\s*", "", title or "")
