@@ -40,6 +40,8 @@ SETS = {
                           ROOT / "tests/questions/heldout/provinces.jsonl"),
     "heldout_achievements": (True, ROOT / "tests/questions/heldout/achievements.docs",
                              ROOT / "tests/questions/heldout/achievements.jsonl"),
+    "heldout_cities": (True, ROOT / "tests/questions/heldout/cities.docs", ROOT / "tests/questions/heldout/cities.jsonl"),
+    "heldout_jiangsu": (True, ROOT / "tests/questions/heldout/jiangsu.docs", ROOT / "tests/questions/heldout/jiangsu.jsonl"),
 }
 
 
