@@ -14,6 +14,11 @@ class UnsupportedFile(IngestError):
     code = "unsupported_file"
 
 
+class NotAReport(UnsupportedFile):
+    """A readable file that is not a report: a list of paths or files, a README, an index."""
+    code = "not_a_report"
+
+
 class CorruptFile(IngestError):
     code = "corrupt_file"
 

@@ -153,7 +153,7 @@ def test_crawl_side_files_refused(name):
     with pytest.raises(NotReportCsv) as exc:
         read_csv_reports(data, name)
     msg = str(exc.value)
-    assert isinstance(exc.value, UnsupportedFile) and exc.value.code == "unsupported_file"
+    assert isinstance(exc.value, UnsupportedFile) and exc.value.code == "not_a_report"
     assert "没有报告正文列" in msg and "not a report CSV" in msg and name in msg
     assert "province" in msg                     # the columns found are named
 

@@ -16,6 +16,7 @@ from index.extract.numbers import to_halfwidth
 from index.extract.ocr_provenance import mark_ocr_facts
 from index.extract.periods import fact_period, number_position
 from index.extract.statements import statements_from_paragraphs
+from index.ingest.versions import same_document
 from index.names.metadata import government_of, place_fields, read_metadata, resolve_place
 from index.read.csv_reports import read_csv_reports
 from index.read.parse import parse_file, parse_text
@@ -51,6 +52,7 @@ class IngestResult:
     place: str | None = None
     replaced_titles: tuple[str, ...] = ()
     statements: int = 0              # achievement / target statements read from the prose
+    kept_beside: tuple[str, ...] = ()  # stored reports of the same identity whose text differs: kept too
 
     def summary(self) -> str:
         """One line saying what happened to the report."""
@@ -60,7 +62,10 @@ class IngestResult:
             return f"已在库中，未改动 (already stored, same bytes): {self.title}"
         head = "新版本，替换了旧版本 (new version replaced the stored one)" if self.status == "replaced" \
             else "新报告 (new report)"
-        return f"{head}: {who or self.title}"
+        beside = (f"；与已存的 {len(self.kept_beside)} 份同名报告内容不同，均保留 (same organization, place, year "
+                  f"and type as {len(self.kept_beside)} stored report(s) but other content: all kept)"
+                  if self.kept_beside else "")
+        return f"{head}: {who or self.title}{beside}"
 
 
 @dataclass(frozen=True)
@@ -315,7 +320,9 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
             progress("embedded", done[0], len(chunks))
 
     vectors = embedder.embed_passages([c.embed_text() for c in chunks], batch_size=batch_size, progress=on_batch)
-    older = [r for r in store.find_same_identity(report.identity()) if r.doc_id != report.doc_id]
+    namesakes = [r for r in store.find_same_identity(report.identity()) if r.doc_id != report.doc_id]
+    text = "\n".join(t for _, t in prep.pages)
+    older = [r for r in namesakes if same_document(store.report_text(r.doc_id), text)]
     if same is not None:
         older.append(same)       # same bytes, metadata corrected by the user
     fresh = store.count_chunks() == 0
@@ -333,7 +340,8 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
                         seconds=time.perf_counter() - t0, warnings=prep.warnings,
                         status="replaced" if older else "new", organization=report.department,
                         place=report.place, replaced_titles=tuple(r.title for r in older),
-                        statements=stats["statements"])
+                        statements=stats["statements"],
+                        kept_beside=tuple(r.doc_id for r in namesakes if r not in older))
 
 
 __all__ = ["IngestResult", "Overrides", "Prepared", "expand_paths", "ingest_file", "ingest_path", "prepare_source",

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from index.errors import EmptyDocument, IngestError, TooLarge, UnsupportedFile
+from index.errors import EmptyDocument, IngestError, NotAReport, TooLarge, UnsupportedFile
 from index.read.text_reader import decode_text
 
 MIN_TEXT_CHARS = 200        # a report-text column has at least one value this long
@@ -44,7 +44,7 @@ PUBLISHED_HEADERS = ("publishdate", "pubdate", "published", "date", "发布日�
 URL_HEADERS = ("sourceurl", "url", "link", "链接", "网址", "原文链接", "来源链接")
 
 
-class NotReportCsv(UnsupportedFile):
+class NotReportCsv(NotAReport):
     """A CSV that holds no report texts (no long-text column): a manifest, a log, a data table."""
 
 

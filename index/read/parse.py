@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from index.errors import CorruptFile, EmptyDocument, IndexError_, UnsupportedFile
+from index.errors import CorruptFile, EmptyDocument, IndexError_, NotAReport, UnsupportedFile
 from index.read.blocks import build_blocks
 from index.read.chunks import CHUNK_CHARS, build_chunks
+from index.read.listing import not_a_report
 from index.read.pdf_reader import PageReader, RawPage, read_pdf
 from index.read.sections import build_sections, finish_section, headings_of, paragraphs_of
 from index.read.text_reader import decode_text, split_pages
@@ -82,6 +83,9 @@ def parse_file(path: Path, *, max_pages: int = 2000, ocr: PageReader | None = No
     text = decode_text(data, path.name)
     if not text.strip():
         raise EmptyDocument(f"文件没有任何文字: {path.name} (empty text file)")
+    reason = not_a_report(path.name, text.splitlines())
+    if reason:
+        raise NotAReport(f"不是报告，未收录: {path.name}（文件清单、链接或说明文件）(not a report: {reason})")
     doc = parse_text(text)
     if not doc.sections and not doc.tables:
         raise EmptyDocument(f"文件没有可用的文字内容: {path.name} (no text)")

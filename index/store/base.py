@@ -355,6 +355,11 @@ class Store(ABC):
         rows = self.conn.execute("SELECT * FROM sections WHERE doc_id=? ORDER BY section_id", (doc_id,))
         return [dict(r) for r in rows]
 
+    def report_text(self, doc_id: str) -> str:
+        """The report's whole text, page after page."""
+        return "\n".join(r[0] for r in self.conn.execute("SELECT text FROM pages WHERE doc_id=? ORDER BY page",
+                                                           (doc_id,)))
+
     def page_text(self, doc_id: str, page: int) -> str:
         self.get_report(doc_id)
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id=? AND page=?", (doc_id, page)).fetchone()
