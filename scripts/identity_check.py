@@ -21,6 +21,7 @@ from pathlib import Path
 
 from index.errors import IndexError_
 from index.ingest.report import Overrides, merge, prepare_source, sources_of
+from index.ingest.versions import same_document
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -40,9 +41,11 @@ def read_identities(path: Path) -> dict[str, dict]:
     out: dict[str, dict] = {}
     try:
         for src in sources_of(path, path.name, max_pages=2000):
-            r = prepare_source(src, merge(Overrides(), src.hints)).report
+            prep = prepare_source(src, merge(Overrides(), src.hints))
+            r = prep.report
             out[src.name] = {"place": r.place, "organization": r.department, "year": r.year,
-                             "type": r.report_type, "identity": r.identity()}
+                             "type": r.report_type, "identity": r.identity(),
+                             "text": "\n".join(t for _, t in prep.pages)}
     except IndexError_ as e:
         out[path.name] = {"error": f"{type(e).__name__}: {e}"}
     return out
@@ -52,14 +55,16 @@ def compare(rows: list[dict]) -> dict:
     by_file: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_file[row["path"].split("#")[0]].append(row)
-    results, identities = [], defaultdict(list)
+    results, identities, texts = [], defaultdict(list), {}
     for rel, group in sorted(by_file.items()):
         got = read_identities(REALDATA / rel)
         print(f"{rel}: {len(got)} source(s)", file=sys.stderr, flush=True)
         for row in group:
             name = Path(row["path"]).name
             seen = got.get(name) or (got.get(Path(rel).name) if "#" not in row["path"] else None) or {}
-            res = {"path": row["path"], "report": row["report"], "got": seen}
+            texts[row["path"]] = seen.get("text", "")
+            res = {"path": row["path"], "report": row["report"],
+                   "got": {k: v for k, v in seen.items() if k != "text"}}
             if row["report"]:
                 res["fields"] = {k: seen.get(k) == row[k] for k in FIELDS}
             else:
@@ -68,7 +73,10 @@ def compare(rows: list[dict]) -> dict:
                 identities[seen["identity"]].append(row["path"])
             results.append(res)
     collisions = {k: v for k, v in identities.items() if len(v) > 1}
-    return {"results": results, "collisions": collisions}
+    # ingested in path order, a file replaces an earlier one of its identity only when it is the same document
+    replaced = [p for group in collisions.values() for i, p in enumerate(group)
+                if any(same_document(texts[q], texts[p]) for q in group[:i])]
+    return {"results": results, "collisions": collisions, "replacing": replaced}
 
 
 def summary(out: dict) -> str:
@@ -77,10 +85,12 @@ def summary(out: dict) -> str:
     exact = sum(all(r["fields"].values()) for r in reports)
     per_field = Counter(k for r in reports for k, ok in r["fields"].items() if ok)
     lost = sum(len(v) - 1 for v in out["collisions"].values())
+    versions = out["replacing"]
     lines = [f"reports {len(reports)}: identical on all four fields {exact} ({100 * exact / max(1, len(reports)):.0f} %)",
              "  per field: " + ", ".join(f"{k} {per_field[k]}" for k in FIELDS),
              f"not reports {len(others)}: refused {sum(r['refused'] for r in others)}",
-             f"identity collisions: {len(out['collisions'])} groups, {lost} file(s) a replace rule would drop"]
+             f"identity collisions: {len(out['collisions'])} groups: {lost} file(s) replace-on-identity would drop; "
+             f"{len(versions)} replace a version of the same document now ({', '.join(versions) or 'none'})"]
     return "\n".join(lines)
 
 

@@ -144,3 +144,13 @@ def test_huizhou_doubled_glyphs_repaired():
     assert "2026年第2期" in text and "惠州市人民政府公报" in text
     assert "22002266" not in text and "惠惠州州" not in text
     assert any("字形重复" in w for w in d.warnings)
+
+
+def test_digits_set_below_their_line_stay_in_their_sentence():
+    """普陀 决算: Times New Roman digits sit ~5 pt below the FangSong text of their line."""
+    from index.read.pdf_reader import line_tolerance, read_pdf
+    pages = read_pdf(real("putuo-shanghai-budgets/上海市普陀区财政局2024年度部门决算.pdf"))
+    text = "".join(p.text for p in pages).replace(" ", "")
+    assert "机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%" in text
+    assert line_tolerance([12.0] * 50 + [9.0] * 5) == 6.0
+    assert line_tolerance([]) == line_tolerance([4.0]) == 3.0
