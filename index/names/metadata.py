@@ -6,6 +6,7 @@ import re
 from pathlib import PurePath
 
 from index.names.places import load_gazetteer
+from index.names.work_report import delivery_year, place_named_most, self_reference
 from index.read.clean import collapse_cjk_spaces
 from index.records import ParsedDocument
 
@@ -89,6 +90,42 @@ def find_department(text: str) -> str | None:
     return None
 
 
+STEM_YEAR = re.compile(r"^(20\d\d)(?=[_\-\s年])")
+TITLE_YEAR = re.compile(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,12}?政府工作报告")
+
+
+def work_report_year(first: str, stem: str, body: str) -> int | None:
+    """A 政府工作报告's year: its title's, else the year it is delivered (its plans' year), else
+    the file name's. A 2024 report reviews 2023: never the reviewed year."""
+    m = TITLE_YEAR.search(re.sub(r"\s+", "", first)) or TITLE_YEAR.search(stem) or None
+    if m:
+        return int(m.group(1))
+    m = STEM_YEAR.match(stem)
+    return delivery_year(body) or (int(m.group(1)) if m else None)
+
+
+def work_report_place(first: str, stem: str, head: str, body: str, speaks_for):
+    """A title line naming the report beats the body; then the place of the level the report
+    speaks for that the body names most (the file name breaks a tie); then the old order."""
+    line = next((ln for ln in first.splitlines() if "政府工作报告" in ln), "")
+    title = line[:line.find("政府工作报告") + len("政府工作报告")] if line else ""
+    titled = resolve_place(title) if title else None
+    if titled is not None:
+        return titled
+    if speaks_for is not None:
+        named = place_named_most(load_gazetteer(), body, speaks_for.level, hint=file_place(stem))
+        if named is not None:
+            return named
+    return resolve_place(first, stem, head)
+
+
+def file_place(stem: str):
+    """The place a file is named after ("济南", "天门", "2020_上海市_政府工作报告"): a name the
+    division table holds once, else the place the name mentions."""
+    candidates = load_gazetteer().lookup(stem.strip())
+    return candidates[0] if len(candidates) == 1 else resolve_place(stem)
+
+
 def resolve_place(*texts: str | None):
     """The place a report belongs to: the deepest place named by the first text that names
     one (the organization's name first, then the title page, then the file name), its
@@ -123,12 +160,23 @@ def place_fields(place) -> dict:
             "city": (city or prov).short, "district": place.short if place.level == "district" else None}
 
 
+def with_place(name: str, place) -> str:
+    """An organization's name with its place in front, once: "民政局" → "深圳市民政局",
+    "洪泽区人民政府" → "淮安市洪泽区人民政府", "天门市人民政府" stays."""
+    prefix = place_prefix(place)
+    if name.startswith(prefix):
+        return name
+    if name.startswith(place.name):
+        return prefix[: len(prefix) - len(place.name)] + name
+    return prefix + name
+
+
 def place_prefix(place) -> str:
     """How an organization's name starts for a place: 湖南省, 深圳市, 上海市普陀区."""
     if place.level != "district":
         return place.name
     city = load_gazetteer().city_of(place)
-    return (city.name if city else "") + place.name
+    return (city.name if city and city.code != place.code else "") + place.name
 
 
 def trim_org(name: str, place) -> str:
@@ -179,13 +227,17 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
         if stem.lower().endswith(suf):
             stem = stem[: -len(suf)]
     head = _head_text(parsed)
-    report_type = find_report_type(head) or find_report_type(stem)
-    year = find_year(head) or find_year(stem)
+    body = "\n".join(ln.text for ln in parsed.lines)
+    speaks_for = self_reference(body)
+    report_type = "政府工作报告" if speaks_for else (find_report_type(head) or find_report_type(stem))
     first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
+    year = (work_report_year(first, stem, body) if report_type == "政府工作报告" else None) \
+        or find_year(head) or find_year(stem)
     department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
     if report_type == "政府工作报告":
-        # a government's own report: its title names the place; bodies named in the text do not
-        place = resolve_place(first, stem, head)
+        # a government's own report: its title names the place, else the place of the level it
+        # speaks for that it names most; bodies and districts named in the text do not
+        place = work_report_place(first, stem, head, body, speaks_for)
         department = government_of(place) if place is not None else department
     else:
         place = resolve_place(department, head, stem)
@@ -196,7 +248,7 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
     if department and place is not None and resolve_place(department) is None \
             and not department.startswith("中共"):
         # "民政局" on a page whose title names 深圳市: the organization is the place's
-        department = f"{place_prefix(place)}{department}"
+        department = with_place(department, place)
     if report_type == POLICY_TYPE and find_policy_title(head):
         title = find_policy_title(head)
     elif department and report_type and year:
