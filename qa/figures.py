@@ -278,8 +278,19 @@ PART_OF = re.compile(r"^(.{2,}?)(?:中的|之中|当中|中)(?![心国央小间�
 FULL_SCAN_REPORTS = 60
 
 
+SUB_UNIT = re.compile(r"^全?(村|镇|乡|社区|园区|开发区)")
+
+
+def of_a_part(f: Fact, q: Question) -> bool:
+    """"全村人均可支配收入达6.79万元" is one village's figure inside a city's report: never the
+    place's own, unless the question asks about such a unit."""
+    m = SUB_UNIT.match(f.subject)
+    return bool(m) and m.group(1) not in q.text
+
+
 def in_period(f: Fact, r: Report, year: int | None, asks_target: bool, asks_range: bool = False) -> bool:
-    """The fact describes the year asked (its own period, else its report's year), and is a
+    """The fact describes the year asked (its own period, else its report's year — for a
+    政府工作报告 also the year it reviews), and is a
     target exactly when a target is asked: a target is never given as an actual. A figure of a
     span of years (十四五 年均, 累计) answers only a question about that span."""
     if asks_target != (f.period_kind == "target") and f.period_kind:
@@ -292,6 +303,10 @@ def in_period(f: Fact, r: Report, year: int | None, asks_target: bool, asks_rang
     if f.period_year is not None:
         end = f.period_end or f.period_year
         return f.period_year <= year <= end if f.period_kind in ("average", "cumulative") else f.period_year == year
+    if not asks_target and "政府工作报告" in (r.report_type or "") and r.year is not None:
+        # a work report published without headings leaves the figures of the year it reviews
+        # undated: they may answer for that year as well as for the report's own
+        return year in (r.year, r.year - 1)
     return r.year == year
 
 
@@ -315,7 +330,7 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
     if m and facts.subjects_for(m.group(2), limit=1, min_score=0.9):
         topic = m.group(2)
     hits = [h for h in facts.lookup(topic, doc_ids=docs, limit=400)
-            if in_period(h.fact, h.report, year, q.asks_target, q.asks_range)]
+            if in_period(h.fact, h.report, year, q.asks_target, q.asks_range) and not of_a_part(h.fact, q)]
     seen_ids = {h.fact.fact_id for h in hits}
     key = squash(topic)
     # the whole-scope scan (total rows, verbatim prose, counted units) is for a few reports; over a
@@ -324,7 +339,7 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
         pool = scoped(facts, docs)
     else:
         pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs) if f.doc_id in facts.reports]
-    in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range)]
+    in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range) and not of_a_part(f, q)]
     for f, r in in_scope:
         if f.fact_id in seen_ids:
             continue
