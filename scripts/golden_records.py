@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 try:
-    from index.ingest.report import Overrides, expand_paths, merge, prepare_source, sources_of
+    from index.ingest.bulk import prepare_file
+    from index.ingest.report import Overrides, expand_paths
 except ImportError:  # the flat layout before index/ became packages
-    from index.ingest import Overrides, expand_paths, merge, prepare_source, sources_of
-from index.errors import IndexError_
+    from index.bulk_ingest import prepare_file
+    from index.ingest import Overrides, expand_paths
 
 
 def plain(obj):
@@ -40,14 +41,12 @@ def main() -> int:
     paths = [Path(p) for p in args]
     with out.open("w", encoding="utf-8") as fh:
         for path in expand_paths(paths):
-            try:
-                for src in sources_of(path, path.name, max_pages=2000):
-                    prep = prepare_source(src, merge(Overrides(), src.hints))
-                    fh.write(json.dumps({"file": str(path), "source": src.name, "prepared": plain(prep)},
-                                        ensure_ascii=False, sort_keys=True) + "\n")
-            except IndexError_ as e:
-                fh.write(json.dumps({"file": str(path), "error": f"{type(e).__name__}: {e}"},
-                                    ensure_ascii=False) + "\n")
+            parsed = prepare_file(str(path), Overrides(), 2000)      # as an ingest worker does, OCR off
+            for prep, _ in parsed.reports:
+                fh.write(json.dumps({"file": str(path), "source": prep.name, "prepared": plain(prep)},
+                                    ensure_ascii=False, sort_keys=True) + "\n")
+            if parsed.error:
+                fh.write(json.dumps({"file": str(path), "error": parsed.error}, ensure_ascii=False) + "\n")
             print(path.name, file=sys.stderr, flush=True)
     return 0
 

@@ -19,8 +19,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from index.errors import IndexError_
-from index.ingest.report import Overrides, merge, prepare_source, sources_of
+from index.ingest.bulk import prepare_file
+from index.ingest.report import Overrides
 from index.ingest.versions import same_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,17 +38,13 @@ def manifest(folders: list[str]) -> list[dict]:
 
 def read_identities(path: Path) -> dict[str, dict]:
     """Source name ("x.csv#3" for a CSV row) → the identity ingest gives it, or its error."""
-    out: dict[str, dict] = {}
-    try:
-        for src in sources_of(path, path.name, max_pages=2000):
-            prep = prepare_source(src, merge(Overrides(), src.hints))
-            r = prep.report
-            out[src.name] = {"place": r.place, "organization": r.department, "year": r.year,
-                             "type": r.report_type, "identity": r.identity(),
-                             "text": "\n".join(t for _, t in prep.pages)}
-    except IndexError_ as e:
-        out[path.name] = {"error": f"{type(e).__name__}: {e}"}
-    return out
+    parsed = prepare_file(str(path), Overrides(), 2000)      # as an ingest worker does, OCR off
+    if parsed.error:
+        return {path.name: {"error": parsed.error}}
+    return {prep.name: {"place": prep.report.place, "organization": prep.report.department,
+                        "year": prep.report.year, "type": prep.report.report_type,
+                        "identity": prep.report.identity(), "text": "\n".join(t for _, t in prep.pages)}
+            for prep, _ in parsed.reports}
 
 
 def compare(rows: list[dict]) -> dict:

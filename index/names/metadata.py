@@ -6,7 +6,7 @@ import re
 from pathlib import PurePath
 
 from index.names.places import load_gazetteer
-from index.names.work_report import delivery_year, place_named_most, self_reference
+from index.names.work_report import place_named_most, report_year, self_reference
 from index.read.clean import collapse_cjk_spaces
 from index.records import ParsedDocument
 
@@ -88,20 +88,6 @@ def find_department(text: str) -> str | None:
         name = re.sub(r"^(?:目录|第[一二三四五六七八九十]+部分[:：]?|附件\d*[:：]?|\d*年度?)", "", name)
         return name or None
     return None
-
-
-STEM_YEAR = re.compile(r"^(20\d\d)(?=[_\-\s年])")
-TITLE_YEAR = re.compile(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,12}?政府工作报告")
-
-
-def work_report_year(first: str, stem: str, body: str) -> int | None:
-    """A 政府工作报告's year: its title's, else the year it is delivered (its plans' year), else
-    the file name's. A 2024 report reviews 2023: never the reviewed year."""
-    m = TITLE_YEAR.search(re.sub(r"\s+", "", first)) or TITLE_YEAR.search(stem) or None
-    if m:
-        return int(m.group(1))
-    m = STEM_YEAR.match(stem)
-    return delivery_year(body) or (int(m.group(1)) if m else None)
 
 
 def work_report_place(first: str, stem: str, head: str, body: str, speaks_for):
@@ -231,7 +217,7 @@ def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
     speaks_for = self_reference(body)
     report_type = "政府工作报告" if speaks_for else (find_report_type(head) or find_report_type(stem))
     first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
-    year = (work_report_year(first, stem, body) if report_type == "政府工作报告" else None) \
+    year = (report_year(first, stem, body) if report_type == "政府工作报告" else None) \
         or find_year(head) or find_year(stem)
     department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
     if report_type == "政府工作报告":

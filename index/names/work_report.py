@@ -22,6 +22,8 @@ SELF = re.compile(r"代表(?:[\u4e00-\u9fff]{0,12}?)(?:(省|自治区|市|州|�
 LEVEL_OF_SELF = {"省": "province", "自治区": "province", "市": "city", "州": "city", "盟": "city",
                  "行署": "city", "行政公署": "city", "区": "district", "县": "district", "旗": "district"}
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})   # 直辖市: province-level cities
+TITLE_YEAR = re.compile(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,12}?政府工作报告")   # 2026年广东省政府工作报告
+STEM_YEAR = re.compile(r"^(20\d\d)(?=[_\-\s年])")                                  # 2020_上海市_政府工作报告
 YEAR_IS = re.compile(r"(20\d\d)年是")
 ANY_YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 PLAN_YEAR = re.compile(r"(20\d\d)年(?:的)?(?:政府)?(?:工作)?(?:主要|总体|预期)?(?:目标任务|目标|任务|工作安排|安排|总体要求|重点工作)")
@@ -61,6 +63,15 @@ def delivery_year(text: str) -> int | None:
     if sum(years.values()) < 3:
         return None
     return years.most_common(1)[0][0] + 1      # the year it reviews most, plus one
+
+
+def report_year(first_lines: str, stem: str, text: str) -> int | None:
+    """A 政府工作报告's year: its title's, else the year it is delivered, else the file name's."""
+    m = TITLE_YEAR.search(re.sub(r"\s+", "", first_lines)) or TITLE_YEAR.search(stem)
+    if m:
+        return int(m.group(1))
+    named = STEM_YEAR.match(stem)
+    return delivery_year(text) or (int(named.group(1)) if named else None)
 
 
 def at_level(gaz: Gazetteer, place: Place, level: str) -> Place | None:
