@@ -46,3 +46,8 @@ class StoreMismatch(IndexError_):
 
 class NotFound(IndexError_):
     code = "not_found"
+
+
+class InvalidIdentity(IndexError_):
+    """A correction of a report's identity that cannot stand: an unknown place, a bad year."""
+    code = "invalid_identity"

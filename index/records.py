@@ -23,6 +23,11 @@ class Report:
     province: str | None = None     # short: "广东", "上海", "湖南"
     district: str | None = None     # short district / county name: "普陀"; None above that level
     org_level: str | None = None    # "本级" | "部门" when the report states it
+    # How the identity was decided: one line per field ("地点：标题“济南市2024年政府工作报告”"), and
+    # the fields whose evidence was weak or conflicting ("place", "organization", "year", "type"),
+    # shown as 不确定 until the user confirms or corrects them.
+    evidence: tuple[str, ...] = ()
+    unsure: tuple[str, ...] = ()
 
     @property
     def organization(self) -> str | None:
@@ -75,6 +80,7 @@ class Paragraph:
     text: str
     page: int
     page_end: int
+    heading: str = ""        # the heading right above it ("（二）公务接待费。": a run-in item named on its own line)
 
 
 @dataclass(frozen=True)
@@ -193,3 +199,27 @@ class Statement:
     bound: str = ""                  # target bounds: "min" (以上/不低于), "max" (以内/控制在), "" (左右, exact)
     doc_id: str = ""
     statement_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportVersion:
+    """A report replaced by a newer version of it: its metadata, kept with its original bytes
+    (`Store.version`), listed, and restorable (`index.ingest.restore`)."""
+    version_id: int
+    doc_id: str              # the replaced report's doc_id (its bytes' sha1, first 16 hex chars)
+    identity: str | None
+    title: str
+    department: str | None
+    place: str | None
+    city: str | None
+    year: int | None
+    report_type: str | None
+    source_name: str
+    sha1: str
+    file_ext: str
+    pages: int
+    ingested_at: float
+    replaced_by: str         # the doc_id of the report that replaced it
+    replaced_at: float
+    has_file: bool = True    # its original bytes are kept (a report stored without them: metadata only)
+    current: str | None = None   # the stored report that holds its identity now (None: that one was deleted)

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from index.ingest.bulk import prepare_file
 from index.ingest.report import Overrides
 from index.ingest.versions import same_document
+from index.names.metadata import canonical_org, resolve_place
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -43,17 +46,31 @@ def read_identities(path: Path) -> dict[str, dict]:
         return {path.name: {"error": parsed.error}}
     return {prep.name: {"place": prep.report.place, "organization": prep.report.department,
                         "year": prep.report.year, "type": prep.report.report_type,
-                        "identity": prep.report.identity(), "text": "\n".join(t for _, t in prep.pages)}
+                        "identity": prep.report.identity(), "unsure": list(prep.report.unsure),
+                        "evidence": list(prep.report.evidence), "text": "\n".join(t for _, t in prep.pages)}
             for prep, _ in parsed.reports}
 
 
-def compare(rows: list[dict]) -> dict:
+def same(field: str, want: dict, got: dict) -> bool:
+    """One field as the manifest has it. Organizations compare by their canonical form: the
+    manifest writes a document's own spelling ("中国共产党广州市委员会宣传部", "洪泽区人民政府"),
+    the store one form per organization ("中共广州市委宣传部", "淮安市洪泽区人民政府")."""
+    if field != "organization" or not want.get(field) or not got.get(field):
+        return got.get(field) == want.get(field)
+    place = resolve_place(want.get("place"))
+    return canonical_org(want[field], place) == canonical_org(got[field], place)
+
+
+def compare(rows: list[dict], jobs: int = 2) -> dict:
     by_file: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_file[row["path"].split("#")[0]].append(row)
     results, identities, texts = [], defaultdict(list), {}
+    files = sorted(by_file)
+    with ProcessPoolExecutor(max(1, min(jobs, os.cpu_count() or 1))) as pool:
+        read = dict(zip(files, pool.map(read_identities, [REALDATA / rel for rel in files])))
     for rel, group in sorted(by_file.items()):
-        got = read_identities(REALDATA / rel)
+        got = read[rel]
         print(f"{rel}: {len(got)} source(s)", file=sys.stderr, flush=True)
         for row in group:
             name = Path(row["path"]).name
@@ -62,7 +79,7 @@ def compare(rows: list[dict]) -> dict:
             res = {"path": row["path"], "report": row["report"],
                    "got": {k: v for k, v in seen.items() if k != "text"}}
             if row["report"]:
-                res["fields"] = {k: seen.get(k) == row[k] for k in FIELDS}
+                res["fields"] = {k: same(k, row, seen) for k in FIELDS}
             else:
                 res["refused"] = "error" in seen
             if seen.get("identity"):       # a non-report taken in collides like a report
@@ -80,14 +97,26 @@ def summary(out: dict) -> str:
     others = [r for r in out["results"] if not r["report"]]
     exact = sum(all(r["fields"].values()) for r in reports)
     per_field = Counter(k for r in reports for k, ok in r["fields"].items() if ok)
+    wrong = [r for r in reports if not all(r["fields"].values()) and "error" not in r["got"]]
+    unread = [r for r in reports if "error" in r["got"]]
+    confident = [r for r in wrong if not set(k for k, ok in r["fields"].items() if not ok) <= unsure_fields(r)]
     lost = sum(len(v) - 1 for v in out["collisions"].values())
     versions = out["replacing"]
-    lines = [f"reports {len(reports)}: identical on all four fields {exact} ({100 * exact / max(1, len(reports)):.0f} %)",
+    kept_other = [r for r in others if "error" not in r["got"]]
+    lines = [f"reports {len(reports)}: identical on all four fields {exact} ({100 * exact / max(1, len(reports)):.1f} %)",
              "  per field: " + ", ".join(f"{k} {per_field[k]}" for k in FIELDS),
-             f"not reports {len(others)}: refused {sum(r['refused'] for r in others)}",
+             f"  differing {len(wrong)}: marked unsure {len(wrong) - len(confident)}, confidently wrong "
+             f"{len(confident)} ({', '.join(r['path'] for r in confident) or 'none'})",
+             f"  refused (not read: {len(unread)}): {', '.join(r['path'] for r in unread) or 'none'}",
+             f"not reports {len(others)}: refused {sum(r['refused'] for r in others)}; kept: "
+             + (", ".join(f"{r['path']} as {r['got'].get('type')}" for r in kept_other) or "none"),
              f"identity collisions: {len(out['collisions'])} groups: {lost} file(s) replace-on-identity would drop; "
              f"{len(versions)} replace a version of the same document now ({', '.join(versions) or 'none'})"]
     return "\n".join(lines)
+
+
+def unsure_fields(result: dict) -> set[str]:
+    return set(result["got"].get("unsure", ()))
 
 
 def main() -> int:

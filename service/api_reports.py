@@ -1,4 +1,5 @@
-"""Routes: the reports (list, upload with a progress job, detail, delete)."""
+"""Routes: the reports (list, upload with a progress job, detail, delete) and their old versions
+(list, original file, restore)."""
 from __future__ import annotations
 
 import logging
@@ -6,14 +7,18 @@ import re
 import tempfile
 import threading
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
+from fastapi.responses import Response
 
-from index.errors import IngestError
+from index.errors import IngestError, NotFound
 from index.ingest.report import SUPPORTED, Overrides
+from index.store.identity import identity_changes, unsure_note
 
 from .deps import ApiError, require_admin, settings_of, state
+from .schemas import IdentityEdit, VersionsOut
 from .state import State, corpus_overrides
 
 log = logging.getLogger("qa.service")
@@ -36,6 +41,16 @@ def safe_name(name: str | None) -> str:
     return base[:120]
 
 
+def result_row(store, res) -> dict:
+    """An ingest result as its job reports it, with the stored report's identity evidence and what is 不确定."""
+    row = dict(res.__dict__, summary=res.summary(), evidence=[], unsure=[], unsure_note="")
+    try:
+        report = store.get_report(res.doc_id)
+    except NotFound:              # replaced by a later report of the same file
+        return row
+    return dict(row, evidence=list(report.evidence), unsure=list(report.unsure), unsure_note=unsure_note(report))
+
+
 class Jobs:
     """Upload jobs: ingest in a thread, progress polled by the page."""
 
@@ -55,10 +70,11 @@ class Jobs:
             job = self.jobs[job_id]
             try:
                 results = state.ingest(tmp, overrides=overrides, display_name=name, progress=progress)
+                rows = [result_row(state.store, r) for r in results]
                 job.update(status="done", stage="done",
-                           result=dict(results[0].__dict__, summary=results[0].summary()) if len(results) == 1
-                           else {"reports": [dict(r.__dict__, summary=r.summary()) for r in results],
-                                 "summary": f"{len(results)} 份报告 (reports)"})
+                           result=rows[0] if len(rows) == 1
+                           else {"reports": rows, "summary": f"{len(results)} 份报告 (reports)",
+                                 "unsure": [r["doc_id"] for r in rows if r["unsure"]]})
             except IngestError as e:
                 job.update(status="error", error={"code": e.code, "message": str(e)})
             except Exception as e:  # noqa: BLE001 — reported to the user, logged with traceback
@@ -79,6 +95,7 @@ def reports(request: Request):
 @router.post("/api/reports", status_code=202)
 async def upload(request: Request, file: UploadFile = File(...), city: str | None = Form(None),
                  year: int | None = Form(None), title: str | None = Form(None),
+                 org: str | None = Form(None), report_type: str | None = Form(None, alias="type"),
                  x_admin_token: str | None = Header(None), authorization: str | None = Header(None)):
     require_admin(request, x_admin_token or authorization)
     name = safe_name(file.filename)
@@ -102,7 +119,8 @@ async def upload(request: Request, file: UploadFile = File(...), city: str | Non
         Path(tmp_name).unlink(missing_ok=True)
         raise ApiError(422, "empty_document", "文件为空 (empty file)")
     job = request.app.state.jobs.start(state(request), Path(tmp_name), name,
-                                       Overrides(city=city or None, year=year, title=title or None))
+                                       Overrides(city=city or None, year=year, title=title or None,
+                                                 department=org or None, report_type=report_type or None))
     return {"job": job, "file": name, "status": "running"}
 
 @router.get("/api/jobs/{job_id}")
@@ -119,8 +137,52 @@ def delete(doc_id: str, request: Request, x_admin_token: str | None = Header(Non
     rep = state(request).delete(doc_id)
     return {"deleted": doc_id, "title": rep.title}
 
+@router.patch("/api/reports/{doc_id}")
+def edit(doc_id: str, body: IdentityEdit, request: Request, x_admin_token: str | None = Header(None),
+         authorization: str | None = Header(None)):
+    """Correct a stored report's identity without re-ingesting it: what changed, old → new."""
+    require_admin(request, x_admin_token or authorization)
+    st = state(request)
+    old, new = st.set_identity(doc_id, **body.fields())
+    beside = [r.doc_id for r in st.store.find_same_identity(new.identity()) if r.doc_id != doc_id]
+    return {"doc_id": doc_id,
+            "changed": [{"field": label, "old": a, "new": b} for label, a, b in identity_changes(old, new)],
+            "identity": {"old": old.identity(), "new": new.identity()}, "same_identity": beside,
+            "report": st.store.report_row(doc_id)}
+
 @router.get("/api/reports/{doc_id}")
 def report(doc_id: str, request: Request):
     store = state(request).store
     row = store.report_row(doc_id)
     return {**row, "sections": store.sections(doc_id)}
+
+
+# ---- old versions: replaced reports kept, restorable -----------------------------------
+@router.get("/api/versions", response_model=VersionsOut)
+def versions(request: Request, doc_id: str | None = Query(None, max_length=64)):
+    """The old versions kept (newest first); `doc_id`: those of the report that holds their identity now."""
+    store = state(request).store
+    if doc_id is not None:
+        store.get_report(doc_id)                    # an unknown report: 404
+    found = store.versions(doc_id=doc_id)
+    titles = {d: store.get_report(d).title for d in {v.current for v in found if v.current}}
+    rows = [dict(asdict(v), current_title=titles.get(v.current)) for v in found]
+    return {"total": len(rows), "versions": rows}
+
+@router.get("/api/versions/{version_id}/file")
+def version_file(version_id: int, request: Request):
+    """An old version's original file."""
+    v, data = state(request).store.version(version_id)
+    if data is None:
+        raise NotFound(f"the original file of version {version_id} is not kept")
+    media = "application/pdf" if v.file_ext == ".pdf" else "text/plain; charset=utf-8"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'inline; filename="version{version_id}{v.file_ext}"'})
+
+@router.post("/api/versions/{version_id}/restore")
+def restore(version_id: int, request: Request, x_admin_token: str | None = Header(None),
+            authorization: str | None = Header(None)):
+    """Bring an old version back: it replaces the report that holds its identity now, kept as a version."""
+    require_admin(request, x_admin_token or authorization)
+    res = state(request).restore(version_id)
+    return dict(res.__dict__, summary=res.summary())

@@ -8,9 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from index.errors import IndexError_
+from index.errors import IndexError_, NotFound
 from index.ingest.report import Overrides, expand_paths
 from index.settings import Settings
+from index.store.identity import FIELD_LABEL, identity_changes, unsure_note
 
 from .exports import FACT_FIELDS, fact_rows, write_csv
 
@@ -35,7 +36,6 @@ def result_line(res) -> str:
     return (f"ok    {res.path}: {res.summary()} — "
             f"{res.pages} pages, {res.sections} sections, {res.chunks} chunks, {res.tables} tables, "
             f"{res.facts} facts{', %d conflicts' % res.conflicts if res.conflicts else ''}"
-            f"{' (replaced: ' + '、'.join(res.replaced_titles) + ')' if res.replaced else ''}"
             f" in {res.seconds:.1f}s")
 
 
@@ -84,7 +84,7 @@ def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.s
 
 def cmd_ingest(args) -> int:
     settings = build_settings(args)
-    ov = Overrides(city=args.city, year=args.year, title=args.title)
+    ov = Overrides(city=args.city, year=args.year, title=args.title, department=args.org, report_type=args.type)
     from .state import corpus_overrides
     shipped = corpus_overrides(settings.corpus)
 
@@ -92,11 +92,13 @@ def cmd_ingest(args) -> int:
         base = shipped.get(path.name) if path.resolve().parent == settings.corpus.resolve() else None
         base = base or Overrides()
         return Overrides(city=ov.city or base.city, year=ov.year or base.year, title=ov.title or base.title,
-                         department=base.department, report_type=base.report_type)
+                         department=ov.department or base.department, report_type=ov.report_type or base.report_type)
 
     store, summary = ingest_files(settings, [Path(p) for p in args.paths], overrides_for)
     done, failed = summary.results, summary.failed
     print(summary.line())
+    for line in unsure_lines(store, done):
+        print(line)
     c = store.counts()
     print(f"store {store.describe()}: {c['reports']} reports, {c['chunks']} chunks, {c['facts']} facts")
     return 1 if failed and not done else (2 if failed else 0)
@@ -170,11 +172,85 @@ def cmd_checks(args) -> int:
 def cmd_reports(args) -> int:
     from index.store.backends import open_store
     store = open_store(build_settings(args))
+    if args.versions:
+        return print_versions(store)
     rows = store.report_rows()
+    if args.json:
+        print(json.dumps({"total": len(rows), "reports": rows}, ensure_ascii=False, indent=1))
+        return 0
     for r in rows:
+        unsure = "、".join(FIELD_LABEL.get(f, f) for f in r["unsure"])
         print(f"{r['doc_id']}\t{r['city'] or '?'}\t{r['year'] or '?'}\t{r['report_type'] or '?'}\t{r['pages']}p"
-              f"\t{r['n_chunks']} chunks\t{r['n_facts']} facts\t{r['title']}")
+              f"\t{r['n_chunks']} chunks\t{r['n_facts']} facts\t{r['title']}"
+              f"{chr(9) + '不确定: ' + unsure.replace('、', ', ') if unsure else ''}")
     print(f"{len(rows)} report(s)", file=sys.stderr)
+    return 0
+
+
+def unsure_lines(store, results) -> list[str]:
+    """The reports just stored whose identity is 不确定 in some field, and why."""
+    lines = []
+    for res in results:
+        if res.status == "unchanged":
+            continue
+        try:
+            report = store.get_report(res.doc_id)
+        except NotFound:          # replaced by a later file of the same run
+            continue
+        if report.unsure:
+            lines.append(f"  {report.doc_id}  《{report.title}》 {unsure_note(report)}")
+    head = "身份不确定的报告 (identity unsure; correct with `qa edit DOC_ID --city/--org/--year/--type`):"
+    return [head, *lines] if lines else []
+
+
+def cmd_edit(args) -> int:
+    """Correct a stored report's identity without re-ingesting it; prints old → new."""
+    from index.store.backends import open_store
+    store = open_store(build_settings(args))
+    old, new = store.set_identity(args.doc_id, place=args.place, organization=args.org, year=args.year,
+                                  report_type=args.type, title=args.title)
+    print(f"edited {new.doc_id}: 《{new.title}》")
+    changes = identity_changes(old, new)
+    for label, before, after in changes:
+        print(f"  {label}: {before or '—'} → {after or '—'}")
+    if not changes:
+        print("  (no value changed: the fields given are confirmed)")
+    print(f"  identity: {old.identity()} → {new.identity()}")
+    beside = [r.doc_id for r in store.find_same_identity(new.identity()) if r.doc_id != new.doc_id]
+    if beside:
+        print(f"  与已存的 {len(beside)} 份报告身份相同，均保留 (same identity as {', '.join(beside)}: all kept)")
+    if new.unsure:
+        print(f"  {unsure_note(new)}")
+    return 0
+
+
+def print_versions(store) -> int:
+    """`qa reports --versions`: the replaced reports kept, newest first."""
+    versions = store.versions()
+    titles = {r.doc_id: r.title for r in store.reports()}
+    for v in versions:
+        by = f"{titles[v.current]} ({v.current})" if v.current in titles else f"{v.replaced_by} (deleted since)"
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(v.replaced_at))
+        kept = "" if v.has_file else "\t(file not kept)"
+        print(f"{v.version_id}\t{v.title}\t{v.source_name}\t{v.doc_id}\treplaced by {by}\t{when}{kept}")
+    print(f"{len(versions)} old version(s); `qa restore VERSION_ID` brings one back", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Bring an old version back: it replaces the report that holds its identity now (kept as a version)."""
+    from index.ingest.restore import restore_version
+    from index.read.ocr import page_ocr_from
+    from index.search.embed import make_embedder
+    from index.search.retrieval import SearchIndex
+    from index.store.backends import open_store
+    settings = build_settings(args)
+    embedder = make_embedder(settings, "passage")
+    store = open_store(settings, model_name=embedder.name, dim=embedder.dim)
+    res = restore_version(store, embedder, args.version_id, max_pages=settings.max_pages,
+                          ocr=page_ocr_from(settings.ocr, settings.ocr_dpi, settings.ocr_cache))
+    SearchIndex.load(store, ann_threshold=settings.ann_threshold)     # FAISS file up to date for serve
+    print(result_line(res))
     return 0
 
 
@@ -233,6 +309,8 @@ def add_reading_commands(sub) -> None:
     s.add_argument("--city", help="place of the report, any level (深圳, 上海市普陀区, 湖南省)")
     s.add_argument("--year", type=int)
     s.add_argument("--title")
+    s.add_argument("--org", help="issuing organization (full name: 深圳市民政局)")
+    s.add_argument("--type", help="report type: 部门决算, 部门预算, 政府工作报告 …")
     s.set_defaults(fn=cmd_ingest)
     s = sub.add_parser("ask", help="answer one question")
     s.add_argument("question")
@@ -272,15 +350,29 @@ def add_listing_commands(sub) -> None:
     s = sub.add_parser("checks", help="consistency-check conflicts (--all for every check)")
     s.add_argument("--all", action="store_true")
     s.set_defaults(fn=cmd_checks)
-    s = sub.add_parser("reports", help="list stored reports")
+    s = sub.add_parser("reports", help="list stored reports (--versions: the old versions kept)")
+    s.add_argument("--versions", action="store_true", help="list the replaced reports kept as old versions")
+    s.add_argument("--json", action="store_true", help="as GET /api/reports (with each report's evidence and unsure)")
     s.set_defaults(fn=cmd_reports)
+    s = sub.add_parser("edit", help="correct a stored report's place, organization, year, type or title "
+                                    "(no re-ingest)")
+    s.add_argument("doc_id")
+    s.add_argument("--city", "--place", dest="place", help="place of any level: 深圳, 上海市普陀区, 湖南省, 440300")
+    s.add_argument("--org", help="issuing organization (full name)")
+    s.add_argument("--year", type=int)
+    s.add_argument("--type", help="report type: 部门决算, 部门预算, 政府工作报告 …")
+    s.add_argument("--title")
+    s.set_defaults(fn=cmd_edit)
 
 
 def add_store_commands(sub) -> None:
-    """delete, reindex, serve, schema."""
+    """delete, restore, reindex, serve, schema."""
     s = sub.add_parser("delete", help="delete reports by doc_id")
     s.add_argument("doc_ids", nargs="+")
     s.set_defaults(fn=cmd_delete)
+    s = sub.add_parser("restore", help="bring an old version back (qa reports --versions lists them)")
+    s.add_argument("version_id", type=int)
+    s.set_defaults(fn=cmd_restore)
     s = sub.add_parser("reindex", help="re-embed all chunks with the current model")
     s.set_defaults(fn=cmd_reindex)
     s = sub.add_parser("serve", help="start the web service (ingests corpus/ into an empty store)")

@@ -1,7 +1,7 @@
 """HTTP request/response schemas (pydantic only here and in Settings)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 
 class PreviousTurn(BaseModel):
@@ -85,3 +85,53 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class IdentityEdit(BaseModel):
+    """PATCH /api/reports/{doc_id}: the identity fields to correct (each optional; at least one)."""
+    model_config = ConfigDict(extra="forbid")
+    place: StrictStr | None = Field(None, min_length=1, max_length=60, description="any level: 深圳, 上海市普陀区, 440300")
+    city: StrictStr | None = Field(None, min_length=1, max_length=60, description="the same as `place`")
+    org: StrictStr | None = Field(None, min_length=1, max_length=100, description="issuing organization, full name")
+    year: int | None = Field(None, ge=1949, le=2100)
+    type: StrictStr | None = Field(None, min_length=1, max_length=40, description="部门决算, 部门预算, 政府工作报告 …")
+    title: StrictStr | None = Field(None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_place(self) -> IdentityEdit:
+        if self.place and self.city and self.place != self.city:
+            raise ValueError("place and city name one field: give one")
+        return self
+
+    def fields(self) -> dict:
+        """Keyword arguments of Store.set_identity."""
+        return {"place": self.place or self.city, "organization": self.org, "year": self.year,
+                "report_type": self.type, "title": self.title}
+
+
+class VersionOut(BaseModel):
+    """A replaced report kept as an old version: restorable (POST /api/versions/{id}/restore)."""
+    version_id: int
+    doc_id: str
+    identity: str | None = None
+    title: str
+    department: str | None = None
+    place: str | None = None
+    city: str | None = None
+    year: int | None = None
+    report_type: str | None = None
+    source_name: str
+    sha1: str
+    file_ext: str
+    pages: int
+    ingested_at: float
+    replaced_by: str = Field(description="the doc_id of the report that replaced it")
+    replaced_at: float
+    has_file: bool = Field(description="its original bytes are kept (it can be restored)")
+    current: str | None = Field(None, description="the stored report that holds its identity now")
+    current_title: str | None = None
+
+
+class VersionsOut(BaseModel):
+    total: int
+    versions: list[VersionOut]

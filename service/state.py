@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from index.ingest.report import IngestResult, Overrides, ingest_path
+from index.ingest.restore import restore_version
 from index.read.ocr import page_ocr_from
 from index.search.embed import Embedder, embedder_name, make_embedder
 from index.search.fact_index import FactIndex
@@ -103,6 +104,21 @@ class State:
             report = self.store.delete_report(doc_id)
             self.refresh()
             return report
+
+    def restore(self, version_id: int) -> IngestResult:
+        """An old version brought back (index/ingest/restore.py); the snapshot answers with it at once."""
+        with self._write_lock:
+            res = restore_version(self.store, self.passage_embedder, version_id, max_pages=self.settings.max_pages,
+                                  ocr=self.ocr)
+            self.refresh()
+            return res
+
+    def set_identity(self, doc_id: str, **fields):
+        """A stored report's identity corrected (Store.set_identity); the snapshot answers with it at once."""
+        with self._write_lock:
+            old, new = self.store.set_identity(doc_id, **fields)
+            self.refresh()
+            return old, new
 
 
 def corpus_overrides(corpus: Path) -> dict[str, Overrides]:

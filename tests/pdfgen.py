@@ -224,3 +224,71 @@ def scan_table_pdf(folder: Path, dpi: int = 200) -> Path:
     c.showPage()
     c.save()
     return rasterize(src, folder / "scan_table.pdf", dpi=dpi)
+
+
+# ---- versions of one report: the same text, one figure changed ---------------------------
+VERSION_TITLE = "韶关市财政局2023年部门决算"
+VERSION_PARA = ("韶关市财政局认真贯彻落实市委市政府决策部署，坚持过紧日子，严格控制一般性支出，"
+                "加强预算绩效管理，全年预算执行情况良好，各项重点支出得到有效保障。")
+
+
+def version_pdf(folder: Path, name: str, reception: str, *, part: str = "") -> Path:
+    """One 2-page 部门决算 of 韶关市财政局 for 2023: prose, then 表1 with 公务接待费 = `reception`
+    (万元, also stated in the prose). Two calls with another `reception` are two versions of one
+    report; `part` (公开表格 …) adds a heading and other text: another part of the same report."""
+    path = folder / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 16)
+    c.drawString(60, H - 70, VERSION_TITLE + (f"（{part}）" if part else ""))
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 100, "一、部门基本情况")
+    body = (part + "说明：本部分列示各项明细数据及其口径，单位为万元，小数保留两位。") * 9 if part else VERSION_PARA * 7
+    y = _lines(c, H - 130, body)
+    c.setFont(FONT, 14)
+    c.drawString(60, y - 10, "二、“三公”经费支出情况")
+    _lines(c, y - 40, f"2023年公务接待费支出{reception}万元，主要用于接待上级部门调研。")
+    _footer(c, 1)
+    c.showPage()
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 70, "表1 “三公”经费支出决算表")
+    c.setFont(FONT, 10)
+    c.drawString(60, H - 90, "单位：万元")
+    data = [["项目", "决算数"], ["因公出国（境）费", "0.00"], ["公务用车购置及运行维护费", "12.40"],
+            ["公务接待费", reception]]
+    t = Table(data, colWidths=[220, 100])
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 10),
+                           ("GRID", (0, 0), (-1, -1), 0.8, colors.black)]))
+    _, th = t.wrapOn(c, W, H)
+    t.drawOn(c, 60, H - 110 - th)
+    _footer(c, 2)
+    c.showPage()
+    c.save()
+    return path
+
+
+RUN_IN_TITLE = "韶关市审计局2026年部门预算"
+
+
+def run_in_budget_pdf(folder: Path) -> Path:
+    """One page of a 2026 部门预算's 说明 whose 三公 items are run-in headings: "2.公务接待费。" runs
+    into the sentence with its figure, "（三）公务用车购置及运行费。" stands on its own line above the
+    paragraph with its figure. No table states them: only the prose can answer."""
+    path = folder / "run_in_budget.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 16)
+    c.drawString(60, H - 70, RUN_IN_TITLE)
+    c.setFont(FONT, 14)
+    c.drawString(60, H - 100, "第五部分 财政拨款“三公”经费预算情况")
+    y = _lines(c, H - 130, "2026年财政拨款“三公”经费预算32.50万元，较2025年年初预算减少2.58万元。")
+    y = _lines(c, y - 6, "1.因公出国（境）费用。2026年预算数20.00万元，较2025年年初预算增加0.00万元，"
+                         "主要是按计划安排出访。")
+    y = _lines(c, y - 6, "2.公务接待费。2026年预算数6.88万元，较2025年年初预算减少1.20万元，"
+                         "主要是用于公务活动中按规定接待发生的费用。")
+    c.setFont(FONT, 12)
+    c.drawString(60, y - 6, "（三）公务用车购置及运行费。")
+    y = _lines(c, y - 6 - 12 * 1.6, "2026年预算数为5.62万元，比上年减少0.38万元，主要是压减公务用车运行维护费。")
+    _lines(c, y - 6, "三公经费包括因公出国（境）费、公务用车购置及运行费和公务接待费。")
+    _footer(c, 1)
+    c.showPage()
+    c.save()
+    return path

@@ -19,7 +19,7 @@ CASES = [
     (f"{GD}/005_广州/政务服务和数据管理局_2026年广州市政务服务和数据管理局部门预算.pdf.pdf", "广州", 2026,
      "广州市政务服务和数据管理局", "部门预算", "广州市政务服务和数据管理局2026年部门预算"),
     (f"{GD}/005_广州/政务服务和数据管理局_广州市政务服务和数据局2026年部门整体预算绩效目标申报表.pdf.pdf",
-     "广州", 2026, "广州市政务服务和数据局", "部门整体预算绩效目标申报表", None),
+     "广州", 2026, "广州市政务服务和数据管理局", "部门整体预算绩效目标申报表", None),
     (f"{GD}/022_佛山/交通运输局_2019年佛山市轨道交通局部门决算.pdf", "佛山", 2019, "佛山市轨道交通局", "部门决算",
      "佛山市轨道交通局2019年部门决算"),
     ("realdata/putuo-shanghai-budgets/上海市普陀区财政局2024年度部门决算.pdf", "上海", 2024, "上海市普陀区财政局",
@@ -59,3 +59,40 @@ def test_read_metadata_from_text(text, filename, expect):
     meta = read_metadata(doc, filename)
     for k, v in expect.items():
         assert meta[k] == v, (k, meta)
+
+
+def test_party_bodies_take_their_usual_form():
+    from index.names.metadata import party_form
+    assert party_form("江苏省委办公厅") == "中共江苏省委办公厅"
+    assert party_form("中国共产党广州市委员会宣传部") == "中共广州市委宣传部"
+    assert party_form("上海市普陀区委宣传部") == "中共上海市普陀区委宣传部"
+    assert party_form("江苏省发展和改革委员会") == "江苏省发展和改革委员会"
+    assert party_form("深圳市卫生健康委员会") == "深圳市卫生健康委员会"
+
+
+def test_folder_names_the_organization_when_the_document_is_silent():
+    doc = parse_text("2017年度部门预算公开表\n收支预算总表\n")
+    meta = read_metadata(doc, "2017年度部门预算公开表.pdf", folder="江苏省政协办公厅")
+    assert (meta["department"], meta["place"], meta["year"]) == ("江苏省政协办公厅", "江苏省", 2017)
+    assert "机构：文件夹" in meta["evidence"]
+    # a folder that names no organization says nothing
+    meta = read_metadata(doc, "2017年度部门预算公开表.pdf", folder="tmpa1b2c3")
+    assert meta["department"] is None and "organization" in meta["unsure"]
+
+
+def test_a_year_the_file_name_contradicts_is_unsure():
+    doc = parse_text("西安市行政审批服务局（汇总）\n2025年部门预算公开说明\n第一部分：部门概况\n")
+    meta = read_metadata(doc, "政务服务和数据管理局_2026年部门预算.pdf")
+    assert (meta["department"], meta["year"]) == ("西安市行政审批服务局", 2025)
+    assert meta["unsure"] == ("year",) and any("文件名写 2026 年" in e for e in meta["evidence"])
+
+
+def test_a_blank_template_is_refused(tmp_path):
+    from index.errors import NotAReport
+    from index.read.listing import template_reason
+    assert template_reason(["上海市 XX 局", "2024 年度部门决算"])
+    assert template_reason(["上海市普陀区财政局", "2024 年度部门决算"]) is None
+    path = tmp_path / "模板.txt"
+    path.write_text("上海市 XX 局\n2024 年度部门决算\n第一部分 上海市 XX 局概况\n一、主要职能。\n", encoding="utf-8")
+    with pytest.raises(NotAReport):
+        parse_file(path)

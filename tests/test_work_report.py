@@ -78,3 +78,37 @@ def test_city_reports_named_only_by_their_city():
     # (no self-reference), 锡林郭勒盟's issuer is its 行政公署
     assert len(wrong) <= 6, wrong
     assert len(rows) - len(wrong) >= 0.95 * len(rows)
+
+
+@pytest.mark.parametrize("text, level, weak", [
+    # the opening lost, the thanks in the government's name remain
+    ("是全市上下一道干出来的。在此，我代表市人民政府，向全市各族人民，向各民主党派致以崇高的敬意！", "city", False),
+    # no "我代表…政府" at all: "我州" under a review heading
+    ("2023年工作回顾\n刚刚过去的2023年，是我州经济疫后蝶变的关键之年。", "city", True),
+    ("我州风景优美，欢迎来玩。", None, False),     # no review or plan: not a work report
+])
+def test_self_reference_from_thanks_and_own_words(text, level, weak):
+    ref = self_reference(text)
+    assert (ref.level if ref else None) == level
+    assert ref is None or ref.weak == weak
+
+
+def test_year_from_a_plan_heading_further_on():
+    """A text that starts inside its review ("2023年是…开局之年") is dated by its plan heading."""
+    text = "2023年是全面贯彻党的二十大精神的开局之年。" + "经济运行回升向好。" * 600 + "\n二、2024年工作安排\n"
+    assert delivery_year(text) == 2024
+
+
+def test_the_place_ends_as_the_report_calls_itself():
+    """恩施.txt speaks as a 市 government and names 恩施 (州 and 市 share it): 恩施市's report."""
+    doc = parse_text("各位代表：\n现在，我代表市人民政府向大会报告工作。\n恩施发展。恩施旅游。恩施产业。全州第一。\n"
+                     "一、2023年工作回顾\n二、2024年工作安排\n")
+    r = build_report(doc, b"x", "恩施.txt", Overrides())
+    assert (r.place, r.department) == ("湖北省恩施土家族苗族自治州恩施市", "恩施市人民政府")
+
+
+def test_a_league_is_governed_by_its_administrative_office():
+    doc = parse_text("各位代表：\n现在，我代表行署作工作报告，请予审议。\n锡林郭勒盟经济增长。锡林郭勒盟牧业。\n"
+                     "一、2023年工作回顾\n")
+    r = build_report(doc, b"x", "锡林郭勒.txt", Overrides())
+    assert (r.place, r.department, r.year) == ("内蒙古自治区锡林郭勒盟", "锡林郭勒盟行政公署", 2024)

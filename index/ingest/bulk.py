@@ -119,7 +119,7 @@ def prepare_file(path: str, overrides: Overrides, max_pages: int, ocr: OcrConfig
             raise IngestError(f"{p}: 文件不存在 (no such file)")
         out = []
         reader = page_ocr_from(ocr.mode, ocr.dpi, ocr.cache)
-        for src in sources_of(p, p.name, max_pages=max_pages, ocr=reader, progress=progress):
+        for src in sources_of(p, p.name, max_pages=max_pages, ocr=reader, progress=progress, folder=p.parent.name):
             prep = prepare_source(src, merge(overrides, src.hints), corrected=overrides != Overrides())
             out.append((prep, src.data if src.ext != p.suffix.lower() else None))
         return Parsed(path, tuple(out), seconds=time.perf_counter() - t0)

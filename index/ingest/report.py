@@ -25,6 +25,7 @@ from index.records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statemen
 from index.search.embed import Embedder
 from index.search.lexical import default_tokenizer
 from index.store.base import Store
+from index.store.identity import FIELD_LABEL
 
 SUPPORTED = {".pdf", ".txt", ".md", ".csv"}
 Progress = Callable[[str, int, int], None]
@@ -47,12 +48,25 @@ class IngestResult:
     replaced: int
     seconds: float
     warnings: tuple[str, ...] = ()
-    status: str = "new"              # new | replaced (a new version of a stored report) | unchanged
+    status: str = "new"              # new | replaced (a new version of a stored report) | unchanged | restored
     organization: str | None = None
     place: str | None = None
     replaced_titles: tuple[str, ...] = ()
     statements: int = 0              # achievement / target statements read from the prose
     kept_beside: tuple[str, ...] = ()  # stored reports of the same identity whose text differs: kept too
+    versions: tuple[int | None, ...] = ()  # per replaced title: the version it is kept as (None: same bytes)
+    restored_from: int | None = None   # a restore (index/ingest/restore.py): the version brought back
+    replaced_files: tuple[str, ...] = ()   # per replaced title: its file's name
+
+    def replaced_line(self) -> str:
+        """What replaced what, and how to bring each replaced report back."""
+        parts = []
+        for i, title in enumerate(self.replaced_titles):
+            vid = self.versions[i] if i < len(self.versions) else None
+            file = f"（{self.replaced_files[i]}）" if i < len(self.replaced_files) else ""
+            kept = f" (kept as version {vid}; `qa restore {vid}` brings it back)" if vid is not None else ""
+            parts.append(f"《{self.title}》（{self.path}） replaced 《{title}》{file}{kept}")
+        return "；".join(parts)
 
     def summary(self) -> str:
         """One line saying what happened to the report."""
@@ -60,12 +74,14 @@ class IngestResult:
                                    self.report_type or "") if x)
         if self.status == "unchanged":
             return f"已在库中，未改动 (already stored, same bytes): {self.title}"
-        head = "新版本，替换了旧版本 (new version replaced the stored one)" if self.status == "replaced" \
-            else "新报告 (new report)"
+        head = {"replaced": "新版本，替换了旧版本 (new version replaced the stored one)",
+                "restored": f"恢复了旧版本 {self.restored_from} (restored version {self.restored_from})"}.get(
+            self.status, "新报告 (new report)")
         beside = (f"；与已存的 {len(self.kept_beside)} 份同名报告内容不同，均保留 (same organization, place, year "
                   f"and type as {len(self.kept_beside)} stored report(s) but other content: all kept)"
                   if self.kept_beside else "")
-        return f"{head}: {who or self.title}{beside}"
+        replaced = f"；{self.replaced_line()}" if self.replaced_titles else ""
+        return f"{head}: {who or self.title}{replaced}{beside}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,7 @@ class Source:
     ext: str                      # extension the original is kept under
     parse: Callable[[], ParsedDocument]
     hints: Overrides = Overrides()
+    folder: str = ""              # the folder it was found in: the weakest evidence of whose it is
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -101,9 +118,10 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def sources_of(path: Path, filename: str, *, max_pages: int, ocr: PageReader | None = None,
-               progress: Progress | None = None) -> list[Source]:
+               progress: Progress | None = None, folder: str = "") -> list[Source]:
     """The reports a file holds (scanned PDF pages read by `ocr` when given). Raises
-    UnsupportedFile for a type we do not read."""
+    UnsupportedFile for a type we do not read. `folder`: the name of the folder the user's file
+    sits in (never a temporary upload folder)."""
     ext = Path(filename).suffix.lower()
     if ext not in SUPPORTED:
         raise UnsupportedFile(f"{filename}: 不支持的文件类型 {ext or '(无扩展名)'}；支持 PDF、TXT、MD、CSV "
@@ -111,7 +129,7 @@ def sources_of(path: Path, filename: str, *, max_pages: int, ocr: PageReader | N
     data = path.read_bytes()
     if ext != ".csv":
         return [Source(filename, data, ext,
-                       lambda: parse_file(path, max_pages=max_pages, ocr=ocr, progress=progress))]
+                       lambda: parse_file(path, max_pages=max_pages, ocr=ocr, progress=progress), folder=folder)]
     out = []
     for rec in read_csv_reports(data, filename):
         text = rec.text
@@ -126,9 +144,10 @@ def merge(user: Overrides, hints: Overrides) -> Overrides:
     return Overrides(**{k: getattr(user, k) or getattr(hints, k) for k in Overrides.__dataclass_fields__})
 
 
-def build_report(parsed: ParsedDocument, data: bytes, filename: str, overrides: Overrides) -> Report:
+def build_report(parsed: ParsedDocument, data: bytes, filename: str, overrides: Overrides,
+                 folder: str = "") -> Report:
     sha1 = hashlib.sha1(data).hexdigest()
-    meta = read_metadata(parsed, filename)
+    meta = read_metadata(parsed, filename, folder)
     if overrides.place or overrides.city:
         place = resolve_place(overrides.place or overrides.city)
         if place is not None:
@@ -140,10 +159,24 @@ def build_report(parsed: ParsedDocument, data: bytes, filename: str, overrides: 
     department = overrides.department or meta.get("department")
     report_type = overrides.report_type or meta.get("report_type")
     title = overrides.title or meta.get("title") or Path(filename).stem
+    evidence, unsure = user_given(overrides, tuple(meta.get("evidence", ())), tuple(meta.get("unsure", ())))
     return Report(doc_id=sha1[:16], title=title, city=city, year=year, department=department,
                   report_type=report_type, source_path=filename, pages=parsed.pages, sha1=sha1,
                   place_code=meta.get("place_code"), place=meta.get("place"), province=meta.get("province"),
-                  district=meta.get("district"), org_level=meta.get("org_level"))
+                  district=meta.get("district"), org_level=meta.get("org_level"),
+                  evidence=evidence, unsure=unsure)
+
+
+OVERRIDDEN = {"place": ("place", "city"), "organization": ("department",), "year": ("year",),
+              "type": ("report_type",)}
+
+
+def user_given(overrides: Overrides, evidence: tuple[str, ...],
+               unsure: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A field the user gave is certain and its evidence says so."""
+    given = [f for f, attrs in OVERRIDDEN.items() if any(getattr(overrides, a) for a in attrs)]
+    kept = tuple(e for e in evidence if not any(e.startswith(FIELD_LABEL[f] + "：") for f in given))
+    return kept + tuple(f"{FIELD_LABEL[f]}：用户指定" for f in given), tuple(f for f in unsure if f not in given)
 
 
 def with_sections(facts: Sequence[Fact], chunks: Sequence[Chunk]) -> list[Fact]:
@@ -238,7 +271,8 @@ def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Over
     filename = display_name or path.name
     return [ingest_source(store, embedder, src, overrides=merge(overrides, src.hints), progress=progress,
                           corrected=overrides != Overrides())
-            for src in sources_of(path, filename, max_pages=max_pages, ocr=ocr, progress=progress)]
+            for src in sources_of(path, filename, max_pages=max_pages, ocr=ocr, progress=progress,
+                                  folder="" if display_name else path.parent.name)]
 
 
 @dataclass(frozen=True)
@@ -264,7 +298,7 @@ class Prepared:
 def prepare_source(src: Source, overrides: Overrides, *, corrected: bool = False) -> Prepared:
     """Parse, build the report, extract facts (with sections and periods), tokenise chunks."""
     parsed = src.parse()
-    report = build_report(parsed, src.data, src.name, overrides)
+    report = build_report(parsed, src.data, src.name, overrides, src.folder)
     chunks = number_chunks(parsed.chunks, report.doc_id)
     pages = page_texts(parsed)
     facts = with_periods(with_sections(locate_pages(extract_facts(parsed.tables, parsed.paragraphs), pages),
@@ -305,8 +339,9 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
 
 def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes, *,
                    progress: Callable[[str, int, int], None] | None = None,
-                   t0: float | None = None, batch_size: int = 32) -> IngestResult:
-    """Embed a prepared report's chunks and write it in one transaction (replacing older versions)."""
+                   t0: float | None = None, batch_size: int = 32, replacing: Sequence[str] = ()) -> IngestResult:
+    """Embed a prepared report's chunks and write it in one transaction (replacing older versions,
+    each kept as a version). `replacing`: stored doc_ids it replaces whatever their text (a restore)."""
     t0 = time.perf_counter() if t0 is None else t0
     report, chunks = prep.report, prep.chunks
     same = store.find_same_bytes(prep.sha1)
@@ -320,9 +355,7 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
             progress("embedded", done[0], len(chunks))
 
     vectors = embedder.embed_passages([c.embed_text() for c in chunks], batch_size=batch_size, progress=on_batch)
-    namesakes = [r for r in store.find_same_identity(report.identity()) if r.doc_id != report.doc_id]
-    text = "\n".join(t for _, t in prep.pages)
-    older = [r for r in namesakes if same_document(store.report_text(r.doc_id), text)]
+    namesakes, older = older_versions(store, report, "\n".join(t for _, t in prep.pages), replacing)
     if same is not None:
         older.append(same)       # same bytes, metadata corrected by the user
     fresh = store.count_chunks() == 0
@@ -341,7 +374,20 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
                         status="replaced" if older else "new", organization=report.department,
                         place=report.place, replaced_titles=tuple(r.title for r in older),
                         statements=stats["statements"],
-                        kept_beside=tuple(r.doc_id for r in namesakes if r not in older))
+                        kept_beside=tuple(r.doc_id for r in namesakes if r not in older),
+                        versions=tuple(stats["versions"].get(r.doc_id) for r in older),
+                        replaced_files=tuple(r.source_path for r in older))
+
+
+def older_versions(store: Store, report: Report, text: str,
+                   replacing: Sequence[str] = ()) -> tuple[list[Report], list[Report]]:
+    """(namesakes, older): the stored reports of the same identity, and those the new one replaces —
+    the namesakes whose text is mostly its text (index/ingest/versions.py), and `replacing`."""
+    namesakes = [r for r in store.find_same_identity(report.identity()) if r.doc_id != report.doc_id]
+    older = [r for r in namesakes if r.doc_id in replacing or same_document(store.report_text(r.doc_id), text)]
+    named = {r.doc_id for r in namesakes}
+    older += [store.get_report(d) for d in replacing if d != report.doc_id and d not in named]
+    return namesakes, older
 
 
 __all__ = ["IngestResult", "Overrides", "Prepared", "expand_paths", "ingest_file", "ingest_path", "prepare_source",

@@ -6,7 +6,7 @@ import re
 from pathlib import PurePath
 
 from index.names.places import load_gazetteer
-from index.names.work_report import place_named_most, report_year, self_reference
+from index.names.work_report import MUNICIPALITIES, named_places, report_year, self_reference
 from index.read.clean import collapse_cjk_spaces
 from index.records import ParsedDocument
 
@@ -33,7 +33,7 @@ def find_report_type(text: str) -> str | None:
     for rank, rt in enumerate(REPORT_TYPES):
         pat = rt
         if rt == "部门预算":
-            pat = r"(?:区级|市级|省级)?部门预算"
+            pat = r"(?:区级|市级|省级)?部门预算|预算公开(?:表|文件|说明)"
         elif rt == "单位预算":
             pat = r"(?:区级|市级)?单位预算"
         elif rt == "部门决算":
@@ -78,11 +78,11 @@ def find_year(text: str) -> int | None:
 
 def find_department(text: str) -> str | None:
     t = re.sub(r"[ \t\u3000]+", "", text)
-    for p in (r"(?:预算主管部门|预算单位|部门名称|单位名称|评价单位)[:：]([^\n（(:：]{3,40}?)(?:\n|$|单位[:：]|（|\(|本级|及)",):
+    for p in (r"(?:预算主管部门|预算单位|部门名称|单位名称|评价单位)(?:[:：]|\n+)([^\n（(:：]{3,40}?)(?:\n|$|单位[:：]|（|\(|本级|及)",):
         for m in re.finditer(p, t):
             if len(m.group(1)) >= 4 and re.search(_ORG_END + "$", m.group(1)):
                 return m.group(1).strip()
-    m = re.search(rf"((?:中共)?[{_CN}]{{2,30}}?{_ORG_END})(?:本级)?(?:20\d{{2}}|\d{{2}}年|部门|单位|概况|年度|主要职|的主要|为|（本级）|关于|等\d*个?部门)", t.replace("\n", ""))
+    m = re.search(rf"((?:中共)?[{_CN}]{{2,30}}?{_ORG_END})(?:本级|（汇总）|\(汇总\))?(?:20\d{{2}}|\d{{2}}年|部门|单位|概况|年度|主要职|的主要|为|（本级）|关于|等\d*个?部门)", t.replace("\n", ""))
     if m:
         name = m.group(1)
         name = re.sub(r"^(?:目录|第[一二三四五六七八九十]+部分[:：]?|附件\d*[:：]?|\d*年度?)", "", name)
@@ -90,19 +90,42 @@ def find_department(text: str) -> str | None:
     return None
 
 
-def work_report_place(first: str, stem: str, head: str, body: str, speaks_for):
-    """A title line naming the report beats the body; then the place of the level the report
-    speaks for that the body names most (the file name breaks a tie); then the old order."""
+def work_report_place(first: str, stem: str, head: str, body: str, speaks_for) -> tuple[object, str, bool]:
+    """(place, evidence, sure) of a 政府工作报告. A title line naming the report beats the body;
+    then the place of the level the report speaks for that the body names most (the file name
+    breaks a tie), its name ending as the report calls it (a 市 government's 恩施 is 恩施市,
+    not 恩施州); then the old order."""
     line = next((ln for ln in first.splitlines() if "政府工作报告" in ln), "")
     title = line[:line.find("政府工作报告") + len("政府工作报告")] if line else ""
     titled = resolve_place(title) if title else None
     if titled is not None:
-        return titled
+        return titled, f"标题“{title}”", True
+    hint = file_place(stem)
     if speaks_for is not None:
-        named = place_named_most(load_gazetteer(), body, speaks_for.level, hint=file_place(stem))
+        gaz = load_gazetteer()
+        counts, named = named_places(gaz, body, speaks_for.level, hint)
         if named is not None:
-            return named
-    return resolve_place(first, stem, head)
+            top = sorted(counts.values(), reverse=True)[:2]
+            close = len(top) == 2 and top[1] * 2 > top[0] and (hint is None or hint.code != named.code)
+            why = f"正文自称“{speaks_for.quote}”，最常提到{named.name}（{counts.get(named.code, 0)} 次）"
+            named, renamed = own_name(gaz, named, speaks_for.word, hint)
+            return named, why + renamed, not close and not (speaks_for.weak and hint is None)
+    place = resolve_place(first, stem, head)
+    return place, "正文首次提到的地方", False
+
+
+def own_name(gaz, place, word: str, hint) -> tuple[object, str]:
+    """The place whose name ends as the report calls its own (市, 州, 盟, 县 …): 恩施州's report
+    speaking as a 市 is 恩施市's, the one place of that name and ending inside it."""
+    if not word or place.name.endswith(word) or place.code in MUNICIPALITIES or word in ("省", "区"):
+        return place, ""
+    short = (hint or place).short
+    inside = [p for p in gaz.lookup(short) + gaz.lookup(short + word)
+              if p.name.endswith(word) and p.code != place.code and gaz.contains(place, p)]
+    inside = list({p.code: p for p in inside}.values())
+    if len(inside) == 1:
+        return inside[0], f"；自称“{word}”，故为{inside[0].name}"
+    return place, ""
 
 
 def file_place(stem: str):
@@ -158,8 +181,9 @@ def with_place(name: str, place) -> str:
 
 
 def place_prefix(place) -> str:
-    """How an organization's name starts for a place: 湖南省, 深圳市, 上海市普陀区."""
-    if place.level != "district":
+    """How an organization's name starts for a place: 湖南省, 深圳市, 上海市普陀区; a county-level
+    city on its own (丹阳市, 恩施市)."""
+    if place.level != "district" or place.name.endswith("市"):
         return place.name
     city = load_gazetteer().city_of(place)
     return (city.name if city and city.code != place.code else "") + place.name
@@ -182,20 +206,33 @@ def trim_org(name: str, place) -> str:
     return name
 
 
-PARTY_BODY = re.compile(r"^(?:中国共产党|中共)?(.{2,12}?[省市区县])(?:委员会|委)(?=.{2,}(?:部|办公室|委员会|工委|学校)$)")
+PARTY_BODY = re.compile(r"^(?:中国共产党|中共)?(.{2,12}?[省市区县])(?:委员会|委)"
+                        r"(?=(?:.{2,}(?:部|工委|学校)|.*(?:办公室|办公厅|委员会))$)")
 
 
 def party_form(name: str) -> str:
-    """"广州市委员会宣传部" / "中国共产党广州市委员会宣传部" → "中共广州市委宣传部": the usual form
-    of a party committee's body (a city's 委员会 followed by a 部 is the party's)."""
+    """"广州市委员会宣传部" / "中国共产党广州市委员会宣传部" / "江苏省委办公厅" → "中共广州市委宣传部",
+    "中共江苏省委办公厅": the usual form of a party committee's body (a place's 委员会 or 委
+    followed by a 部 or 办公厅 is the party's)."""
     m = PARTY_BODY.match(name)
-    if m and (name.startswith(("中共", "中国共产党")) or "委员会" in name[:m.end()]):
+    if m and (name.startswith(("中共", "中国共产党")) or "委员会" in name[:m.end()]
+              or is_place_name(m.group(1))):
         return f"中共{m.group(1)}委{name[m.end():]}"
     return name
 
 
+def is_place_name(text: str) -> bool:
+    """"江苏省", "上海市普陀区": places written out and nothing else."""
+    mentions = load_gazetteer().find(text)
+    return bool(mentions) and mentions[0].start == 0 and mentions[-1].end == len(text) \
+        and all(a.end == b.start for a, b in zip(mentions, mentions[1:]))
+
+
 def government_of(place) -> str:
-    """The issuer of a place's 政府工作报告: 湖南省人民政府, 深圳市人民政府, 上海市普陀区人民政府."""
+    """The issuer of a place's 政府工作报告: 湖南省人民政府, 深圳市人民政府, 上海市普陀区人民政府;
+    a 盟 or 地区 is governed by its 行政公署 (锡林郭勒盟行政公署)."""
+    if place.name.endswith(("盟", "地区")):
+        return f"{place.name}行政公署"
     return f"{place_prefix(place)}人民政府"
 
 
@@ -206,41 +243,114 @@ def find_org_level(text: str) -> str | None:
     return None
 
 
-def read_metadata(parsed: ParsedDocument, filename: str) -> dict:
-    """{city, year, department, report_type, title} from the document, falling back to the name."""
+def file_stem(filename: str) -> str:
     stem = PurePath(filename).name
     for suf in (".pdf", ".txt", ".md", ".pdf"):
         if stem.lower().endswith(suf):
             stem = stem[: -len(suf)]
-    head = _head_text(parsed)
-    body = "\n".join(ln.text for ln in parsed.lines)
-    speaks_for = self_reference(body)
-    report_type = "政府工作报告" if speaks_for else (find_report_type(head) or find_report_type(stem))
-    first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
-    year = (report_year(first, stem, body) if report_type == "政府工作报告" else None) \
-        or find_year(head) or find_year(stem)
-    department = find_department(first) or find_department(head) or find_department(stem.split("_")[-1])
+    return stem
+
+
+def decide_type(speaks_for, head: str, stem: str) -> tuple[str | None, str]:
+    """(report type, evidence)."""
+    if speaks_for is not None:
+        return "政府工作报告", f"正文“{speaks_for.quote}”"
+    found = find_report_type(head)
+    if found:
+        return found, "首页"
+    found = find_report_type(stem)
+    return found, ("文件名" if found else "")
+
+
+def decide_year(report_type: str | None, first: str, stem: str, head: str, body: str) -> tuple[int | None, str, bool]:
+    """(year, evidence, sure): the content's year; unsure when the file name says another."""
+    named = find_year(stem)
+    year = report_year(first, stem, body) if report_type == "政府工作报告" else None
+    year = year or find_year(head)
+    if year is None:
+        return named, ("文件名" if named else ""), named is not None
+    if named is not None and named != year and not re.search(rf"{named}年", head):
+        return year, f"正文（文件名写 {named} 年）", False
+    return year, "正文", True
+
+
+def decide_org_place(parsed: ParsedDocument, report_type, first: str, stem: str, head: str, body: str, folder: str, speaks_for):
+    """(department, place, evidence lines, unsure fields)."""
     if report_type == "政府工作报告":
         # a government's own report: its title names the place, else the place of the level it
         # speaks for that it names most; bodies and districts named in the text do not
-        place = work_report_place(first, stem, head, body, speaks_for)
-        department = government_of(place) if place is not None else department
-    else:
-        place = resolve_place(department, head, stem)
+        place, why, sure = work_report_place(first, stem, head, body, speaks_for)
+        if place is None:
+            place, why, sure = resolve_place(folder), "文件夹", False
+        department = government_of(place) if place is not None else None
+        return department, place, (f"地点：{why}", "机构：该地政府"), () if sure else ("place", "organization")
+    department, org_from = find_department(first) or find_department(head) or table_department(parsed), "首页"
+    if not department:
+        department, org_from = find_department(stem.split("_")[-1]), "文件名"
+    if not department and folder_org(folder):
+        department, org_from = folder_org(folder), "文件夹"
+    place = resolve_place(department, head, stem, folder)
+    place_from = "机构名称" if resolve_place(department) else ("首页" if resolve_place(head) else "文件名或文件夹")
+    unsure = tuple(f for f, v in (("organization", department), ("place", place)) if not v)
+    return department, place, (f"机构：{org_from}", f"地点：{place_from}"), unsure
+
+
+ORG_LABELS = ("部门名称", "单位名称", "预算单位", "预算主管部门", "部门（单位）名称")
+
+
+def table_department(parsed: ParsedDocument) -> str | None:
+    """The organization a form-like first table names: the cell after "部门名称"."""
+    for table in parsed.tables[:2]:
+        for row in (table.cells or ())[:6]:
+            cells = [re.sub(r"\s+", "", c or "") for c in row]
+            for i, cell in enumerate(cells[:-1]):
+                if cell in ORG_LABELS and re.fullmatch(rf"[{_CN}（）()]{{3,40}}{_ORG_END}", cells[i + 1]):
+                    return cells[i + 1]
+    return None
+
+
+def folder_org(folder: str) -> str | None:
+    """A folder named after the organization ("江苏省政协办公厅"): its name when it is one."""
+    name = re.sub(r"^\d+[_\-\s]*", "", folder or "")
+    return name if re.fullmatch(rf"[{_CN}]{{2,30}}{_ORG_END}", name) and resolve_place(name) else None
+
+
+def read_metadata(parsed: ParsedDocument, filename: str, folder: str = "") -> dict:
+    """{city, year, department, report_type, title, place fields, evidence, unsure} from the
+    document, then its file name, then the folder it sits in."""
+    stem = file_stem(filename)
+    head = _head_text(parsed)
+    body = "\n".join(ln.text for ln in parsed.lines)
+    first = collapse_cjk_spaces("\n".join(ln.text for ln in parsed.lines[:8]))
+    speaks_for = self_reference(body)
+    report_type, type_from = decide_type(speaks_for, head, stem)
+    year, year_from, year_sure = decide_year(report_type, first, stem, head, body)
+    department, place, why, unsure = decide_org_place(parsed, report_type, first, stem, head, body, folder, speaks_for)
+    department = canonical_org(department, place)
     fields = place_fields(place)
-    if department and place is not None:
-        department = party_form(trim_org(department, place))
-    city = fields.get("city")
-    if department and place is not None and resolve_place(department) is None \
-            and not department.startswith("中共"):
-        # "民政局" on a page whose title names 深圳市: the organization is the place's
+    unsure += tuple(f for f, bad in (("type", not report_type), ("year", not year_sure)) if bad)
+    evidence = (f"类型：{type_from or '未知'}", f"年份：{year_from or '未知'}", *why)
+    return {"city": fields.get("city"), "year": year, "department": department, "report_type": report_type,
+            "title": make_title(parsed, stem, head, department, report_type, year),
+            "org_level": find_org_level(first + "\n" + stem), "evidence": evidence,
+            "unsure": tuple(dict.fromkeys(unsure)), **{k: v for k, v in fields.items() if k != "city"}}
+
+
+def canonical_org(department: str | None, place) -> str | None:
+    """The organization's name as stored: cut to one whole name, the party's bodies in their
+    usual form, the place in front ("民政局" on a page whose title names 深圳市 → 深圳市民政局)."""
+    if not department or place is None:
+        return department
+    department = party_form(trim_org(department, place))
+    if resolve_place(department) is None and not department.startswith("中共"):
         department = with_place(department, place)
+    return department
+
+
+def make_title(parsed: ParsedDocument, stem: str, head: str, department, report_type, year) -> str:
     if report_type == POLICY_TYPE and find_policy_title(head):
-        title = find_policy_title(head)
-    elif department and report_type and year:
-        title = f"{department}{year}年{report_type}"
-    else:
-        title0 = next((h.title for h in parsed.headings if h.level == 0), "")
-        title = title0 or stem
-    return {"city": city, "year": year, "department": department, "report_type": report_type, "title": title,
-            "org_level": find_org_level(first + "\n" + stem), **{k: v for k, v in fields.items() if k != "city"}}
+        return find_policy_title(head)
+    if department and report_type and year:
+        return f"{department}{year}年{report_type}"
+    title0 = next((h.title for h in parsed.headings if h.level == 0), "")
+    return title0 or stem

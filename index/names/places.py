@@ -140,6 +140,10 @@ class Gazetteer:
         """Place by 6- or 12-digit adcode; KeyError if unknown."""
         return self._by_code[self._code(code)]
 
+    def places(self) -> list[Place]:
+        """Every place, by code."""
+        return sorted(self._by_code.values(), key=lambda p: p.code)
+
     def lookup(self, name: str) -> list[Place]:
         """All places whose full or short name is ``name``."""
         return [p for p, _ in self._names.get(name, ())]

@@ -29,6 +29,11 @@ ANY_YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 PLAN_YEAR = re.compile(r"(20\d\d)年(?:的)?(?:政府)?(?:工作)?(?:主要|总体|预期)?(?:目标任务|目标|任务|工作安排|安排|总体要求|重点工作)")
 REVIEW_YEAR = re.compile(r"(20\d\d)年(?:政府)?工作回顾")
 HEAD_CHARS = 4000
+SELF_THANKS = re.compile(r"我代表(?:[\u4e00-\u9fff]{0,12}?)(?:(省|自治区|市|州|盟|区|县|旗)(?:人民)?政府|(行署|行政公署))"
+                         r"[，,、]?向[^。]{0,160}?(?:致以|表示)")
+OWN = re.compile(r"我(省|自治区|市|州|盟|县|旗)(?![长委])")
+HEADING_PLAN = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+[、.．]\s*)?(20\d\d)年(?:政府)?(?:工作安排|主要目标|工作总体要求|"
+                          r"总体要求|重点工作|主要任务|目标任务|工作任务)")
 
 
 @dataclass(frozen=True)
@@ -36,15 +41,32 @@ class SelfReference:
     """A 政府工作报告's own words about whose it is."""
     level: str          # "province" | "city" | "district"
     quote: str          # the sentence part that said so
+    word: str = ""      # the government's own word for its place: 省, 市, 州, 盟, 区, 县, 旗
+    weak: bool = False  # only "我州"-style words, no "我代表…政府"
 
 
 def self_reference(text: str) -> SelfReference | None:
-    """"我代表市人民政府，向大会报告政府工作" → city level; None when the text does not say."""
-    m = SELF.search(text[:HEAD_CHARS])
-    if not m:
+    """"我代表市人民政府，向大会报告政府工作" → city level; None when the text does not say.
+    A text that lost its opening still thanks in its government's name ("我代表市人民政府，向全市
+    各族人民…致以崇高的敬意"); one that names neither still speaks of "我州" / "全市" under a
+    "2023年工作回顾" heading (weaker evidence: `weak`)."""
+    m = SELF.search(text[:HEAD_CHARS]) or SELF_THANKS.search(text)
+    if m:
+        word = next(g for g in m.groups() if g)
+        quote = m.group(0)
+        return SelfReference(LEVEL_OF_SELF[word], quote[:quote.index("向") + 1] + "…" if "向" in quote else quote, word)
+    return own_words(text)
+
+
+def own_words(text: str) -> SelfReference | None:
+    """"我州…全州…" in a text that reviews a year and plans the next, as a work report does."""
+    if not (REVIEW_YEAR.search(text) or HEADING_PLAN.search(text)):
         return None
-    word = next(g for g in m.groups() if g)
-    return SelfReference(LEVEL_OF_SELF[word], m.group(0))
+    mine = Counter(OWN.findall(text))
+    if not mine:
+        return None
+    word, n = mine.most_common(1)[0]
+    return SelfReference(LEVEL_OF_SELF[word], f"我{word}（{n} 次）", word, weak=True)
 
 
 def delivery_year(text: str) -> int | None:
@@ -56,6 +78,9 @@ def delivery_year(text: str) -> int | None:
         return Counter(plans).most_common(1)[0][0]
     if review:
         return max(review) + 1
+    headed = [int(y) for y in HEADING_PLAN.findall(text)]   # a plan heading further on
+    if headed:
+        return Counter(headed).most_common(1)[0][0]
     ahead = [int(y) for y in YEAR_IS.findall(head)]      # "2024年是…关键之年" looks ahead
     if ahead:
         return max(ahead)
@@ -89,9 +114,11 @@ def at_level(gaz: Gazetteer, place: Place, level: str) -> Place | None:
     return None
 
 
-def place_named_most(gaz: Gazetteer, text: str, level: str, hint: Place | None = None) -> Place | None:
-    """The place of `level` the text names most (counting places inside it for it); `hint` (the
-    file name's place: its short form counts too) wins a tie, then the first named."""
+def named_places(gaz: Gazetteer, text: str, level: str,
+                 hint: Place | None = None) -> tuple[Counter[str], Place | None]:
+    """How often the text names each place of `level` (places inside it count for it), and the
+    one it names most: `hint` (the file name's place: its short form counts too) wins a tie,
+    then the first named."""
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for m in gaz.find(re.sub(r"\s+", "", text), prefer=[hint.code] if hint is not None else ()):
@@ -100,9 +127,14 @@ def place_named_most(gaz: Gazetteer, text: str, level: str, hint: Place | None =
             counts[p.code] += 1
             first.setdefault(p.code, m.start)
     if not counts:
-        return hint if hint is not None and hint.level == level else None
+        return counts, (hint if hint is not None and hint.level == level else None)
     best = max(counts.values())
     tied = [c for c, n in counts.items() if n == best]
     if hint is not None and hint.code in tied:
-        return hint
-    return gaz.get(min(tied, key=first.__getitem__))
+        return counts, hint
+    return counts, gaz.get(min(tied, key=first.__getitem__))
+
+
+def place_named_most(gaz: Gazetteer, text: str, level: str, hint: Place | None = None) -> Place | None:
+    """The place of `level` the text names most (see `named_places`)."""
+    return named_places(gaz, text, level, hint)[1]

@@ -34,6 +34,20 @@ def listing_reason(lines: Sequence[str]) -> str | None:
     return None
 
 
+# a blank template's organization: "上海市 XX 局", "××单位", "XXX部门"
+_PLACEHOLDER = re.compile(r"(?:[XxＸ×]{2,3})\s*(?:局|委员会|委|办公室|办|单位|部门|厅|中心)")
+TEMPLATE_HEAD = 12      # lines where a template shows its placeholder name
+
+
+def template_reason(lines: Sequence[str]) -> str | None:
+    """Why a document is a blank template (its title names no organization but "XX局"), or None."""
+    for ln in [ln.strip() for ln in lines if ln.strip()][:TEMPLATE_HEAD]:
+        m = _PLACEHOLDER.search(ln)
+        if m:
+            return f"a blank template: its title names “{m.group(0)}”, not an organization"
+    return None
+
+
 _README = re.compile(r"^(?:readme|changelog|license|licence|copying|contributing)(?:\.\w+)?$", re.I)
 
 
@@ -41,4 +55,4 @@ def not_a_report(name: str, lines: Sequence[str]) -> str | None:
     """Why a text file is not a report (a README by its name, or a listing), or None."""
     if _README.match(name.strip()):
         return f"{name} is a project's documentation file"
-    return listing_reason(lines)
+    return listing_reason(lines) or template_reason(lines)

@@ -7,7 +7,7 @@ from typing import Callable
 from index.errors import CorruptFile, EmptyDocument, IndexError_, NotAReport, UnsupportedFile
 from index.read.blocks import build_blocks
 from index.read.chunks import CHUNK_CHARS, build_chunks
-from index.read.listing import not_a_report
+from index.read.listing import not_a_report, template_reason
 from index.read.pdf_reader import PageReader, RawPage, read_pdf
 from index.read.sections import build_sections, finish_section, headings_of, paragraphs_of
 from index.read.text_reader import decode_text, split_pages
@@ -73,6 +73,9 @@ def parse_file(path: Path, *, max_pages: int = 2000, ocr: PageReader | None = No
             raise
         except Exception as exc:  # file boundary: pdfminer raises many types on broken files
             raise CorruptFile(f"PDF 文件已损坏，无法解析: {path.name} (corrupt PDF: {type(exc).__name__}: {exc})") from exc
+        reason = template_reason([ln for p in pages[:2] for ln in p.text.splitlines()])
+        if reason:
+            raise NotAReport(f"空白模板，未收录: {path.name} (not a report: {reason})")
         return parse_pages(pages)
     if kind != "text":
         raise UnsupportedFile(f"不支持的文件类型（{kind}）: {path.name} (unsupported file type: {kind}; PDF or UTF-8/GB18030 text only)")

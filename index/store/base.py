@@ -20,7 +20,8 @@ import numpy as np
 from index.errors import NotFound, StoreMismatch
 from index.extract.subject_keys import subject_key, view_key
 from index.names.places import LEVEL_SQL
-from index.records import Check, Chunk, Fact, OcrLine, Report, Section, Statement
+from index.records import Check, Chunk, Fact, OcrLine, Report, ReportVersion, Section, Statement
+from index.store.identity import corrected, fact_periods, statement_periods
 from index.store.schema import (
     ADD_META,
     FACT_ORDER,
@@ -29,10 +30,12 @@ from index.store.schema import (
     SCHEMA_VERSION,
     SET_META,
     STATEMENT_COLS,
+    VERSION_COLS,
     chunk_from_row,
     fact_from_row,
     report_from_row,
     statement_from_row,
+    version_from_row,
 )
 
 
@@ -80,6 +83,10 @@ class Store(ABC):
     @abstractmethod
     def _save_file(self, c, doc_id: str, ext: str, data: bytes) -> None:
         """The original file, kept with the report, inside its transaction."""
+
+    @abstractmethod
+    def _file_bytes(self, c, doc_id: str, ext: str) -> bytes | None:
+        """The report's kept original file, read inside a transaction (None: not kept)."""
 
     @abstractmethod
     def file_path(self, doc_id: str) -> Path:
@@ -149,6 +156,54 @@ class Store(ABC):
             self._move_lex_stats(c, tokens, -1)
             c.execute("DELETE FROM reports WHERE doc_id=?", (doc_id,))
 
+    # ---- versions: replaced reports kept, listed, restorable ------------------------
+    def _keep_versions(self, c, doc_ids: Sequence[str], replaced_by: str) -> dict[str, int]:
+        """Each replaced report's row and original bytes copied to `versions`, inside the replacing
+        transaction and before the report is deleted; a version stored again is a version no more.
+        Returns {replaced doc_id: its version id}."""
+        c.execute("DELETE FROM versions WHERE doc_id=?", (replaced_by,))
+        cols, now, ids = ",".join(VERSION_COLS), time.time(), {}
+        for doc_id in doc_ids:
+            row = c.execute(f"SELECT {cols} FROM reports WHERE doc_id=?", (doc_id,)).fetchone()
+            if row is None:
+                continue
+            c.execute(f"INSERT INTO versions ({cols},replaced_by,replaced_at,data) "
+                      f"VALUES ({','.join('?' * (len(VERSION_COLS) + 3))})",
+                      (*row, replaced_by, now, self._file_bytes(c, doc_id, row["file_ext"])))
+            # writers hold the store's write lock (transaction()): the largest id is the one just given
+            ids[doc_id] = int(c.execute("SELECT MAX(version_id) FROM versions").fetchone()[0])
+        return ids
+
+    def versions(self, *, doc_id: str | None = None, identity: str | None = None) -> list[ReportVersion]:
+        """The kept versions, newest first: all, those whose identity's current holder is `doc_id`
+        (following replacements: v1 → v2 → the stored v3), or those of one identity key."""
+        rows = self.conn.execute(f"SELECT {VERSION_META} FROM versions ORDER BY version_id DESC").fetchall()
+        stored = {r[0] for r in self.conn.execute(
+            "SELECT doc_id FROM reports WHERE doc_id IN (SELECT replaced_by FROM versions)")}
+        by_doc: dict[str, str] = {}
+        for r in reversed(rows):            # oldest first: a doc replaced twice follows its latest replacement
+            by_doc[r["doc_id"]] = r["replaced_by"]
+        out = [version_from_row(r, version_holder(r["replaced_by"], stored, by_doc)) for r in rows]
+        return [v for v in out if (doc_id is None or v.current == doc_id)
+                and (identity is None or v.identity == identity)]
+
+    def version(self, version_id: int) -> tuple[ReportVersion, bytes | None]:
+        """One version's metadata and original bytes (None when they were not kept). Raises NotFound."""
+        found = [v for v in self.versions() if v.version_id == version_id] if 0 < version_id < 2 ** 63 else []
+        if not found:
+            raise NotFound(f"no version {version_id} in the store (qa reports --versions lists them)")
+        row = self.conn.execute("SELECT data FROM versions WHERE version_id=?", (version_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no version {version_id} in the store")
+        return found[0], (bytes(row[0]) if row[0] is not None else None)
+
+    def remove_version(self, version_id: int) -> ReportVersion:
+        """Forget a version (after it was restored: the report is stored again). Raises NotFound."""
+        meta, _ = self.version(version_id)
+        with self.tx() as c:
+            c.execute("DELETE FROM versions WHERE version_id=?", (version_id,))
+        return meta
+
     # ---- meta / params -------------------------------------------------
     def _init_meta(self, model_name: str | None, dim: int | None) -> None:
         with self.tx():
@@ -211,6 +266,7 @@ class Store(ABC):
         vecs = np.ascontiguousarray(vectors, dtype=np.float32)
         gone = sorted(set(replace) - {report.doc_id})
         with self.transaction() as c:
+            kept = self._keep_versions(c, gone, report.doc_id)
             self._forget_reports(c, sorted(set(replace) | {report.doc_id}))
             self._insert_report(c, report, file_ext, (len(sections), len(chunks), len(facts), n_tables), warnings)
             self._insert_text(c, report.doc_id, pages, sections, chunks, tokens, vecs)
@@ -222,7 +278,7 @@ class Store(ABC):
                 self._save_file(c, report.doc_id, file_ext, data)
         self._drop_files(gone)
         return {"facts": len(stored), "checks": len(checks), "statements": len(statements),
-                "conflicts": sum(k.status == "conflict" for k in checks)}
+                "conflicts": sum(k.status == "conflict" for k in checks), "versions": kept}
 
     @staticmethod
     def _insert_report(c, report: Report, file_ext: str, counts: tuple[int, int, int, int],
@@ -231,12 +287,14 @@ class Store(ABC):
         c.execute(
             "INSERT INTO reports (doc_id,title,city,year,department,report_type,source_name,pages,"
             "sha1,file_ext,ingested_at,n_sections,n_chunks,n_facts,n_tables,warnings,place_code,place,"
-            "province,district,org_level,identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "province,district,org_level,identity,evidence,unsure) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (report.doc_id, report.title, report.city, report.year, report.department,
              report.report_type, report.source_path, report.pages, report.sha1, file_ext,
              time.time(), *counts,
              json.dumps(list(warnings), ensure_ascii=False), report.place_code, report.place,
-             report.province, report.district, report.org_level, report.identity()))
+             report.province, report.district, report.org_level, report.identity(),
+             json.dumps(list(report.evidence), ensure_ascii=False), json.dumps(list(report.unsure))))
 
     def _insert_text(self, c, doc_id: str, pages: Sequence[tuple[int, str]], sections: Sequence[Section],
                      chunks: Sequence[Chunk], tokens: Sequence[str], vecs: np.ndarray) -> None:
@@ -295,6 +353,41 @@ class Store(ABC):
         self._drop_files([doc_id])
         return report
 
+    # ---- identity corrected by the user (index/store/identity.py) ------------------------
+    def set_identity(self, doc_id: str, *, place: str | None = None, organization: str | None = None,
+                     year: int | None = None, report_type: str | None = None,
+                     title: str | None = None) -> tuple[Report, Report]:
+        """Correct a stored report's identity in one transaction, the generation moving with it:
+        its row (place through the gazetteer, identity key, the edited fields certain) and the
+        periods its figures were read with; chunks, vectors and everything else stay. Another
+        report of the new identity stays too (parts of one report). Returns (old, new)."""
+        with self.transaction() as c:
+            row = c.execute("SELECT * FROM reports WHERE doc_id=?", (doc_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no report {doc_id!r} in the store")
+            old = report_from_row(row)
+            new = corrected(old, place=place, organization=organization, year=year, report_type=report_type,
+                            title=title)
+            c.execute("UPDATE reports SET title=?, city=?, year=?, department=?, report_type=?, place_code=?, "
+                      "place=?, province=?, district=?, identity=?, evidence=?, unsure=? WHERE doc_id=?",
+                      (new.title, new.city, new.year, new.department, new.report_type, new.place_code, new.place,
+                       new.province, new.district, new.identity(), json.dumps(list(new.evidence), ensure_ascii=False),
+                       json.dumps(list(new.unsure)), doc_id))
+            if (new.year, new.report_type) != (old.year, old.report_type):
+                self._read_periods_again(c, old, new)
+        return old, new
+
+    @staticmethod
+    def _read_periods_again(c, old: Report, new: Report) -> None:
+        """The report's figures and statements dated again for its corrected year and type."""
+        facts = c.execute("SELECT fact_id, text, measure, tbl, section_path, value, unit, source FROM facts "
+                          "WHERE doc_id=? ORDER BY fact_id", (new.doc_id,)).fetchall()
+        c.executemany("UPDATE facts SET period_year=?, period_end=?, period_kind=? WHERE fact_id=?",
+                      fact_periods(facts, new.year, new.report_type))
+        statements = c.execute("SELECT * FROM statements WHERE doc_id=? ORDER BY statement_id", (new.doc_id,)).fetchall()
+        c.executemany("UPDATE statements SET period_year=?, period_end=?, period_kind=? WHERE statement_id=?",
+                      statement_periods(statements, old, new))
+
     def clear_vectors_model(self, model_name: str, dim: int) -> None:
         with self.tx():
             self.conn.execute(SET_META, ("model_name", model_name))
@@ -331,7 +424,7 @@ class Store(ABC):
         out = []
         for r in rows:
             d = dict(r)
-            d["warnings"] = json.loads(d["warnings"])
+            d.update(warnings=json.loads(d["warnings"]), **identity_lists(d))
             d["conflicts"] = self.conn.execute(
                 "SELECT COUNT(*) FROM checks WHERE doc_id=? AND status='conflict'", (r["doc_id"],)).fetchone()[0]
             out.append(d)
@@ -348,7 +441,7 @@ class Store(ABC):
         if row is None:
             raise NotFound(f"no report {doc_id!r} in the store")
         d = dict(row)
-        d["warnings"] = json.loads(d["warnings"])
+        d.update(warnings=json.loads(d["warnings"]), **identity_lists(d))
         return d
 
     def sections(self, doc_id: str) -> list[dict]:
@@ -511,6 +604,20 @@ class Store(ABC):
 
 
 
+VERSION_META = ("version_id," + ",".join(VERSION_COLS) + ",replaced_by,replaced_at,"
+                "CASE WHEN data IS NULL THEN 0 ELSE 1 END AS has_file")
+
+
+def version_holder(start: str, stored: set[str], replaced_by: dict[str, str]) -> str | None:
+    """The stored report at the end of a chain of replacements (None: the chain ends in a deletion)."""
+    seen: set[str] = set()
+    doc = start
+    while doc not in stored and doc in replaced_by and doc not in seen:
+        seen.add(doc)
+        doc = replaced_by[doc]
+    return doc if doc in stored else None
+
+
 def sentences_around(text: str, phrase: str) -> list[str]:
     """Each sentence of `text` (up to 。！？；) that holds `phrase`."""
     out, i = [], text.find(phrase)
@@ -521,6 +628,11 @@ def sentences_around(text: str, phrase: str) -> list[str]:
         out.append(text[start:end].strip())
         i = text.find(phrase, end)
     return out
+
+
+def identity_lists(row: dict) -> dict:
+    """A report row's evidence and unsure fields as lists."""
+    return {k: json.loads(row.get(k) or "[]") for k in ("evidence", "unsure")}
 
 
 def _db(v: object) -> object:

@@ -41,6 +41,7 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
     if index is not None and params.get("generation") == generation and params.get("count") == index.ntotal:
         return index
     live = reader.chunk_ids(None)
+    loaded = index is not None
     if index is None:
         kind = HNSW if len(live) > ann_threshold else FLAT
         index = VectorIndex(dim, kind, ann_threshold=ann_threshold)
@@ -53,7 +54,8 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
     for i in range(0, len(missing), BATCH):
         part = missing[i:i + BATCH]
         index.add(part, reader.vectors(part.tolist(), dim))
-    index.save(store.index_path)
+    if not loaded or len(stale) or len(missing):      # a change of metadata only (qa edit): the file stands
+        index.save(store.index_path)
     store.write_params({"model_name": store.meta("model_name"), "dim": dim, "kind": index.kind,
                         "count": int(index.ntotal), "generation": generation})
     return index

@@ -2,9 +2,10 @@
 the meta-row upserts, the orders written out in full, and rows → records."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
-from index.records import Chunk, Fact, Report, Statement
+from index.records import Chunk, Fact, Report, ReportVersion, Statement
 
 SCHEMA_VERSION = 2
 
@@ -17,7 +18,7 @@ CREATE TABLE IF NOT EXISTS reports (
     n_sections INTEGER NOT NULL DEFAULT 0, n_chunks INTEGER NOT NULL DEFAULT 0,
     n_facts INTEGER NOT NULL DEFAULT 0, n_tables INTEGER NOT NULL DEFAULT 0,
     warnings TEXT NOT NULL DEFAULT '[]', place_code TEXT, place TEXT, province TEXT, district TEXT,
-    org_level TEXT, identity TEXT);
+    org_level TEXT, identity TEXT, evidence TEXT NOT NULL DEFAULT '[]', unsure TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
     page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, page));
@@ -81,10 +82,27 @@ CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key 
 CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
+# every replaced report, kept: its metadata and its original bytes, written in the transaction
+# that replaces it (a store written before gains the table on open). AUTOINCREMENT: a version id
+# once printed (`qa restore N`) never names another version later.
+VERSIONS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS versions (
+    version_id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, identity TEXT, title TEXT NOT NULL,
+    department TEXT, place TEXT, city TEXT, place_code TEXT, org_level TEXT, year INTEGER, report_type TEXT,
+    source_name TEXT NOT NULL, sha1 TEXT NOT NULL, file_ext TEXT NOT NULL, pages INTEGER NOT NULL,
+    ingested_at REAL NOT NULL, replaced_by TEXT NOT NULL, replaced_at REAL NOT NULL, data BLOB);
+CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id);
+CREATE INDEX IF NOT EXISTS versions_identity ON versions(identity);
+"""
+# the columns a version copies from its report row (all but the version's own)
+VERSION_COLS = ("doc_id", "identity", "title", "department", "place", "city", "place_code", "org_level", "year",
+                "report_type", "source_name", "sha1", "file_ext", "pages", "ingested_at")
+
 # columns added after schema 1: a store written by an older version gains them on open
 ADDED_COLUMNS = {
     "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
-                ("org_level", "TEXT"), ("identity", "TEXT")),
+                ("org_level", "TEXT"), ("identity", "TEXT"),
+                ("evidence", "TEXT NOT NULL DEFAULT '[]'"), ("unsure", "TEXT NOT NULL DEFAULT '[]'")),
     "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''"),
               ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL"),
               ("subject_key", "TEXT"), ("view_key", "TEXT")),
@@ -109,7 +127,8 @@ def report_from_row(row: sqlite3.Row) -> Report:
                   department=row["department"], report_type=row["report_type"],
                   source_path=row["source_name"], pages=row["pages"], sha1=row["sha1"],
                   place_code=row["place_code"], place=row["place"], province=row["province"],
-                  district=row["district"], org_level=row["org_level"])
+                  district=row["district"], org_level=row["org_level"],
+                  evidence=tuple(json.loads(row["evidence"] or "[]")), unsure=tuple(json.loads(row["unsure"] or "[]")))
 
 
 def fact_from_row(row: sqlite3.Row) -> Fact:
@@ -131,3 +150,13 @@ def statement_from_row(row: sqlite3.Row) -> Statement:
     vals = {k: row[k] for k in STATEMENT_COLS}
     vals["approx"] = bool(vals["approx"])
     return Statement(**vals, doc_id=row["doc_id"], statement_id=row["statement_id"])
+
+
+def version_from_row(row: sqlite3.Row, current: str | None = None) -> ReportVersion:
+    """A versions row (without its bytes; `has_file` read as a column) → the record."""
+    return ReportVersion(version_id=row["version_id"], doc_id=row["doc_id"], identity=row["identity"],
+                         title=row["title"], department=row["department"], place=row["place"], city=row["city"],
+                         year=row["year"], report_type=row["report_type"], source_name=row["source_name"],
+                         sha1=row["sha1"], file_ext=row["file_ext"], pages=row["pages"],
+                         ingested_at=row["ingested_at"], replaced_by=row["replaced_by"],
+                         replaced_at=row["replaced_at"], has_file=bool(row["has_file"]), current=current)

@@ -20,7 +20,16 @@ from index.store.base import Store
 from index.store.faiss_file import load_or_build_vectors
 from index.store.files import atomic_write_bytes, atomic_write_text
 from index.store.reader import StoreReader
-from index.store.schema import ADD_META, ADDED_COLUMNS, INDEXES, SCALE_SCHEMA, SCHEMA, SCHEMA_VERSION, SET_META
+from index.store.schema import (
+    ADD_META,
+    ADDED_COLUMNS,
+    INDEXES,
+    SCALE_SCHEMA,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SET_META,
+    VERSIONS_SCHEMA,
+)
 
 
 class SqliteStore(Store):
@@ -46,6 +55,7 @@ class SqliteStore(Store):
         self._migrate()
         self.conn.executescript(INDEXES)
         self.conn.executescript(SCALE_SCHEMA)
+        self.conn.executescript(VERSIONS_SCHEMA)      # replaced reports, kept
         self._fill_lookup_tables()
         self._init_meta(model_name, dim)
 
@@ -81,6 +91,11 @@ class SqliteStore(Store):
     def _save_file(self, c, doc_id: str, ext: str, data: bytes) -> None:
         """The original file, kept with the report (here: beside the database, written atomically)."""
         atomic_write_bytes(self.root / "files" / f"{doc_id}{ext}", data)
+
+    def _file_bytes(self, c, doc_id: str, ext: str) -> bytes | None:
+        """The original file kept beside the database (None: not kept)."""
+        path = self.root / "files" / f"{doc_id}{ext}"
+        return path.read_bytes() if path.is_file() else None
 
     def _migrate(self) -> None:
         """Add the columns a newer schema has to a store written by an older version."""

@@ -159,7 +159,7 @@
   const ROUTES = { fact: "数值", computed: "计算", passage: "段落", comparison: "对比", ranking: "排序", none: "无答案" };
 
   // ------------------------------------------------------------------ meta (reports) and health
-  const meta = { reports: [], cities: [], years: [], types: [] };
+  const meta = { reports: [], cities: [], years: [], types: [], versions: {} };
 
   function fillSelect(sel, values, label = (v) => v) {
     const keep = sel.value;
@@ -172,6 +172,7 @@
     try {
       const data = await api("/api/reports");
       meta.reports = data.reports || [];
+      meta.versions = await loadVersions();
     } catch (e) {
       toast("读取报告列表失败：" + e.message, "error");
       return;
@@ -188,6 +189,15 @@
       return r ? r.title : d;
     });
     renderReports();
+  }
+  /** Old versions kept, by the doc_id of the report that holds their identity now. */
+  async function loadVersions() {
+    const by = {};
+    try {
+      const data = await api("/api/versions");
+      for (const v of data.versions || []) if (v.current) (by[v.current] = by[v.current] || []).push(v);
+    } catch { /* an older server: no versions */ }
+    return by;
   }
   const reportTitle = (docId) => (meta.reports.find((r) => r.doc_id === docId) || {}).title || docId;
 
@@ -741,8 +751,9 @@
         body.appendChild(el("tr", { class: "group-row" }, el("th", { colspan: 9, scope: "rowgroup" }, `${place}（${n} 份）`)));
       }
       body.appendChild(el("tr", { dataset: { doc: r.doc_id } },
-        el("td", { class: "title" }, r.title, r.source_name && r.source_name !== r.title ? el("div", { class: "muted small-text" }, r.source_name) : null),
-        el("td", { class: "nowrap" }, r.department || r.city || "—"),
+        el("td", { class: "title" }, r.title, r.source_name && r.source_name !== r.title ? el("div", { class: "muted small-text" }, r.source_name) : null,
+          versionsOf(r)),
+        el("td", { class: "nowrap" }, r.department || r.city || "—", unsureBadge(r)),
         el("td", {}, r.year || "—"),
         el("td", { class: "type" }, r.report_type || "—"),
         el("td", { class: "num" }, r.pages),
@@ -752,9 +763,93 @@
         el("td", {}, el("div", { class: "row-actions" },
           el("button", { type: "button", class: "btn small", onclick: () => showTree(r) }, "目录"),
           el("button", { type: "button", class: "btn small", onclick: () => openSource(r.doc_id, 1, "", r.title) }, "阅读"),
+          el("button", { type: "button", class: "btn small edit-identity", onclick: () => toggleEdit(r) }, "更正"),
           el("a", { class: "btn small", href: `/api/reports/${encodeURIComponent(r.doc_id)}/file`, target: "_blank", rel: "noopener" }, "原文件"),
           el("button", { type: "button", class: "btn small danger", onclick: () => deleteReport(r) }, "删除")))));
     }
+  }
+
+  /** "旧版本 N": the replaced versions of a report, each with its file and a restore button. */
+  function versionsOf(r) {
+    const vs = meta.versions[r.doc_id] || [];
+    if (!vs.length) return null;
+    return el("details", { class: "versions small-text" }, el("summary", {}, `旧版本 ${vs.length}`),
+      el("ul", {}, vs.map((v) => el("li", {},
+        `版本 ${v.version_id} · ${v.source_name} · 替换于 ${new Date(v.replaced_at * 1000).toLocaleString("zh-CN")} `,
+        v.has_file ? el("a", { href: `/api/versions/${v.version_id}/file`, target: "_blank", rel: "noopener" }, "原文件") : null,
+        " ",
+        v.has_file ? el("button", { type: "button", class: "btn small", onclick: () => restoreVersion(v) }, "恢复") : null))));
+  }
+
+  async function restoreVersion(v) {
+    if (!token()) { toast("请先填写管理员令牌", "error"); $("#admin-token").focus(); return; }
+    if (!confirm(`恢复旧版本 ${v.version_id}《${v.title}》？当前版本将保存为旧版本，可再恢复。`)) return;
+    try {
+      const res = await api(`/api/versions/${v.version_id}/restore`, { method: "POST", headers: { "X-Admin-Token": token() } });
+      toast(res.summary || `已恢复旧版本 ${v.version_id}`, "ok");
+    } catch (e) {
+      toast("恢复失败：" + e.message, "error");
+    }
+    await refreshAll();
+  }
+
+  // ---- a report's identity: 不确定 fields with their evidence, and the 更正 form (PATCH /api/reports/{doc})
+  const FIELD_LABEL = { place: "地点", organization: "机构", year: "年份", type: "类型" };
+  const EDIT_FIELDS = [  // form field, label, report value, unsure field it confirms, input attributes
+    ["place", "地点", (r) => r.place || r.city, "place", { maxlength: 60, placeholder: "深圳 / 上海市普陀区 / 440300" }],
+    ["org", "机构", (r) => r.department, "organization", { maxlength: 100, class: "mid" }],
+    ["year", "年度", (r) => r.year, "year", { type: "number", min: 1949, max: 2100 }],
+    ["type", "类型", (r) => r.report_type, "type", { maxlength: 40 }],
+    ["title", "标题", (r) => r.title, null, { maxlength: 200, class: "wide" }],
+  ];
+
+  /** "不确定 地点、年份": the fields whose evidence was weak, the evidence as tooltip and details. */
+  function unsureBadge(r) {
+    const unsure = r.unsure || [];
+    if (!unsure.length) return null;
+    const evidence = r.evidence || [];
+    return el("details", { class: "identity-note small-text" },
+      el("summary", {}, el("span", { class: "badge warn unsure", title: evidence.join("\n") || "没有依据" }, "不确定"),
+        " ", unsure.map((f) => FIELD_LABEL[f] || f).join("、")),
+      el("ul", {}, evidence.map((e) => el("li", {}, e))));
+  }
+
+  function toggleEdit(r) {
+    const row = $(`#reports-body tr[data-doc="${CSS.escape(r.doc_id)}"]`);
+    const next = row && row.nextElementSibling;
+    if (next && next.classList.contains("edit-row")) { next.remove(); return; }
+    if (row) row.after(el("tr", { class: "edit-row" }, el("td", { colspan: 9 }, editForm(r))));
+  }
+
+  function editForm(r) {
+    const form = el("form", { class: "edit-form", dataset: { doc: r.doc_id } },
+      EDIT_FIELDS.map(([name, label, get, , attrs]) =>
+        el("label", {}, label, " ", el("input", { name, value: get(r) ?? "", ...attrs }))),
+      el("button", { type: "submit", class: "btn small primary" }, "保存更正"),
+      el("p", { class: "muted small-text" }, "只提交改动的字段；标为“不确定”的字段提交即视为已确认。"),
+      (r.evidence || []).length ? el("ul", { class: "muted small-text" }, r.evidence.map((e) => el("li", {}, e))) : null);
+    form.addEventListener("submit", (e) => { e.preventDefault(); submitEdit(r, form); });
+    return form;
+  }
+
+  async function submitEdit(r, form) {
+    if (!token()) { toast("请先填写管理员令牌", "error"); $("#admin-token").focus(); return; }
+    const body = {};
+    for (const [name, , get, field] of EDIT_FIELDS) {
+      const v = form.elements[name].value.trim(), old = String(get(r) ?? "");
+      if (v && (v !== old || (r.unsure || []).includes(field))) body[name] = name === "year" ? Number(v) : v;
+    }
+    if (!Object.keys(body).length) { toast("没有改动"); return; }
+    try {
+      const res = await api(`/api/reports/${encodeURIComponent(r.doc_id)}`, { method: "PATCH",
+        headers: { "Content-Type": "application/json", "X-Admin-Token": token() }, body: JSON.stringify(body) });
+      const changed = res.changed.map((c) => `${c.field}：${c.old ?? "—"} → ${c.new ?? "—"}`).join("；");
+      toast(changed ? "已更正 " + changed : "已确认", "ok");
+    } catch (e) {
+      toast("更正失败：" + e.message, "error");
+      return;
+    }
+    await refreshAll();
   }
 
   async function showTree(r) {
@@ -825,6 +920,13 @@
     t.className = "small-text" + (state === "error" ? " error" : state === "done" ? " ok" : "");
   }
 
+  /** What an ingest stored as 不确定 (one report: its note; a CSV: how many), for the upload summary. */
+  function unsureSummary(r) {
+    if (r.unsure_note) return `。身份${r.unsure_note}（可在列表中“更正”）`;
+    if ((r.unsure || []).length && r.reports) return `。${r.unsure.length} 份报告的身份不确定（可在列表中“更正”）`;
+    return "";
+  }
+
   function uploadFile(file) {
     return new Promise((resolve, reject) => {
       const fd = new FormData();
@@ -833,6 +935,9 @@
       if (city) fd.append("city", city);
       if (year) fd.append("year", year);
       if (title) fd.append("title", title);
+      const org = $("#upload-org").value.trim(), type = $("#upload-type").value.trim();
+      if (org) fd.append("org", org);
+      if (type) fd.append("type", type);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/reports");
       xhr.setRequestHeader("X-Admin-Token", token());
@@ -881,7 +986,7 @@
         const job = await pollJob(res.job);
         const r = job.result || {};
         setProgress(100, `完成：《${r.title || file.name}》${r.pages ?? "?"} 页，${r.chunks ?? "?"} 个文本块，${r.facts ?? "?"} 条数据` +
-          (r.conflicts ? `，${r.conflicts} 处冲突` : ""), "done");
+          (r.conflicts ? `，${r.conflicts} 处冲突` : "") + unsureSummary(r), "done");
         $("#upload-form").reset();
         await refreshAll();
       } catch (err) {
