@@ -135,9 +135,14 @@ def best_per_place(rows: list[tuple[Statement, Report]], ask: Ask, gazetteer) ->
         if not own_place(st, r, gazetteer):
             continue
         key = r.place_code or r.city or r.doc_id
-        if key not in out or (out[key][0].approx and not st.approx):
+        if key not in out or (inexact(out[key][0]) and not inexact(st)):
             out[key] = (st, r)      # the first stated, unless a later one is exact and it is not
     return out
+
+
+def inexact(st: Statement) -> bool:
+    """约 / 左右 / 预计, or a bound: a milestone passed ("突破1000亿元", "迈上万亿元台阶") is no level."""
+    return st.approx or st.bound != ""
 
 
 def wanted_kind(ask: Ask) -> tuple[str, ...]:
@@ -406,7 +411,7 @@ def place_statement(text: str, years: Sequence[int], reports: Sequence[Report], 
         rows = [(st, r) for st, r in rows if st.period_year in years and st.period_end is None]
     if not rows:
         return None
-    rows.sort(key=lambda x: (x[0].approx, -(x[0].period_year or 0)))
+    rows.sort(key=lambda x: (inexact(x[0]), -(x[0].period_year or 0)))
     st, r = rows[0]
     return Answer(kind="fact", answer=f"{place_label(r)}{metric}（{period_text(st)}）：{value_text(st)}。"
                                       f"（《{r.title}》第 {st.page} 页：“{st.text}”）",

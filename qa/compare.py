@@ -23,7 +23,8 @@ from .scope import Catalog, Scope
 from .sentences import overlap
 from .thresholds import FACT_MIN
 
-YEARS_COMPARED = re.compile(r"\d{2,4}年?(?:度)?(?:和|与|、|及|跟|同)\d{2,4}年")   # 2023年和2024年
+# 2023年和2024年; 2024年…比2023年多多少
+YEARS_COMPARED = re.compile(r"\d{2,4}年?(?:度)?(?:和|与|、|及|跟|同)\d{2,4}年|\d{4}年.{0,30}?比\d{2,4}年")
 MAX_ROWS = 40          # rows in one comparison / ranking table
 SHOWN = 12             # rows spelled out in the answer text
 TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4, "万亿元": 1e8}
@@ -158,6 +159,8 @@ def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings)
     """One group's row (its figure, else its passage, else missing) and the passages it cites."""
     sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
                   kind="figure" if figure_like else "description")
+    if g.year and q.measure == "增减" and YEARS_COMPARED.search(q.text):
+        sub = replace(sub, measure=None)      # each year's level; the change is computed from the rows
     ref = best_fact(engine, q, sub) if figure_like else None
     if ref is not None:
         return fact_row(g, ref), []

@@ -15,19 +15,21 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from index.extract.metric_names import SUB_YEAR, balanced, flaw, is_total_word, with_level
 from index.extract.metrics import UNITS_RE, Metric, base_of, find_metrics, fits, rate_of, standard, topic_of
 from index.extract.periods import Period, fact_period, report_family
 from index.records import Paragraph, Statement
 
 _WIDTH = str.maketrans("０１２３４５６７８９％．，；：（）", "0123456789%.,;:()")
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+| \. \d+)?"      # "5 . 5%": a decimal point set apart
 FIGURE_RE = re.compile(
     rf"(?<![\d.A-Za-z])(?P<n1>{_NUM})(?:\s*%?\s*(?:—|–|-|~|～|至|到)\s*(?P<n2>{_NUM}))?\s*(?P<unit>{UNITS_RE}|万亿(?!元))"
     r"(?P<after>左右|以上|以内|以下|多|余)?")
 SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
 BOUNDARY = re.compile(r"[，,；;、：:]")
 CLAUSE_END = re.compile(r"[，,；;：:]")
-COUNT_UNITS = {"台", "个", "家", "项", "户", "万户", "座", "条", "所", "人", "万人", "万个", "万台", "万家"}
+COUNT_UNITS = {"台", "个", "家", "项", "户", "万户", "座", "条", "所", "人", "万人", "万个", "万台", "万家", "件", "万件", "名", "批",
+               "套", "万套", "辆", "万辆", "张", "场"}
 TRAILING_PLACES = re.compile(r"(?:个|所)?(?:[省市区县镇乡村州盟]|街道|社区|地区|\([^)]*\)|（[^）]*）|、)+\s*$")
 GROWTH = re.compile(r"增长|增速|增幅|上涨|涨幅|递增")
 DECLINE = re.compile(r"下降|回落|降低|减少|下滑|降幅")
@@ -93,27 +95,50 @@ def figures_in(s: str) -> list[_Figure]:
             unit = "万亿元"
         nxt = s[m.end("unit"):m.end("unit") + 1]
         if (unit == "个" and nxt and nxt in "月工") or (unit == "分" and nxt and nxt in "别钟之") or \
-                (unit in ("期", "次", "名") and nxt and nxt in "间性内"):
-            continue     # 24个月, 5个工作日, 分别, 期间, 名义
+                (unit in ("期", "次", "名") and nxt and nxt in "间性内") or (unit == "人" and nxt == "制"):
+            continue     # 24个月, 5个工作日, 分别, 期间, 名义, 3人制
         if re.search(r"第\s*$|[A-Za-z]$", s[:m.start()]):
             continue     # 第4位 ; 5G
-        v1 = float(m.group("n1").replace(",", ""))
-        v2 = float(m.group("n2").replace(",", "")) if m.group("n2") else None
+        v1 = _number(m.group("n1"))
+        v2 = _number(m.group("n2")) if m.group("n2") else None
         out.append(_Figure(m.start(), m.end(), v1, unit, v2, m.group("after") or ""))
     return sorted(out, key=lambda f: f.start)
 
 
+def _number(tok: str) -> float:
+    return float(tok.replace(",", "").replace(" ", ""))
+
+
+def _in_parens(s: str, i: int) -> bool:
+    """Position i is inside brackets holding no figure ("10个县(市、区)")."""
+    o = s.rfind("(", 0, i)
+    if o <= s.rfind(")", 0, i):
+        return False
+    close = s.find(")", i)
+    return not re.search(r"\d", s[o:close if close > 0 else len(s)])
+
+
 def _span_start(s: str, pos: int, floor: int) -> int:
-    """Start of the clause a position belongs to: after the last boundary mark, not before `floor`."""
-    cut = max((m.end() for m in BOUNDARY.finditer(s, 0, pos)), default=0)
+    """Start of the clause a position belongs to: after the last boundary mark (none inside
+    brackets), not before `floor`."""
+    cut = max((m.end() for m in BOUNDARY.finditer(s, 0, pos) if not _in_parens(s, m.start())), default=0)
     return max(cut, floor)
 
 
+LEAD_WORDS = re.compile(r"^(?:全年|全省|全市|全区|其中|新增|累计|实现|完成|建成|新建|培育|引进|全国|确保|力争|争取)+"
+                        r"(?![和及与、])")      # "新建和改造提升高标准农田" keeps its first verb
+TAIL_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:分别|达到|达|突破|超过|超|逾|增长|下降|提高到|提高|提升|为|是|约|近|到|至|"
+                        r"增加|减少|占比|总量|规模|稳定在|保持在|保持|控制在|不少于|不低于|均为|均达|(?<!平)均|新增)+\s*$")
+
+
 def _subject_as_written(span: str) -> str:
-    """What is left of a clause's words before a number once verbs and connectors are dropped."""
-    s = re.sub(r"^(?:全年|全省|全市|全区|其中|新增|累计|实现|完成|建成|新建|培育|引进|全国)+", "", span.strip(" “”\"'"))
-    s = re.sub(r"(?:同比|比上年|较上年)?(?:分别|达到|达|突破|超过|超|逾|增长|下降|提高到|提高|提升|为|是|约|近|到|至|增加|减少|占比|总量|规模)+\s*$", "", s)
-    return s.strip(" “”\"'的")
+    """What is left of a clause's words before a number once verbs and connectors are dropped;
+    its quotes kept closed ("新增“四上”企业" → "“四上”企业")."""
+    s = TAIL_WORDS.sub("", LEAD_WORDS.sub("", span.strip(" \"'、，,(")))
+    s = balanced(s.strip(" \"'的"))
+    if s.startswith("“") and s.endswith("”") and s.count("“") == 1:
+        s = s[1:-1]
+    return s.strip(" 的")
 
 
 def _is_bare(span: str) -> bool:
@@ -154,18 +179,22 @@ def _parallel(s: str, figs: list[_Figure]) -> dict[int, tuple[str, Metric | None
                 break
             run.append(f)
         start = max((b.end() for b in CLAUSE_END.finditer(s, 0, m.start())), default=0)
-        items = [i for i in re.split(r"、|和|及", s[start:m.start()]) if i.strip()]
+        head_text = re.sub(r"(?:从|由)\S*$", "", s[start:m.start()])    # 城乡…从A和B分别提高到C和D
+        items = [i for i in re.split(r"、|和|及", head_text) if i.strip()]
         if len(items) == 1 and len(run) == 2 and "城乡" in items[0]:
             head, _, rest = items[0].partition("城乡")      # 城乡居民收入分别增长 → 城镇…, 农村…
             items = [f"{head}城镇{rest}", f"{head}农村{rest}"]
         if len(run) < 2 or len(items) != len(run):
             continue
-        last = items[-1]
+        items[0] = re.sub(r"^(?:其中|全市|全省|全区|全州|全年)+", "", items[0])
+        last, head = items[-1], len(items[0])
         names = []
-        for it in items:
-            if not find_metrics(it) and find_metrics(last) and len(last) > len(items[0]) + 2:
-                it = it + last[len(items[0]):]     # 城镇、农村常住居民… → 城镇常住居民…
+        for it in items[:-1]:
+            # 城镇、农村常住居民… → 城镇常住居民…; 一、二、三产增加值 → 一产增加值; 刑事、治安案件 → 刑事案件
+            if not find_metrics(it) and (len(last) > head + 2 if find_metrics(last) else len(last) > head >= len(it) - 1):
+                it = it + last[head:]
             names.append(it)
+        names.append(last)
         for f, name in zip(run, names):
             hit = find_metrics(name)
             metric = hit[-1].metric if hit else None
@@ -173,14 +202,67 @@ def _parallel(s: str, figs: list[_Figure]) -> dict[int, tuple[str, Metric | None
     return out
 
 
-def _noun_after(s: str, f: _Figure) -> tuple[str, int]:
-    """"铺设1835台“粤智助”自助机": a count's noun written after its classifier (and where it ends)."""
-    if f.unit not in COUNT_UNITS:
+NOUN_END = re.compile(r"[，,；;、：:。(]|[和及与](?=\d)|全覆盖|覆盖|投入|用于|(?<!元)以上|左右|在|(?:全部|全面|圆满|高质量|顺利|按期|如期)|"
+                      r"(?:实现|完成|达到|建成|开通|办结|落地|荣获|获|摘得|入选|入围|上榜|接受|消除|下沉)")
+
+
+def _noun_after(s: str, f: _Figure, any_unit: bool = False) -> tuple[str, int]:
+    """"铺设1835台“粤智助”自助机": a count's noun written after its classifier (and where it ends);
+    with `any_unit` the noun after any figure ("建设4万亩高标准农田")."""
+    if f.unit not in COUNT_UNITS and not any_unit:
         return "", f.end
-    raw = re.split(r"[，,；;、：:。]|全覆盖|覆盖|投入|用于|以上|左右|(?:实现|完成|达到|建成|开通)", s[f.end:], maxsplit=1)[0]
-    tail = raw.strip(" “”\"")
-    ok = len(re.sub(r"[^\u4e00-\u9fff]", "", tail)) >= 2 and len(tail) <= 16
+    raw = NOUN_END.split(s[f.end:], maxsplit=1)[0]
+    tail = balanced(raw.strip(" \""))
+    ok = _han_count(tail) >= 2 and len(tail) <= 16 and not re.match(r"[的和及与并或等]", tail)
     return (tail, f.end + len(raw)) if ok else ("", f.end)
+
+
+LIGHT_VERBS = re.compile(r"^(?:加快|推进|推动|实施|开展|完成|实现|确保|力争|争取|谋划|统筹|组织|持续|全年)+$")
+
+
+def _usable_name(name: str, s: str, f: _Figure, carry: _Carry) -> str | None:
+    """A written subject made a metric name (index/extract/metric_names.py), or None: "占…" is the
+    previous subject's share, "高于全国" the previous metric's lead, "省级" the previous subject at
+    that level, "总数" the previous subject's total, a bare verb takes the noun after the figure; a
+    rank word, a bare place or a fragment names nothing."""
+    prev = carry.prev
+    if flaw(name) == "comparison" and carry.shown and f.unit in ("个百分点", "%"):
+        name = carry.shown + re.sub(r"^分别", "", name)
+    if prev is not None and name.startswith("占"):
+        name = prev[0] + name + ("" if re.search(r"比重|比例|份额", name) else "比重")
+    if flaw(name) == "admin" and prev is not None:
+        name = with_level(name, prev[0]) or name
+    if is_total_word(name):
+        return prev[0] if prev is not None and prev[2] == standard(1, f.unit)[1] else None
+    if flaw(name) == "verb":
+        noun, _ = _noun_after(s, f, any_unit=True)
+        name = (noun if LIGHT_VERBS.match(name) else name + noun) if noun else name
+    return None if flaw(name) else name
+
+
+QUOTES = (("“", "”"), ("‘", "’"), ("「", "」"), ("《", "》"))
+MODIFIED = re.compile(r"(?:以上|及以上|级)?的?(?P<noun>(?!的)[\u4e00-\u9fff“][^，,；;。、]*)")
+NOT_MODIFIED = re.compile(r"(?:新?(?:台阶|大关|关口|方阵)|建设|用于|投入|实施|完成|支持|带动|撬动|实现|达到|达|新建|改造|建成|增长|下降|提高|提升|占|同比|"
+                          r"比上年|较上年|为|是|和|及|与|等|左右|以上|多|余|分别|增至|降至|到|至|比|较|累计|新增|其中|年均|合计|共)")
+
+
+def _not_a_measure(s: str, f: _Figure) -> bool:
+    """A number that measures nothing the sentence reports: inside a quoted name ("“民营经济33条”",
+    "“1万亿方阵”") or of a part of the year ("前三季度增长5.5%")."""
+    for o, c in QUOTES:
+        if s.rfind(o, 0, f.start) > s.rfind(c, 0, f.start) and 0 <= s.find(c, f.end) - f.end <= 12:
+            return True
+    own = re.sub(r"(?:从|由).*$", "", s[_span_start(s, f.start, 0):f.start])     # "从上半年5.5%降到5.3%"
+    return bool(SUB_YEAR.search(own))
+
+
+def _modifier(s: str, f: _Figure) -> bool:
+    """A number qualifying the noun after it ("10亿元以上项目30个", "收入过20万元的行政村超过75%"):
+    part of the next figure's subject."""
+    if f.unit in COUNT_UNITS or f.unit in ("%", "个百分点"):
+        return False
+    m = MODIFIED.match(s, f.end)
+    return bool(m) and not NOT_MODIFIED.match(m.group("noun")) and FIGURE_RE.search(m.group("noun")) is not None
 
 
 @dataclass(frozen=True)
@@ -199,6 +281,7 @@ class _Carry:
     prev: tuple[str, Metric | None, str] | None = None     # name, metric, standard unit
     prev_start: int = 0      # where the text quoted for the previous subject began
     floor: int = 0           # a clause starts no earlier than the end of the last figure
+    shown: str = ""          # the previous figure's metric as shown ("规模以上工业增加值增速")
 
 
 def _han_count(s: str) -> int:
@@ -215,12 +298,18 @@ def _figure_statements(s: str) -> list[tuple[_Figure, str, Metric | None, str]]:
     carry = _Carry()
     for f in figs:
         start = _span_start(s, f.start, carry.floor)
+        if s.startswith("的", start) and start == carry.floor and _han_count(s[start + 1:f.start]) >= 2:
+            start = _span_start(s, f.start, 0)      # "村集体收入过20万元的行政村超过75%": one noun phrase
         span = s[start:f.start]
-        if re.search(r"(?:从|由)\s*$", span):
+        if re.search(r"(?:从|由)\s*$", span) or _modifier(s, f):
             continue             # "从2.77%提高到3.3%": the start value rides on the end value
         after, after_end = _noun_after(s, f)
-        sub = _figure_subject(s, f, start, after, parallel.get(f.start), mentions, carry.prev)
+        sub = None if _not_a_measure(s, f) else \
+            _figure_subject(s, f, start, after, parallel.get(f.start), mentions, carry.prev)
         shown = _shown_name(sub, f) if sub is not None else None
+        if shown is not None and shown[1] is None:
+            named = _usable_name(shown[0], s, f, carry)
+            shown = (named, None, shown[2]) if named else None
         if sub is None or shown is None:
             carry = replace(carry, floor=f.end)
             continue
@@ -229,7 +318,8 @@ def _figure_statements(s: str) -> list[tuple[_Figure, str, Metric | None, str]]:
             start <= h.start for h in mentions if h.end <= f.start and h.start >= start)
         text = (s[carry.prev_start:f.start] if carried else sub.span) + s[f.start:after_end]
         out.append((_Figure(f.start, f.end, value, f.unit, f.low, f.after), name, metric, text.strip("，,、 ")))
-        carry = _Carry((sub.name, metric, standard(1, f.unit)[1]), carry.prev_start if carried else start, f.end)
+        own = sub.name if metric is not None else re.sub(r"(?:增速|降幅)$", "", name)
+        carry = _Carry((own, metric, standard(1, f.unit)[1]), carry.prev_start if carried else start, f.end, name)
     return out
 
 
@@ -304,7 +394,7 @@ def _claim_subject(s: str, m: re.Match) -> tuple[str, Metric | None, str]:
     own = _subject_as_written(left) if len(_subject_as_written(left)) >= 2 else _subject_as_written(
         TRAILING_PLACES.sub("", right))
     own = re.sub(r"^(?:基本|全面|已|均|推动|推进|加快|持续)+|(?:基本|全面|已|均|等)+$", "", own)
-    if len(own) >= 2 and own not in ("增速", "增幅", "增长", "总量", "规模", "排名", "位次"):
+    if len(own) >= 2 and own not in ("增速", "增幅", "增长", "总量", "规模", "排名", "位次") and not flaw(own):
         return own, None, span
     earlier = [h for h in find_metrics(s) if h.end <= start]
     if earlier:
@@ -380,6 +470,28 @@ def as_written(st: Statement, original: str) -> Statement:
     return replace(st, sentence=original, text=text)
 
 
+MILESTONE_BEFORE = re.compile(r"(?:突破|跨越|跨过|跨上|迈上|迈入|迈进|站上|登上|首破|(?<![打突])破|超|逾)\s*$")
+MILESTONE_AFTER = re.compile(r"\s*(?:新)?(?:台阶|大关|关口|方阵|的(?:大)?跨越)")
+ESTIMATE = re.compile(r"预计|预估")
+
+
+def _bound(s: str, f: _Figure) -> str:
+    """"min" for a floor (以上, 不低于, a milestone passed: 突破1000亿元, 迈上万亿元台阶), "max" for a ceiling."""
+    before = s[max(0, f.start - 6):f.start]
+    if f.after == "以上" or re.search(r"不低于|不少于|超过", before) or MILESTONE_BEFORE.search(before) or \
+            MILESTONE_AFTER.match(s, f.end):
+        return "min"
+    return "max" if f.after in ("以内", "以下") or re.search(r"控制在|不超过|低于", before) else ""
+
+
+def _approx(s: str, f: _Figure) -> bool:
+    """左右 / 多 / a range, 约 / 近 / 突破 … in the figure's own clause, or an estimate (预计)."""
+    before = s[max(0, f.start - 6):f.start]
+    own = s[_span_start(s, f.start, 0):f.start]
+    return f.after in ("左右", "多", "余") or f.low is not None or bool(APPROX_BEFORE.search(before)) or \
+        bool(APPROX_IN.search(own)) or bool(ESTIMATE.search(s, 0, f.start))
+
+
 def _statements(s: str, page: int, section_path: str, year: int | None,
                 report_type: str | None, ctx: Context | None) -> list[Statement]:
     out: list[Statement] = []
@@ -391,14 +503,11 @@ def _statements(s: str, page: int, section_path: str, year: int | None,
         if re.search(r"每年(?:超过|达到|均|都)?\s*$", s[max(0, f.start - 8):f.start]) and ctx and ctx.kind == "five":
             p = Period(ctx.start, ctx.end, "average", "每年")
         std_value, std_unit = standard(f.value, f.unit)
-        before = s[max(0, f.start - 6):f.start]
-        bound = "min" if f.after == "以上" or re.search(r"不低于|不少于|超过", before) else \
-            "max" if f.after in ("以内", "以下") or re.search(r"控制在|不超过|低于", before) else ""
         start = None
         frm = re.search(r"(?:从|由)\s*(" + _NUM + r")\s*(?:" + UNITS_RE + r")?[^，。；\d]{0,8}(?:提高|提升|增长|增加|上升|下降|降低|减少)?(?:到|至)\s*$",
                         s[max(0, f.start - 40):f.start])
         if frm:
-            start = float(frm.group(1).replace(",", ""))
+            start = _number(frm.group(1))
         kind = "change" if start is not None and p.kind in ("", "actual", "cumulative") else p.kind
         if start is not None and p.year_end is not None and kind == "change":
             p = Period(p.year_end, None, "change", p.basis)    # the level reached at the end of the span
@@ -406,12 +515,10 @@ def _statements(s: str, page: int, section_path: str, year: int | None,
             claim="figure", metric=name, text=span, sentence=s, page=page, section_path=section_path,
             topic=topic_of(name, s), value=f.value, unit=f.unit, value_std=std_value, unit_std=std_unit,
             start=start, period_year=p.year, period_end=p.year_end, period_kind=kind,
-            approx=f.after in ("左右", "多", "余") or f.low is not None or bool(APPROX_BEFORE.search(before))
-            or bool(APPROX_IN.search(span[: max(0, len(span) - len(s[f.start:f.end]))])),
-            bound=bound))
+            approx=_approx(s, f), bound=_bound(s, f)))
     for m in RANK_RE.finditer(s):
         name, metric, span = _claim_subject(s, m)
-        if len(name) < 2:
+        if len(name) < 2 or SUB_YEAR.search(s[_span_start(s, m.start(), 0):m.start()]):
             continue
         no = 1 if m.group("first") else cn_number(m.group("no"))
         rank_text = s[m.start():m.end()]

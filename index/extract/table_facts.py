@@ -191,9 +191,23 @@ def facts_from_table(t: Table, prev_header: list | None = None, prev_unit: str |
     if t.cells:
         grid = [list(r) for r in t.cells]
         rows, hdr = rows_from_grid(grid, t.page, prev_header)
-        return _facts_from_rows(rows, t, unit), hdr
+        return _facts_from_rows(rows, t, unit or _count_unit(rows)), hdr
     rows = rows_from_lines(t.lines, t.title, t.page)
-    return _facts_from_rows(rows, t, unit), []
+    return _facts_from_rows(rows, t, unit or _count_unit(rows)), []
+
+
+COUNTED = re.compile(r"(?:申请|决定|案件|文件|提案|建议|事项)(?:数量|件数|数)$|^(?:行政复议|行政诉讼)$")
+
+
+def _count_unit(rows: list[Row]) -> str | None:
+    """A table without a unit that counts applications, decisions or cases (a row "本年新收政府信息公开
+    申请数量", a column "本年处理决定数量", a column group 行政复议 / 行政诉讼) counts them in 件."""
+    names = {normalise_subject(r.label) for r in rows}
+    for r in rows:
+        for col, _ in r.cells:
+            names.add(re.sub(r"\s+", "", col.measure))
+            names.update(p for p in col.group.split("/") if p)
+    return "件" if any(COUNTED.search(n) for n in names if n) else None
 
 
 def facts_from_tables(tables: Sequence[Table]) -> list[Fact]:

@@ -168,6 +168,25 @@ def _carry_merged_left(header_rows: list[list[str | None]], filled: list[list[st
     return out
 
 
+def _nest_upper_labels(rows: list[list[str]], first_data_col: int) -> list[list[str]]:
+    """A merged cell holds the cells below it: an upper label written inside the span of a lower
+    group (行政诉讼 over 未经复议直接起诉 | … | 复议后起诉, its text set right of the group's first
+    column) moves left to where that group starts, when the header's depth changes there (the
+    columns left of it end a level higher) and no other label of its row stands between."""
+    out = [list(r) for r in rows]
+    for ri in range(len(out) - 3, -1, -1):
+        upper, lower = out[ri], out[ri + 1]
+        depth = [tuple(bool(r[j]) for r in out[ri + 2:]) for j in range(len(lower))]
+        starts = [j for j in range(first_data_col + 1, len(lower)) if lower[j]]
+        for k in range(first_data_col, len(upper)):
+            a = max((j for j in starts if j < k), default=None)
+            if not upper[k] or lower[k] or a is None or any(upper[j] for j in range(a, k)):
+                continue
+            if depth[a - 1] != depth[a] and len(set(depth[a:k + 1])) == 1:
+                upper[a], upper[k] = upper[k], ""
+    return out
+
+
 def _header_path(filled: list[list[str]], j: int) -> tuple[list[str], str | None]:
     """Column j's distinct header names top to bottom, and the last unit a header cell states."""
     path: list[str] = []
@@ -226,7 +245,8 @@ def columns_from_header_rows(header_rows: list[list[str | None]], ncols: int, fi
     Empty / None cells in upper rows carry the value from the left (merged cells);
     the column's measure is its lowest measure-like level, a non-measure lowest
     level under a measure (三公: 预算数 > 公务接待费) becomes the column's subject."""
-    filled = _carry_merged_left(header_rows, _pad_header_rows(header_rows, ncols), ncols, first_data_col)
+    padded = _nest_upper_labels(_pad_header_rows(header_rows, ncols), first_data_col)
+    filled = _carry_merged_left(padded, padded, ncols, first_data_col)
     # carry down: an empty lower cell under a filled upper cell takes nothing (path ends)
     return [None if j < first_data_col else _column_from_path(*_header_path(filled, j)) for j in range(ncols)]
 

@@ -61,12 +61,15 @@ class Summary:
 
     def line(self) -> str:
         n = {s: sum(r.status == s for r in self.results) for s in ("new", "replaced", "unchanged")}
-        rate = self.pages / self.seconds if self.seconds else 0.0
+        chunks = sum(r.chunks for r in self.results)
+        per_s = (lambda n: n / self.seconds if self.seconds else 0.0)
+        share = 100 * self.embed_seconds / self.seconds if self.seconds else 0.0
         return (f"ingested {len(self.results)} report(s): {n['new']} new, {n['replaced']} new version(s) replacing "
                 f"stored ones, {n['unchanged']} already stored; {self.pages} pages, "
-                f"{sum(r.sections for r in self.results)} sections, {sum(r.chunks for r in self.results)} chunks, "
+                f"{sum(r.sections for r in self.results)} sections, {chunks} chunks, "
                 f"{sum(r.tables for r in self.results)} tables, {sum(r.facts for r in self.results)} facts in "
-                f"{self.seconds:.1f}s ({rate:.1f} pages/s; embedding {self.embed_seconds:.1f}s)"
+                f"{self.seconds:.1f}s ({per_s(self.pages):.1f} pages/s, {per_s(chunks):.1f} chunks/s; "
+                f"embedding {self.embed_seconds:.1f}s = {share:.0f} %)"
                 + (f"; {len(self.failed)} failed" if self.failed else ""))
 
 
