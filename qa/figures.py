@@ -37,7 +37,7 @@ def topic_query(q: Question) -> str:
     for i, k in enumerate(keep):
         t = t.replace(f"\x00{i}\x00", k)
     t = re.sub(r"(万元|亿元|(?<![单美])元|比较|对比|分别|两市|各市|各地|以来|累计|全市|得了|取得|情况|请|都)", " ", t)
-    t = re.sub(r"比(上年|去年|上一年|\d{4}年)?|百分之[几多少]*|百分比|目标值|指标值", " ", t)
+    t = re.sub(r"比(上年|去年|上一年|\d{4}年)?(?:\s*[多少高低](?=\s|$))?|百分之[几多少]*|百分比|目标值|指标值", " ", t)
     # the period words are the scope's (qa.scope), not the subject's
     t = re.sub(r"“?十[三四五六]五”?(?:时期|期间)?|过去五年|五年来|时期|期间|预期目标|目标|预期|年均|全年", " ", t)
     t = re.sub(r"(^|\s)(在|为|和|与|及|到|还|又)", " ", t)
@@ -87,11 +87,14 @@ def title_measure(table: str) -> str:
     return ""
 
 
-def measure_score(asked: str | None, measure: str, report: Report, source: str, table: str = "") -> float:
+def measure_score(asked: str | None, measure: str, report: Report, source: str, table: str = "",
+                  named: bool = False) -> float:
+    """How well a fact's measure (its column) fits the measure asked; `named`: the question
+    names the column itself, so it is no mere part of the row's figure."""
     m = canon_measure(measure)
     rt = report.report_type or ""
     # a category column (教育收费, 事业单位经营收入) is a part; 合计/金额 is the figure itself
-    part = 0.95 if m == "" and not re.search(r"合计|总计|小计|金额|^数$|总额", measure or "") else 1.0
+    part = 0.95 if m == "" and not named and not re.search(r"合计|总计|小计|金额|^数$|总额", measure or "") else 1.0
     if m == "" and table:
         # a plain amount column takes its sense from the table ("…基本支出决算明细表" → 决算数),
         # or else from the report: every table of a 部门预算 states 预算数
@@ -233,6 +236,31 @@ def rest_in_title(topic: str, fact: Fact) -> float:
     return sum(g in title for g in rest) / len(rest) if rest and title else 0.0
 
 
+def in_title_context(topic: str, fact: Fact) -> float | None:
+    """A table row read under its table's title: the question's words beyond the row label that
+    the title says are not missing from the row ("收到政府信息公开申请" and row 本年新收政府信息公开申请数量
+    of 收到和处理政府信息公开申请情况: 收到 is the table's); the row's score for the rest of the
+    question (a character the row shares kept: 收 of 新收); None when the title explains nothing
+    or the row itself names less than most of the question."""
+    q, subj, title = squash(topic), squash(fact.subject), squash(title_topic(fact.table))
+    if fact.source != "table" or not title or len(subj) < 2:
+        return None
+    grams = {subj[i:i + 2] for i in range(len(subj) - 1)}
+    covered = [False] * len(q)
+    for i in range(len(q) - 1):
+        if q[i:i + 2] in grams:
+            covered[i] = covered[i + 1] = True
+    runs = [m.span() for m in re.finditer(r"0+", "".join("1" if c else "0" for c in covered))]
+    explained = [(a, b) for a, b in runs if b - a >= 2 and q[a:b] in title]
+    if not explained or sum(covered) < 0.6 * len(q):
+        return None                       # the row itself names most of what is asked, or it is not the row
+    keep = list(q)
+    for a, b in explained:
+        for i in range(a, b):
+            keep[i] = q[i] if q[i] in subj else ""
+    return subject_score("".join(keep), fact.subject)
+
+
 def total_row_score(topic: str, fact: Fact) -> float:
     """A 合计/小计 row answers for its table's topic: share of the question's words in the title."""
     title = squash(title_topic(fact.table))
@@ -241,6 +269,21 @@ def total_row_score(topic: str, fact: Fact) -> float:
         return 0.0
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
     return 0.92 * sum(g in title for g in grams) / len(grams)
+
+
+def named_column(topic: str, f: Fact) -> float | None:
+    """A table cell whose column the question names beside its row ("行政复议结果维持": row 行政复议,
+    column 结果维持): how well the rest of the question names the row; None when the column
+    is not named (outside the words that name the row)."""
+    t, s, m = squash(topic), squash(f.subject), squash(f.measure)
+    if f.source != "table" or len(m) < 2 or m == s:
+        return None
+    row_named = bool(s) and s in t
+    rest = t.replace(s, "\x00", 1) if row_named else t
+    if m not in rest:
+        return None
+    rest = rest.replace(m, "", 1).replace("\x00", s)
+    return subject_score(rest, f.subject) if rest else None
 
 
 FUNDING_TABLE = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")
@@ -254,12 +297,18 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     subj = hit.score
     if squash(f.subject) in TOTAL_KEYS:
         subj = max(min(subj, 0.6), total_row_score(topic, f))
+    else:
+        subj = max(subj, 0.97 * (in_title_context(topic, f) or 0.0))
     if f.source == "prose":
         subj = max(prose_score(topic, f, context(f) if context else ""), 0.95 * subj)
+    by_column = named_column(topic, f)
+    named = by_column is not None and by_column >= subj
+    if named:
+        subj = by_column
     u = unit_score(q, f, topic)
     if q.measure in MONEY_MEASURES and not q.unit_hint and f.unit not in MONEY_UNITS:
         u = min(u, 0.4)
-    s = subj * measure_score(q.measure, f.measure, hit.report, f.source, f.table) * u
+    s = subj * measure_score(q.measure, f.measure, hit.report, f.source, f.table, named) * u
     if q.unit_hint and u == 1.0:
         s += 0.1        # "多少台" and the fact counts 台: strong evidence of the right kind of figure
     if f.source == "table" and FUNDING_TABLE.search(f.table or "") and not FUNDING_TABLE.search(q.text):

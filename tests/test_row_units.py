@@ -48,7 +48,7 @@ def test_real_report_counts_are_not_money(rel):
     counts = [f for f in fs if f.subject in ("行政处罚", "行政强制", "行政许可")]
     assert len(counts) == 3 and not any(f.unit == "万元" for f in counts)
     p = _one(fs, "行政处罚", penalties)
-    assert p.unit == "" and p.measure == "本年处理决定数量"
+    assert p.unit == "件" and p.measure == "本年处理决定数量"      # a count of decisions
     fee = _one(fs, "行政事业性收费", fees)
     assert fee.unit == "万元" and fee.measure == "本年收费金额"
     # nothing else in the report is money
@@ -67,8 +67,8 @@ def test_subheader_block_unit_stays_in_its_block():
               ["信息内容", "采购总金额"],
               ["政府集中采购", "12.5"])
     fs = extract_facts([t], [])
-    assert _one(fs, "行政处罚", 4119).unit == ""
-    assert _one(fs, "行政许可", 550).unit == ""
+    assert _one(fs, "行政处罚", 4119).unit == "件"            # decisions are counted
+    assert _one(fs, "行政许可", 550).unit == "件"
     fee = _one(fs, "行政事业性收费", 7730.28)
     assert (fee.unit, fee.measure) == ("万元", "本年收费金额")
     assert _one(fs, "政府集中采购", 12.5).unit == ""         # a later block without a unit

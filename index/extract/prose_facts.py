@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from index.extract.numbers import CN_NUM_CHARS, parse_arabic, parse_chinese, to_halfwidth
+from index.extract.run_in import names_an_item, run_in_item
 from index.extract.subjects import normalise_subject
 from index.extract.units import COUNT_UNITS, MONEY_UNITS
 from index.records import Fact, Paragraph
@@ -41,13 +42,19 @@ _DEPT_RE = re.compile(r"^.*?(?:管理局|数据局|财政局|本部门|本单位
 # counted things that often run straight into the next figure's subject ("0个单位出国团组0个")
 _HEAD_NOUNS = ("单位", "部门", "项目", "企业", "机构", "团组", "个人", "镇街", "区", "镇", "村", "人")
 _YEAR_RE = re.compile(r"(?:截[至止])?\s*\d{4}\s*年(?:度|底|末)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?(?:以来)?")
-_LEAD_WORDS = re.compile(r"^(?:其中|主要是|主要包括|包括|分别是|全年|当年|共|累计|合计|总计|已|截至目前|目前|同时|此外|另外|以及|和|及|与|并|为|是|有|达|的|了|在)+")
+_LEAD_WORDS = re.compile(r"^(?:其中|主要是|主要包括|包括|分别是|全年|当年|共|累计|合计|总计|已|截至目前|目前|同时|此外|另外|以及|和|及|与|并|为|是|有|达|的|了"
+                         r"|在(?!职|编|岗|建|校|线|途|库))+")
 _TAIL_MEASURE = re.compile(
     r"(?P<m>(?:支出)?(?:决算数?|全年预算数|年初预算数?|调整预算数?|预算数?|执行数|实际支出|总额|合计|金额)?)"
     r"(?:为|是|达到|达|共计|共|约)*$")
 
 
+_LEAD_LABEL = re.compile(r"^\s*[（(][一二三四五六七八九十\d]{1,3}[)）][、.]?")
+
+
 def _clean_np(s: str) -> str:
+    s = _LEAD_LABEL.sub("", s)           # "（三）年终结转结余资金": not "三）年终…"
+    s = re.sub(r"[（(][类款项][)）]$", "", s.strip())   # "工资福利支出(类)": the 类/款/项 of a 科目
     s = s.strip(" ，,、：:；;。（）()")
     s = _LEAD_WORDS.sub("", s)
     # verbs and the adverbs before them ("进出口总额接连突破…", "总值首次超过…") are not the subject
@@ -58,7 +65,7 @@ def _clean_np(s: str) -> str:
 
 def _topic(sentence: str) -> str:
     """Subject given as a heading-like lead: "X绩效自评综述：..." → X."""
-    m = re.match(r"^\s*([^，。；：:]{2,40})[：:]", sentence)
+    m = re.match(r"^\s*([^，,。；;：:]{2,40})[：:]", sentence)
     if not m:
         return ""
     t = re.sub(r"(?:绩效)?(?:自评)?(?:综述|情况|结果|说明)$", "", m.group(1))
@@ -106,9 +113,14 @@ def _left_clause(text: str) -> str:
             if depth == 0:
                 return text[i + 1:]
             depth -= 1
-        elif depth == 0 and c in "，,；;。：:、":
+        elif depth == 0 and c in "，,；;。：:、" and not _thousands_comma(text, i):
             return text[i + 1:]
     return text
+
+
+def _thousands_comma(text: str, i: int) -> bool:
+    """"99,003.18": the comma at i separates thousands."""
+    return text[i] == "," and text[i - 1:i].isdigit() and bool(re.match(r"\d{3}(?!\d)", text[i + 1:]))
 
 
 def _skip_context(before: str, after: str, num: str, unit: str) -> bool:
@@ -180,20 +192,52 @@ class _Reading:
 
 
 def facts_from_paragraph(p: Paragraph) -> list[Fact]:
-    """The facts of a paragraph's sentences (figures of money, rates and counts with their subjects)."""
+    """The facts of a paragraph's sentences (figures of money, rates and counts with their subjects).
+    A run-in heading ("2.公务接待费。", or the heading line right above the paragraph) names the
+    item whose figure the next sentence gives without naming it; the fact cites heading and sentence.
+    A sentence that opens with the comparison ("较2025年年初预算增加197.71万元") compares the item of
+    its paragraph (`_paragraph_item`)."""
     text = re.sub(r"\s+", "", to_halfwidth(p.text))
     section = getattr(p, "section_path", "") or ""
+    lead = run_in_item(getattr(p, "heading", "") or "", at_start=True)
+    lead_text, para_item = "", None
     out: list[Fact] = []
-    for sent in _SENT_SPLIT.split(text):
-        if not sent.strip() or detached_numbers(sent):
+    for i, sent in enumerate(s for s in _SENT_SPLIT.split(text) if s.strip()):
+        item = run_in_item(sent, at_start=i == 0)
+        if item:
+            lead, lead_text = item, sent
             continue
-        out.extend(_sentence_facts(sent, p.page, section))
+        if not lead and para_item and _OPENS_COMPARED.match(sent) and (para_item[2] or i == 1):
+            lead, lead_text = para_item[:2]            # cited with the sentence that names the item
+        if not detached_numbers(sent):
+            facts = _sentence_facts(sent, p.page, section, lead)
+            named = _final_subject(lead) if lead_text else ""
+            out.extend(replace(f, text=lead_text + f.text) if named and f.subject == named else f for f in facts)
+            para_item = _paragraph_item(sent, facts) if i == 0 else para_item
+        lead, lead_text = "", ""           # a heading names the item of the next sentence only
     return out
 
 
-def _sentence_facts(sent: str, page: int, section: str) -> list[Fact]:
-    """A sentence's facts, left to right: mention → value → clause → reading → subject → fact."""
-    ctx = _Context(topic=_topic(sent))
+def _paragraph_item(first: str, facts: list[Fact]) -> tuple[str, str, bool] | None:
+    """The item a paragraph's first sentence gives the amount of, the sentence, and whether it is a
+    labelled item ("（一）在职人员经费3,098.93万元，…": its later comparisons compare it) or else the
+    sentence's only amount ("基本支出预算数为9964.07万元。": the next sentence only)."""
+    money = [f for f in facts if f.unit in MONEY_UNITS and not f.measure.startswith("比")]
+    if money and _LEAD_LABEL_ANY.match(first):
+        return money[0].subject, first, True
+    if len(money) == 1 and len(facts) == 1:
+        return money[0].subject, first, False
+    return None
+
+
+_OPENS_COMPARED = re.compile(r"^(?:(?:与|同)?(?:比|较)(?:\d{4}年|上年|去年)|与(?:\d{4}年度?|上年度?|去年)相比)")
+_LEAD_LABEL_ANY = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[.、](?!\d))")
+
+
+def _sentence_facts(sent: str, page: int, section: str, lead: str = "") -> list[Fact]:
+    """A sentence's facts, left to right: mention → value → clause → reading → subject → fact.
+    `lead`: the item a run-in heading before the sentence names (its topic when it has none)."""
+    ctx = _Context(topic=_topic(sent) or lead)
     out: list[Fact] = []
     for m in MENTION_RE.finditer(sent):
         value = _mention_value(sent, m)
@@ -261,7 +305,7 @@ def _rate_reading(sent: str, before: str, cl: str, ctx: _Context) -> _Reading | 
         measure = "完成率"
     elif re.search(r"(增长|增加|上升|提高|下降|减少|降低)$", cl.strip()):
         up = bool(re.search(r"(增长|增加|上升|提高)$", cl.strip()))
-        measure = _change_measure(cl if "比" in cl else ctx.last_ref + cl, rate=True, up=up)
+        measure = _change_measure(cl if re.search(r"比|较", cl) else ctx.last_ref + cl, rate=True, up=up)
         subject = _rate_subject(cl)
     elif re.search(r"占.*?的?$", cl) and "占" in cl:
         measure = "占比"
@@ -279,34 +323,59 @@ def _rate_reading(sent: str, before: str, cl: str, ctx: _Context) -> _Reading | 
     return _Reading(subject or ctx.last_subject or ctx.topic or _lead_statistic(sent), measure)
 
 
+# a comparison clause: "比上年", "较2025年年初预算", "比2025年财政拨款“三公”经费年初预算" … + a change verb
+_COMPARED = re.compile(r"(?:比|较)(?:上年|年初|去年|预算)|^(?:比|较)(?!例|重|率|大|好|快|高|低|多|少|为|强|弱)"
+                       r"|^与(?:上年|去年|年初预算)?(?:度)?相比")
+
+
 def _money_reading(before: str, clause: str, ctx: _Context) -> _Reading:
     """An amount of money: a change against a reference, a budget completed, or an amount."""
     cl = _YEAR_RE.sub("", clause)
     cl = _DEPT_RE.sub("", cl) if len(cl) > 6 else cl
-    if re.search(r"比(上年|年初|去年|预算)", cl) and re.search(r"(增加|减少|增长|下降|持平|变化|增减)$", cl.strip()):
+    cl = re.sub(r"(增加|减少)\((?:增加|减少)\)$", "增减", cl.strip())    # "比上年预算增加(减少)"
+    if _COMPARED.search(cl.strip()) and re.search(r"(增加|减少|增长|下降|持平|变化|增减)$", cl.strip()):
         measure = _change_measure(cl, rate=False, up=not re.search(r"(减少|下降)$", cl.strip()),
                                   change=bool(re.search(r"(变化|增减)$", cl.strip())))
-        return _Reading(ctx.last_subject or ctx.topic, measure, ref=cl)
+        head = re.sub(r"费支出$", "费", _clean_np(cl[:_COMPARED.search(cl).start()]))  # "X补贴较上年减少"
+        return _Reading(head if names_an_item(head) else ctx.last_subject or ctx.topic, measure, ref=cl)
     if re.search(r"(增加|减少)$", cl.strip()) and re.search(r"与\d{4}年度?相比|较上年|同比", before):
         up = cl.strip().endswith("增加")
         subject = _clean_np(re.sub(r"(增加|减少)$", "", cl.strip())) or ctx.last_subject or ctx.topic
         return _Reading(subject, f"比上年{'增加' if up else '减少'}", ref="比上年")
     if re.search(r"完成(?:年度)?预算$", cl.strip()):
         return _Reading(ctx.last_subject or ctx.topic, "预算")
-    return _amount_reading(cl, ctx.topic)
+    if _COMPARED.search(cl.strip()):
+        return _Reading("", "")          # "比2025年年初预算数99,003.18万元": the base of a comparison
+    reading = _amount_reading(cl, ctx.topic, first=not ctx.last_subject)
+    if reading.subject in ("支出", "收入") and names_an_item(ctx.topic):
+        # "1.住房公积金(项):支出1,073.77万元", "…费。年初预算为62.29万元，支出决算为60.99万元": the item's
+        return replace(reading, subject=ctx.last_subject or ctx.topic)
+    return reading
 
 
-def _amount_reading(cl: str, topic: str) -> _Reading:
-    """"公务接待费支出决算为": the subject before the measure word (决算, 预算数, 总额 …)."""
+_BARE = re.compile(r"^(?:安排|预算安排|共计|共|合计|总计)?$")
+_WHEN = re.compile(r"^(?:上年|去年|上一年度?|本年|今年|当年)$")
+
+
+def _amount_reading(cl: str, topic: str, first: bool = True) -> _Reading:
+    """"公务接待费支出决算为": the subject before the measure word (决算, 预算数, 总额 …). A clause
+    without one ("2026年预算数", "：") gives the figure of the sentence's topic: a run-in heading or
+    a "X：" lead that names an item; "上年预算数" keeps its 上年 in the measure."""
     tm = _TAIL_MEASURE.search(cl)
     mword = tm.group("m") if tm else ""
     subj = cl[: tm.start()] if tm else cl
     subj = _clean_np(subj)
+    if _WHEN.match(subj) and not mword:
+        return _Reading("", "")          # "上年5万元": a time, no subject
+    if _WHEN.match(subj) and not mword.startswith("支出") and mword not in ("总额", "合计"):
+        subj, mword = "", subj + mword   # "上年预算数": the measure is dated, the subject is the topic
+    if _BARE.match(subj) and first and names_an_item(topic):
+        subj = topic
     subj = re.sub(r"(费)财政拨款$", r"\1", subj)
     if mword.startswith("支出") and subj.endswith("费"):
         mword = mword[2:]
     elif mword.startswith("支出"):
-        subj, mword = subj + "支出", mword[2:]
+        subj, mword = subj if subj.endswith("支出") else subj + "支出", mword[2:]
     if subj.endswith("费支出"):
         subj = subj[:-2]
     measure = {"决算": "决算", "决算数": "决算", "预算": "预算", "预算数": "预算"}.get(mword, mword) or "金额"
@@ -386,7 +455,7 @@ def _after_fact(ctx: _Context, sent: str, m: re.Match, right: str, subject: str,
     unit = m.group("unit")
     counted = unit not in MONEY_UNITS and unit != "%"
     prev_end = m.end() + (len(right) if (counted and right and sent[m.end():m.end() + len(right)] == right) else 0)
-    keep = (unit in MONEY_UNITS and not re.search(r"比(上年|年初|去年|预算)", clause)) or counted
+    keep = (unit in MONEY_UNITS and not _COMPARED.search(_YEAR_RE.sub("", clause).strip())) or counted
     return replace(ctx, last_subject=subject if keep else ctx.last_subject, prev_end=prev_end)
 
 
@@ -407,11 +476,13 @@ def _tidy_subject(s: str) -> str:
 
 def _change_measure(clause: str, rate: bool, up: bool, change: bool = False) -> str:
     ref = "上年"
-    m = re.search(r"比(上年|年初|去年|预算)(决算|预算)?", clause)
+    m = re.search(r"(?:比|较)(上年|年初|去年|预算)(决算|预算)?", clause)
     if m:
         ref = {"去年": "上年"}.get(m.group(1), m.group(1))
         if m.group(1) == "年初":
             ref = "年初预算"
+    elif re.search(r"^(?:比|较).*年初预算", clause.strip()):
+        ref = "年初预算"               # "比财政拨款“三公”经费年初预算"
     if change and not rate:
         return f"比{ref}变化"
     if rate:
@@ -422,8 +493,5 @@ def _change_measure(clause: str, rate: bool, up: bool, change: bool = False) -> 
 def facts_from_paragraphs(paragraphs: Sequence[Paragraph]) -> list[Fact]:
     out: list[Fact] = []
     for p in paragraphs:
-        try:
-            out.extend(facts_from_paragraph(p))
-        except Exception:
-            continue
+        out.extend(facts_from_paragraph(p))
     return out

@@ -61,7 +61,8 @@ def normalise_subject(label: str) -> str:
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "公务接待费": ("接待费", "招待费", "公务招待费", "公务接待", "official reception", "official receptions", "reception expenses", "reception"),
     "“三公”经费": ("三公经费", "三公", "“三公”经费合计", "三公经费合计", "“三公”经费支出", "three public expenses", "three public funds"),
-    "公务用车购置及运行费": ("公车", "公务用车", "公车费用", "公务用车购置及运行维护费", "公务用车费", "official vehicles", "official vehicle"),
+    "公务用车购置及运行费": ("公车", "公务用车", "公车费用", "公务用车购置及运行维护费", "公务用车购置和运行维护费",
+                             "公务用车购置和运行费", "公务用车费", "official vehicles", "official vehicle"),
     "公务用车运行维护费": ("公车运维费", "公务用车运行费", "车辆运行维护费", "公务运行维护费", "vehicle operation"),
     "公务用车购置费": ("公车购置费", "公务用车购置", "vehicle purchase"),
     "因公出国（境）费": ("出国费", "因公出国费", "出国（境）费", "因公出国（境）费用", "overseas travel", "travel abroad"),

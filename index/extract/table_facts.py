@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from index.extract.numbers import parse_arabic
@@ -131,7 +132,14 @@ def _cell_subject(row: Row, label_norm: str, col: Column, title: str, by_period:
         else:
             subject = f"{label_norm}{normalise_subject(col.subject)}"
             subject_raw = f"{row.label} {col.subject}"
+    elif not by_period and label_norm in GENERIC_ROWS and normalise_subject(row.parent):
+        # （七）总计 under 三、本年度办理结果 is that group's total, not the table's nor another row's
+        subject, subject_raw = f"{normalise_subject(row.parent)}{label_norm}", f"{row.parent} {row.label}"
     return subject, subject_raw
+
+
+# a row label that names no item of its own: what it sums or holds is its group's (Row.parent)
+GENERIC_ROWS = {"合计", "总计", "小计", "共计", "其他", "其中", "其它"}
 
 
 def _row_fact(row: Row, t: Table, subject: str, subject_raw: str, measure: str, v: float, u: str,
@@ -191,9 +199,20 @@ def facts_from_table(t: Table, prev_header: list | None = None, prev_unit: str |
     if t.cells:
         grid = [list(r) for r in t.cells]
         rows, hdr = rows_from_grid(grid, t.page, prev_header)
-        return _facts_from_rows(rows, t, unit or _count_unit(rows)), hdr
-    rows = rows_from_lines(t.lines, t.title, t.page)
-    return _facts_from_rows(rows, t, unit or _count_unit(rows)), []
+    else:
+        rows, hdr = rows_from_lines(t.lines, t.title, t.page), []
+    if unit:
+        return _facts_from_rows(rows, t, unit), hdr
+    return not_money_counted(_facts_from_rows(rows, t, _count_unit(rows))), hdr
+
+
+MONEY = re.compile(r"金额|费|资金|经费|收入|支出|价")
+
+
+def not_money_counted(facts: list[Fact]) -> list[Fact]:
+    """A table that counts cases (件) may hold a money column without its unit ("采购总金额"):
+    that column is not counted in 件."""
+    return [replace(f, unit="") if f.unit == "件" and MONEY.search(f.measure + f.subject) else f for f in facts]
 
 
 COUNTED = re.compile(r"(?:申请|决定|案件|文件|提案|建议|事项)(?:数量|件数|数)$|^(?:行政复议|行政诉讼)$")

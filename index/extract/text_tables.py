@@ -35,6 +35,7 @@ class Row:
     extra: list[tuple[str, str | None, str]] | None = None
     unit: str | None = None        # unit the row states itself ("收费（万元）", "单位：万元" in a cell): this row only
     scope_unit: str | None = None  # unit of a unit line inside the table above the row: replaces the table's
+    parent: str = ""               # the group label over the row in a label column to its left (merged down)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -569,9 +570,68 @@ def _after_gap_row(st: _BodyState, r: list[str | None], lay: _GridLayout) -> _Bo
     return replace(st, block=block)
 
 
-def _grid_data_row(r: list[str | None], st: _BodyState, lay: _GridLayout) -> Row | None:
+def _label_name(c: str | None) -> str:
+    """A label cell's name; "" for an empty cell, a code (201) or code header (类 / 款 / 项) or a unit."""
+    t = re.sub(r"\s*\n\s*", "", c or "").strip()
+    if not t or is_plain_integer(t.replace(" ", "")) or _CODE_HEADER_RE.fullmatch(t) or caption_unit(t):
+        return ""
+    return t
+
+
+_GENERIC_ROW = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])?\s*"
+                          r"(?:合\s*计|总\s*计|小\s*计|共\s*计|其\s*[他它]|其\s*中)[：:]?$")
+
+
+def _heads(filled: list[list[bool]], k: int) -> list[int | None]:
+    """For each row, the last row up to it with a cell filled in label columns 0..k: where the
+    group in force at column k starts (None before any)."""
+    out: list[int | None] = []
+    head = None
+    for i, f in enumerate(filled):
+        head = i if any(f[:k + 1]) else head
+        out.append(head)
+    return out
+
+
+def _merged_down(names: list[list[str]], filled: list[list[bool]], k: int) -> bool:
+    """Label column k holds group labels merged down over the rows below them, set at the top of
+    their span: every row labelled further right with nothing up to column k follows a row naming
+    a group at k *and* its first member, and some (not a 合计 / 小计 row) does. A label set in the
+    middle of its span (小计 rows above it), or one repeated on every row, is not read downwards."""
+    seen = False
+    for i, h in enumerate(_heads(filled, k)):
+        if any(filled[i][:k + 1]) or not any(names[i][k + 1:]):
+            continue
+        if h is None or not names[h][k] or not any(names[h][k + 1:]):
+            return False
+        seen = seen or not _GENERIC_ROW.match(next(n for n in reversed(names[i]) if n))
+    return seen
+
+
+def _row_parents(body: list[list[str | None]], first_data_col: int) -> list[str]:
+    """Each body row's group label: the nearest label left of its own, on its row or merged down
+    to it (_merged_down); "" when none."""
+    names = [[_label_name(r[k]) for k in range(first_data_col)] for r in body]
+    filled = [[bool((r[k] or "").strip()) for k in range(first_data_col)] for r in body]
+    down = {k: _heads(filled, k) for k in range(first_data_col) if _merged_down(names, filled, k)}
+    out = []
+    for i, row in enumerate(names):
+        own = max((k for k, n in enumerate(row) if n), default=0)
+        parent = ""
+        for k in range(own - 1, -1, -1):
+            h = i if filled[i][k] else (down[k][i] if k in down else None)
+            if h is not None and names[h][k]:
+                parent = names[h][k]
+                break
+            if any(filled[i][:k + 1]):
+                break
+        out.append(parent)
+    return out
+
+
+def _grid_data_row(r: list[str | None], st: _BodyState, lay: _GridLayout, parent: str = "") -> Row | None:
     """A body row with figures as a Row: label and unit from its label cells, each figure under
-    its column; None when no figure falls under a column."""
+    its column (`parent`: the group over it); None when no figure falls under a column."""
     label, unit = _row_label(r[:lay.first_data_col])
     cells = []
     cell_units: list[str] = []
@@ -589,7 +649,7 @@ def _grid_data_row(r: list[str | None], st: _BodyState, lay: _GridLayout) -> Row
     if not cells:
         return None
     text = "\t".join((c or "").replace("\n", "") for c in r)
-    return Row(label=label, cells=cells, text=text, page=lay.page, unit=unit, scope_unit=st.scope)
+    return Row(label=label, cells=cells, text=text, page=lay.page, unit=unit, scope_unit=st.scope, parent=parent)
 
 
 def _grid_body_rows(body: list[list[str | None]], hdr: list[list[str | None]], ncols: int,
@@ -599,13 +659,14 @@ def _grid_body_rows(body: list[list[str | None]], hdr: list[list[str | None]], n
     lay = _GridLayout(ncols, first_data_col, first_cols, {_row_key(h) for h in hdr} - {""}, page)
     st = _BodyState(first_cols)
     rows: list[Row] = []
-    for r in body:
-        r = list(r) + [None] * (ncols - len(r))
+    body = [list(r) + [None] * (ncols - len(r)) for r in body]
+    parents = _row_parents(body, first_data_col)
+    for r, parent in zip(body, parents):
         if not any(_cell_is_value(c) for c in r[first_data_col:]):
             st = _after_gap_row(st, r, lay)
             continue
         st = _BodyState(st.cols, st.scope)
-        row = _grid_data_row(r, st, lay)
+        row = _grid_data_row(r, st, lay, parent)
         if row is not None:
             rows.append(row)
     return rows

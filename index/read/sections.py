@@ -4,9 +4,11 @@ Level-0 (document title) headings open a section but are left out of their child
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from index.read.blocks import Block, ParaBlock, TableBlock
+from index.read.headings import TABLE_LEVEL
 from index.records import Heading, Paragraph, Section, Table
 
 PATH_SEP = " > "
@@ -73,8 +75,23 @@ def finish_section(d: SectionDraft) -> Section:
                    page_start=d.page_start, page_end=d.page_end, text="\n".join(p for p in parts if p))
 
 
+_MONEY_FIGURE = re.compile(r"\d[\d,，]*(?:[.．]\d+)?\s*(?:万元|亿元|千元|元)")
+
+
 def paragraphs_of(blocks: list[Block]) -> list[Paragraph]:
-    return [Paragraph(text=b.text, page=b.page, page_end=b.page_end) for b in blocks if isinstance(b, ParaBlock)]
+    """The paragraph blocks, each with the heading right above it; a heading that states an amount
+    ("（三）上年结转结余4,950.85万元", "1.一般公共预算拨款收入101,673.03万元。") is also a paragraph,
+    so that its figure is read like one written in the text."""
+    out: list[Paragraph] = []
+    prev: Block | None = None
+    for b in blocks:
+        if isinstance(b, ParaBlock):
+            above = prev.title if isinstance(prev, Heading) and prev.level not in (0, TABLE_LEVEL) else ""
+            out.append(Paragraph(text=b.text, page=b.page, page_end=b.page_end, heading=above))
+        elif isinstance(b, Heading) and b.level not in (0, TABLE_LEVEL) and _MONEY_FIGURE.search(b.title):
+            out.append(Paragraph(text=b.title, page=b.page, page_end=b.page))
+        prev = b
+    return out
 
 
 def headings_of(blocks: list[Block]) -> list[Heading]:
