@@ -6,7 +6,7 @@ MODEL   := models/multilingual-e5-small
 STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 
-.PHONY: install serve test test-fast bench bench-quick bench-scale eval browser clean
+.PHONY: install serve test test-fast bench bench-quick bench-scale eval conversations consistency browser clean
 
 install: $(STAMP) $(MODEL)/build_params.json
 
@@ -39,6 +39,13 @@ test-fast: install
 eval: install
 	$(BIN)/python scripts/eval_sets.py
 	$(BIN)/python scripts/run_questions.py
+
+# the held-out multi-turn conversations, and the same figure for the same question typed another way
+conversations: install
+	$(BIN)/python scripts/run_conversations.py
+
+consistency: install
+	$(BIN)/python scripts/consistency.py
 
 bench: install
 	$(BIN)/pip install -q -e ".[dev,bench]"

@@ -42,6 +42,7 @@ SETS = {
                              ROOT / "tests/questions/heldout/achievements.jsonl"),
     "heldout_cities": (True, ROOT / "tests/questions/heldout/cities.docs", ROOT / "tests/questions/heldout/cities.jsonl"),
     "heldout_jiangsu": (True, ROOT / "tests/questions/heldout/jiangsu.docs", ROOT / "tests/questions/heldout/jiangsu.jsonl"),
+    "heldout_runin": (True, ROOT / "tests/questions/heldout/runin.docs", ROOT / "tests/questions/heldout/runin.jsonl"),
 }
 
 
