@@ -107,11 +107,22 @@ class Routes(Protocol):
     def fact_citation(self, ref: FactRef) -> Citation: ...
 
 
+def about_year(s: Scored, year: int | None) -> bool:
+    """The fact describes `year` itself (its own period, else its report's year): a row of a year
+    never shows another year's figure — an undated figure of the next year's report neither."""
+    f, r = s.hit.fact, s.hit.report
+    if year is None:
+        return True
+    if f.period_year is None:
+        return r.year == year
+    return f.period_year <= year <= (f.period_end or f.period_year)
+
+
 def best_fact(engine: Routes, q: Question, sub: Question) -> FactRef | None:
-    """The group's best fact, retried without the unit hint when none scores well enough."""
-    ranked = engine.rank(sub)
+    """The group's best fact of its year, retried without the unit hint when none scores well enough."""
+    ranked = [s for s in engine.rank(sub) if about_year(s, sub.year)]
     if q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
-        ranked = engine.rank(replace(sub, unit_hint=None))
+        ranked = [s for s in engine.rank(replace(sub, unit_hint=None)) if about_year(s, sub.year)]
     if ranked and ranked[0].score >= FACT_MIN:
         best = ranked[0]
         return FactRef(best.hit.fact, best.hit.report, best.score)
@@ -155,6 +166,15 @@ def missing_row(g: Group, q: Question, r: Report | None) -> dict:
             "page": None, "text": "", "title": r.title if r else "", "missing": True}
 
 
+def own_year_docs(engine: Routes, g: Group) -> tuple[str, ...]:
+    """The group's reports a passage may be quoted from: a passage speaks for its report's year, so
+    the next year's report (grouped with a year for the figures it prints of it) is not quoted as
+    this year's."""
+    if g.year is None:
+        return g.docs
+    return tuple(d for d in g.docs if d in engine.search.reports and engine.search.reports[d].year == g.year)
+
+
 def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings) -> tuple[dict, list[Citation]]:
     """One group's row (its figure, else its passage, else missing) and the passages it cites."""
     sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
@@ -164,7 +184,10 @@ def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings)
     ref = best_fact(engine, q, sub) if figure_like else None
     if ref is not None:
         return fact_row(g, ref), []
-    c, cands = passage_pick(q, engine.passage(replace(sub, kind="description"), 5, timings), figure_like)
+    own = own_year_docs(engine, g)
+    if not own:
+        return missing_row(g, q, engine.search.reports.get(g.docs[0]) if g.docs else None), []
+    c, cands = passage_pick(q, engine.passage(replace(sub, docs=own, kind="description"), 5, timings), figure_like)
     if c is not None:
         return passage_row(g, q, c, engine.search.reports[c.doc_id]), [c] + [x for x in cands if x is not c][:2]
     return missing_row(g, q, engine.search.reports.get(g.docs[0]) if g.docs else None), []
@@ -191,18 +214,36 @@ def compare_groups(engine: Routes, q: Question, groups: list[Group], top_k: int,
     formula = None
     change = year_change(groups, rows)
     if change is not None:
-        formula, note = change
+        formula, note = change[:2]
         text += note
     top = refs[0] if refs and q.ranking else (refs[0] if len(refs) == 1 else None)
-    return Answer(kind="fact" if refs else "passage", answer=text,
-                  value=top.fact.value if top else None, unit=top.fact.unit if top else None,
+    value, unit = (top.fact.value, top.fact.unit) if top else (None, None)
+    if change is not None and q.measure == "增减" and change_asked(q.text, change[2]) is not None:
+        value, unit = change_asked(q.text, change[2]), change[3]    # the change asked, computed
+    return Answer(kind="fact" if refs else "passage", answer=text, value=value, unit=unit,
                   facts=tuple(refs), citations=tuple(dict.fromkeys(cits))[: max(top_k, len(refs))],
                   confidence=min((x.score for x in refs), default=0.5),
                   route="ranking" if q.ranking else "comparison", table=tuple(rows), formula=formula)
 
 
-def year_change(groups: list[Group], rows: list[dict]) -> tuple[str, str] | None:
-    """One organization in two years: the change, computed from the two cited figures."""
+FALL = re.compile(r"减少|下降|降低|缩减|少了?多少|低了?多少")
+THAN = re.compile(r"(\d{4})年.{0,30}?比(\d{4})年")
+
+
+def change_asked(text: str, by_year: dict[int, float]) -> float | None:
+    """The change the question asks for, in its direction: "2018年…比2017年减少了多少" is 2017 − 2018,
+    "2024年…比2023年多多少" 2024 − 2023; without 比, the later year − the earlier."""
+    m = THAN.search(text)
+    first, then = (int(m.group(1)), int(m.group(2))) if m else (max(by_year), min(by_year))
+    if first not in by_year or then not in by_year:
+        return None
+    diff = by_year[first] - by_year[then]
+    return round(-diff if FALL.search(text) else diff, 4)
+
+
+def year_change(groups: list[Group], rows: list[dict]) -> tuple[str, str, dict[int, float], str] | None:
+    """One organization in two years: (formula, sentence, each year's figure, unit), computed from
+    the two cited figures."""
     years = [g.year for g in groups]
     stated = [x for x in rows if x["value"] is not None]
     if len(groups) != 2 or None in years or len(set(years)) != 2 or len(stated) != 2:
@@ -219,7 +260,9 @@ def year_change(groups: list[Group], rows: list[dict]) -> tuple[str, str] | None
     pct = f"，{'增长' if diff >= 0 else '下降'} {fmt_value(round(abs(diff) / b * 100, 2))}%" if b else ""
     formula = f"{new['year']} 年 − {old['year']} 年 = {fmt_value(a)} − {fmt_value(b)} = {fmt_value(diff)} {unit}"
     word = "增加" if diff >= 0 else "减少"
-    return formula, f"{new['year']} 年比 {old['year']} 年{word} {fmt_value(abs(diff))} {unit}{pct}（计算：{formula}，按所引两年数据计算）。"
+    note = (f"{new['year']} 年比 {old['year']} 年{word} {fmt_value(abs(diff))} {unit}{pct}"
+            f"（计算：{formula}，按所引两年数据计算）。")
+    return formula, note, {new["year"]: a, old["year"]: b}, unit
 
 
 def sort_rows(rows: list[dict], q: Question) -> list[dict]:

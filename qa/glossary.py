@@ -86,30 +86,6 @@ EN_TERMS: tuple[tuple[str, str], ...] = (
     (r"expenditures?|spending|spent|spend|expenses?", "支出"),
 )
 
-# provinces and province-level regions by their standard English names
-EN_PROVINCES: dict[str, str] = {
-    "anhui": "安徽", "fujian": "福建", "gansu": "甘肃", "guangdong": "广东", "guizhou": "贵州", "hainan": "海南",
-    "hebei": "河北", "heilongjiang": "黑龙江", "henan": "河南", "hubei": "湖北", "hunan": "湖南", "jiangsu": "江苏",
-    "jiangxi": "江西", "jilin": "吉林", "liaoning": "辽宁", "qinghai": "青海", "shaanxi": "陕西", "shandong": "山东",
-    "shanxi": "山西", "sichuan": "四川", "yunnan": "云南", "zhejiang": "浙江", "inner mongolia": "内蒙古",
-    "guangxi": "广西", "tibet": "西藏", "xizang": "西藏", "ningxia": "宁夏", "xinjiang": "新疆",
-    "hong kong": "香港", "macau": "澳门", "macao": "澳门", "taiwan": "台湾",
-}
-EN_CITIES: dict[str, str] = {
-    "guangzhou": "广州", "shenzhen": "深圳", "zhuhai": "珠海", "shantou": "汕头", "foshan": "佛山",
-    "shaoguan": "韶关", "heyuan": "河源", "meizhou": "梅州", "huizhou": "惠州", "shanwei": "汕尾",
-    "dongguan": "东莞", "zhongshan": "中山", "jiangmen": "江门", "yangjiang": "阳江",
-    "zhanjiang": "湛江", "maoming": "茂名", "zhaoqing": "肇庆", "qingyuan": "清远",
-    "chaozhou": "潮州", "jieyang": "揭阳", "yunfu": "云浮", "shanghai": "上海", "beijing": "北京",
-    "suzhou": "苏州", "xi'an": "西安", "xian": "西安", "yantai": "烟台", "putuo": "上海",
-    "hangzhou": "杭州", "nanjing": "南京", "chengdu": "成都", "wuhan": "武汉", "tianjin": "天津",
-    "chongqing": "重庆", "xiamen": "厦门", "fuzhou": "福州", "changsha": "长沙", "zhengzhou": "郑州",
-    "jinan": "济南", "qingdao": "青岛", "hefei": "合肥", "nanning": "南宁", "haikou": "海口",
-    "kunming": "昆明", "guiyang": "贵阳", "shenyang": "沈阳", "dalian": "大连", "harbin": "哈尔滨",
-    "changchun": "长春", "shijiazhuang": "石家庄", "taiyuan": "太原", "lanzhou": "兰州", "ningbo": "宁波",
-    "wuxi": "无锡", "hong kong": "香港", "macau": "澳门", "macao": "澳门",
-}
-
 _COMPILED = tuple((re.compile(r"\b(?:%s)\b" % pat, re.I), zh) for pat, zh in EN_TERMS)
 
 
@@ -124,12 +100,6 @@ def translate_terms(text: str) -> list[str]:
             taken.append((m.start(), m.end()))
             found.append((m.start(), zh))
     return [zh for _, zh in sorted(found)]
-
-
-def english_city(text: str) -> list[str]:
-    low = text.lower()
-    return [zh for en, zh in {**EN_PROVINCES, **EN_CITIES}.items()
-            if re.search(r"\b%s(?:'s)?\b" % re.escape(en), low)]
 
 
 # Regions supervisors name for a set of provinces: the question is read with the provinces written out.

@@ -33,7 +33,7 @@ COUNT_UNITS = ("台", "项", "个", "件", "家", "辆", "分", "人次", "人",
                "套", "名", "户", "万元", "元", "亿元", "核", "款")
 
 QUESTION_NOISE = re.compile(
-    r"(请问|请|一下|告诉我|(?:是|有|为|共|达|达到)?(?:多少|几)(?:万元|亿元|元|人次|个|项|台|件|家|辆|名|次|条|部|类|座|套|户|"
+    r"(请问|(?<!申)请(?!示)|一下|告诉我|(?:是|有|为|共|达|达到)?(?:多少|几)(?:万元|亿元|元|人次|个|项|台|件|家|辆|名|次|条|部|类|座|套|户|"
     r"核|款|种|所|分|天|倍|平方米|公里|米|亿条|万条|万次|万人|万件|钱)?|那边|这边|那里|那儿|这里|"
     r"是多少|有多少|多少钱|是几|多少|几个|几项|是什么|什么|哪些|如何|怎样|怎么样|"
     r"情况如何|共有|总共|一共|共计|合计是|花了|花费|花掉|用了|吗|呢|呀|啊|(?<=[\u4e00-\u9fff])的|了(?!解)|？|\?|。|，|,|！|!|“|”|"
@@ -159,7 +159,8 @@ def find_unit_hint(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def classify(text: str, cities: list[str], lang: str, all_cities: bool) -> tuple[str, str | None]:
+def classify(text: str, cities: list[str], lang: str, all_cities: bool,
+             terms: Iterable[str] = ()) -> tuple[str, str | None]:
     low = text.lower()
     compute = next((v for k, v in COMPUTE_WORDS.items() if k in text), None)
     if len(cities) >= 2 or all_cities or any(w in low for w in COMPARE_WORDS):
@@ -171,7 +172,7 @@ def classify(text: str, cities: list[str], lang: str, all_cities: bool) -> tuple
     if lang == "en":
         figure = bool(re.search(r"\bhow (much|many)\b|\bwhat (was|is|were|are) (the|its|their|\w+'s) .*"
                                 r"(total|amount|number|score|budget|expenditure|spending|income|revenue|cost|rate)",
-                                low))
+                                low)) or english_figure(low, terms)
         describe = not figure
     if figure and not describe:
         return "figure", compute
@@ -181,6 +182,13 @@ def classify(text: str, cities: list[str], lang: str, all_cities: bool) -> tuple
     if FIGURE_TERMS.search(text):
         return "figure", compute
     return "description", compute
+
+
+def english_figure(low: str, terms: Iterable[str]) -> bool:
+    """"What was Yantai's GDP in 2023?": a what-question about a quantity the glossary names
+    (地区生产总值, 粮食产量 …) asks for a figure, as its Chinese wording does."""
+    return bool(re.match(r"\s*what(?:'s| (?:was|is|were|are|will))\b", low)) and any(
+        FIGURE_TERMS.search(t) for t in terms) and not re.search(r"\b(how did|why|describe|measures?|steps)\b", low)
 
 
 FIGURE_TERMS = re.compile(r"预算|决算|支出|收入|经费|费用|费|资金|金额|拨款|结余|结转|合计|总计|总额|比例|占比|"
@@ -215,7 +223,7 @@ def parse_question(raw: str, places: Callable[[str], list[str]] = lambda text: [
                                 text, re.I))
     years = parse_year(text)
     measure = find_measure(text, terms)
-    kind, compute = classify(text, cities, lang, all_cities)
+    kind, compute = classify(text, cities, lang, all_cities, terms)
     unit_hint = find_unit_hint(text)
     if lang == "en":
         # department names ("finance bureau" → 财政局) say who, not what: not part of the topic

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from index.names.english import describe
+
 from .format import fmt_amount, holdings_en, holdings_zh, who
 from .question import Question
 from .records import Answer
@@ -31,6 +33,18 @@ class NoneRoute:
                 out.append(f"{who(r)} {r.year}：{f.subject}{'' if f.source == 'prose' else f.measure} "
                            f"{fmt_amount(f.value, f.unit, f.approx, f.qualifier)}（《{r.title}》第 {f.page} 页）")
         return tuple(dict.fromkeys(out))
+
+    def ask_which(self, q: Question, scope: Scope) -> Answer:
+        """A place name several places share (Suzhou: 苏州 / 宿州): ask which one is meant; the
+        suggestions are the question with each place written out."""
+        gaz = self.catalog.gazetteer
+        suggestions = []
+        for typed, codes in scope.choices[:1]:
+            for code in codes:
+                p = gaz.get(code)
+                suggestions.append(q.text.replace(typed, describe(p, gaz, level=False) if q.lang == "en" else gaz.label(p), 1))
+        text = scope.missing_en if q.lang == "en" else scope.missing
+        return Answer(kind="none", answer=text or "", route="none", suggestions=tuple(suggestions), lang=q.lang)
 
     def none(self, q: Question, zh: str, en: str, suggestions: tuple[str, ...] = ()) -> Answer:
         reports = self.reports

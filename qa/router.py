@@ -19,8 +19,10 @@ from index.store.base import Store
 from .achievements import RANK_ASK, place_statement, read_ask
 from .achievements import answer as achievements_answer
 from .compare import answer_groups, compare_groups
+from .compare_last import answered_after, asks_compare_last, compare_last, kept_scope
+from .examples import Example, store_examples
 from .glossary import expand_regions
-from .question import FIGURE_TERMS, Question, parse_question
+from .question import FIGURE_TERMS, Question, detect_lang, parse_question
 from .records import Answer
 from .route_computed import ComputedRoute
 from .route_fact import FactRoute
@@ -71,6 +73,11 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     def catalog(self) -> Catalog:
         return Catalog(tuple(self.reports), doc_text=self._doc_text)
 
+    @cached_property
+    def examples(self) -> tuple[Example, ...]:
+        """Example questions from what this snapshot holds, each answered once (qa.examples)."""
+        return store_examples(self)
+
     def typed_places(self, text: str) -> list[str]:
         """The places a question names, as typed (qa.scope.typed_places)."""
         return typed_places(text, self.catalog)
@@ -79,10 +86,17 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
             previous: dict | None = None) -> Answer:
         """question → scope → one answering route → answer (every figure of the scope's reports)."""
         t0 = time.perf_counter()
+        if previous and asks_compare_last(text) and self.store is not None:
+            # "两个比一比" / "差多少？": the last two figures this chat answered (qa.compare_last)
+            ans = compare_last(previous, self.search.reports, self.store, detect_lang(text))
+            return replace(ans, timings={"total": round((time.perf_counter() - t0) * 1000, 2)},
+                           scope=kept_scope(previous, ans))
         q, scope = self.understand(text, city=city, year=year, previous=previous)
         timings = Timings()
         if not self.reports:
             ans = self.none(q, "库中还没有报告。", "The store holds no reports yet.")
+        elif scope.choices:
+            ans = self.ask_which(q, scope)
         elif scope.missing:
             ans = self.none(q, scope.missing, scope.missing_en or scope.missing,
                             suggestions=self.suggest(q, scope))
@@ -95,7 +109,8 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
             ans = self._route(q, scope, top_k, timings)
         t = timings.as_dict()
         t["total"] = round((time.perf_counter() - t0) * 1000, 2)
-        return replace(ans, lang=q.lang, timings=t, scope=scope_dict(q, scope, self.catalog))
+        return replace(ans, lang=q.lang, timings=t, scope={**scope_dict(q, scope, self.catalog),
+                                                           "answered": answered_after(previous, ans)})
 
     def scope_of(self, text: str) -> dict:
         """The scope a question resolves to, as `/api/ask` returns it, without answering it
@@ -112,7 +127,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         if year:
             q = replace(q, year=int(year), years=(int(year),))
         scope = resolve(q.text, q.years, self.catalog, city=city)
-        if previous and is_follow_up(q.text):
+        if previous and is_follow_up(q.text) and not scope.choices:
             q, scope = follow_up(q, scope, previous, self.catalog)
         return narrow(q, scope, self.catalog), scope
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
+from index.names.english import EnglishMention, describe, find_english
 from index.names.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs, org_terms, split_org
-from index.names.places import Place, load_gazetteer
+from index.names.places import Place, PlaceMention, load_gazetteer
 from index.records import Report
-
-from .glossary import english_city
 
 # a body named right after a place: "深圳市|税务局", "汕头市|公共资源交易中心"
 ORG_AFTER_PLACE = re.compile(r"^(?:市委|区委|省委|县委|人民政府)?([\u4e00-\u9fff]{1,12}?(?:管理局|委员会|办公室|办公厅|"
@@ -149,6 +148,7 @@ class Scope:
     mentioned_only: bool = False          # the body named has no report; these reports mention it
     missing: str | None = None            # why nothing is in scope (Chinese)
     missing_en: str | None = None
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()   # a name several places share: (typed, codes)
 
     @property
     def year(self) -> int | None:
@@ -158,7 +158,9 @@ class Scope:
         return {"places": [{"code": c, "name": catalog.label(c) if catalog else c} for c in self.places],
                 "orgs": list(self.orgs), "years": list(self.years), "report_types": list(self.report_types),
                 "doc_ids": list(self.doc_ids), "every_place": self.every_place, "every_org": self.every_org,
-                "how": list(self.how), "carried": list(self.carried), "unknown_orgs": list(self.unknown_orgs)}
+                "how": list(self.how), "carried": list(self.carried), "unknown_orgs": list(self.unknown_orgs),
+                "choices": [{"typed": t, "places": [{"code": c, "name": catalog.label(c) if catalog else c}
+                                                    for c in codes]} for t, codes in self.choices]}
 
 
 @dataclass(frozen=True)
@@ -171,19 +173,21 @@ class Mentions:
     every_place: str = ""                          # "province" | "city" | "district" | "any"
     every_org: bool = False
     spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    english: tuple[EnglishMention, ...] = ()      # places named in English, resolved or not
 
 
 def find_mentions(text: str, catalog: Catalog) -> Mentions:
     """Places, organizations and report types a (simplified, half-width) question names."""
-    gaz = catalog.gazetteer
-    place_ms = gaz.find(text, prefer=catalog.prefer)
+    place_ms = catalog.gazetteer.find(text, prefer=catalog.prefer)
+    english = english_mentions(text, catalog, place_ms)
+    place_ms = sorted(place_ms + [PlaceMention(e.places[0], e.start, e.end, e.text) for e in english
+                                  if len(e.places) == 1], key=lambda m: m.start)
     places = [m.place for m in place_ms]
     spans = [(m.start, m.end) for m in place_ms]
-    for name in english_city(text):
-        places += [p for p in gaz.lookup(name) if p.level != "district"][:1]
     all_ms = match_orgs(text, catalog.org_index)
     org_ms = [m for m in all_ms if placed_right(m, place_ms, text, catalog)]
-    orgs = tuple(dict.fromkeys((m.org, m.alias, m.how) for m in org_ms))
+    orgs = tuple(dict.fromkeys([(m.org, m.alias, m.how) for m in org_ms]
+                               + coordinated_orgs(org_ms, place_ms, text, catalog)))
     spans += [(m.start, m.end) for m in org_ms]
     kept = {(m.start, m.end) for m in org_ms}
     # a body the store holds elsewhere, named for a place that lacks it ("广州交警")
@@ -194,34 +198,77 @@ def find_mentions(text: str, catalog: Catalog) -> Mentions:
     types = tuple(dict.fromkeys(canon for word, canon in REPORT_TYPE_WORDS if word in text))
     return Mentions(places=tuple(dict.fromkeys(places)), orgs=orgs, unknown_orgs=unknown, report_types=types,
                     every_place=every_place_level(text), every_org=bool(EVERY_ORG.search(text)),
-                    spans=tuple(spans))
+                    spans=tuple(spans), english=tuple(english))
+
+
+LATIN = re.compile(r"[A-Za-z]{2}")
+
+
+def english_mentions(text: str, catalog: Catalog, place_ms: Sequence[PlaceMention]) -> list[EnglishMention]:
+    """Places named in English (index.names.english): a name several places share is read as the
+    one named around it (a province: "Suzhou, Anhui", or in Chinese), else the one the store holds."""
+    if not LATIN.search(text):
+        return []
+    return find_english(text, catalog.gazetteer, prefer=catalog.prefer, held=catalog.place_codes,
+                        around={m.place.code for m in place_ms})
 
 
 def typed_places(text: str, catalog: Catalog) -> list[str]:
     """The places a question names (short forms), in order — the gazetteer decides (a short
-    district name only for the store's places), English names too. A place written inside
-    another ("汕尾陆丰市…", "上海市普陀区") belongs to the outer one and is not counted again."""
+    district name only for the store's places), English names too (a name several places share
+    as typed). A place written inside another ("汕尾陆丰市…", "上海市普陀区") belongs to the outer
+    one and is not counted again."""
     gaz = catalog.gazetteer
     ms = gaz.find(text, prefer=catalog.prefer)
-    outer = [m for m in ms if not any(o.place.code != m.place.code and gaz.contains(o.place, m.place) for o in ms)]
-    return list(dict.fromkeys([m.place.short for m in outer] + english_city(text)))
+    english = english_mentions(text, catalog, ms)
+    ms = ms + [PlaceMention(e.places[0], e.start, e.end, e.text) for e in english if len(e.places) == 1]
+    outer = [(m.start, m.place.short) for m in ms
+             if not any(o.place.code != m.place.code and gaz.contains(o.place, m.place) for o in ms)]
+    open_names = [(e.start, e.text) for e in english if len(e.places) > 1]
+    return list(dict.fromkeys(name for _, name in sorted(outer + open_names)))
+
+
+JOINED = re.compile(r"\s*(和|与|、|及|跟|以及|,|，|\band\b|&)\s*", re.IGNORECASE)
+# between places and their body: "深圳、广州两市信访局", "深圳和广州的信访局"
+PLACES_GAP = re.compile(r"[的\s]*(?:(?:[两二三四五六七八九十几]个?)(?:市|地|区|县|省|城市)?|等地?)?[的\s]*")
+
+
+def joined_before(p: PlaceMention, place_ms: Sequence[PlaceMention], text: str) -> list[PlaceMention]:
+    """The places joined to `p` by 和/与/、/and right before it, nearest first."""
+    group = [p]
+    for q in reversed([q for q in place_ms if q.end <= p.start]):
+        if not JOINED.fullmatch(text[q.end:group[-1].start]):
+            break
+        group.append(q)
+    return group[1:]
 
 
 def placed_right(m, place_ms, text: str, catalog: Catalog) -> bool:
     """"上海市财政局": a body written right after a place is that place's own body, not one of
-    a district inside it (上海市普陀区财政局). Places joined by 和/与/、 ("深圳和广州的信访局")
-    all apply."""
-    before = [p for p in place_ms if p.end <= m.start and not text[p.end:m.start].strip("的 ")]
+    a district inside it (上海市普陀区财政局). Places joined by 和/与/、 ("深圳和广州的信访局",
+    "深圳、广州两市信访局") all apply."""
+    before = [p for p in place_ms if p.end <= m.start and PLACES_GAP.fullmatch(text[p.end:m.start])]
     if not before or m.start < before[-1].end:
         return True
-    group = [before[-1]]
-    for p in reversed([p for p in place_ms if p.end <= group[0].start]):
-        if re.fullmatch(r"\s*(和|与|、|及|跟|以及|,|，)\s*", text[p.end:group[-1].start]):
-            group.append(p)
-        else:
-            break
+    group = [before[-1], *joined_before(before[-1], place_ms, text)]
     held = catalog.org_places.get(m.org, frozenset())
     return any(p.place.code in held for p in group)
+
+
+def coordinated_orgs(org_ms, place_ms: Sequence[PlaceMention], text: str, catalog: Catalog) -> list[tuple[str, str, str]]:
+    """"深圳和广州信访局": the body written with the last place ("广州信访局") is every place's
+    own — the same body of each place joined before it."""
+    out: list[tuple[str, str, str]] = []
+    for m in org_ms:
+        p = next((p for p in place_ms if p.start == m.start and p.end < m.end), None)
+        if p is None:
+            continue
+        body = text[p.end:m.end]
+        named = {x.org for x in match_orgs(body, catalog.org_index) if (x.start, x.end) == (0, len(body))}
+        for q in joined_before(p, place_ms, text):
+            out += [(o, q.text + body, "core") for o in sorted(named)
+                    if q.place.code in catalog.org_places.get(o, frozenset())]
+    return out
 
 
 def every_place_level(text: str) -> str:
@@ -272,7 +319,9 @@ def resolve(q_text: str, years: Sequence[int], catalog: Catalog, *, city: str | 
     m = find_mentions(q_text, catalog)
     gaz = catalog.gazetteer
     places = list(m.places)
-    how = [f"{p.name} → {gaz.label(p)}" for p in places]
+    how = [place_how(p, m, catalog) for p in places]
+    if m.english and any(len(e.places) > 1 for e in m.english) and not city:
+        return ask_which(m, tuple(years), catalog, how)
     if city:
         forced = gaz.lookup(city)
         forced = [p for p in forced if p.code in catalog.prefer] or forced[:1]
@@ -281,6 +330,43 @@ def resolve(q_text: str, years: Sequence[int], catalog: Catalog, *, city: str | 
     places = innermost(places, q_text, catalog)
     codes = tuple(dict.fromkeys(p.code for p in places))
     return scope_from(codes, m, tuple(years), catalog, how)
+
+
+def place_how(p: Place, m: Mentions, catalog: Catalog) -> str:
+    """"烟台 → 山东省烟台市"; a name in English says how it was read when others share it
+    ("Suzhou → 安徽省宿州市（库中的报告；同名：江苏省苏州市）")."""
+    gaz = catalog.gazetteer
+    e = next((e for e in m.english if e.places == (p,)), None)
+    if e is None:
+        return f"{p.name} → {gaz.label(p)}"
+    why = {"store": "库中的报告", "around": "按所在省市", "level": "同名时取上级地区"}.get(e.how, "")
+    others = "、".join(gaz.label(o) for o in e.others[:4]) + ("…" if len(e.others) > 4 else "")
+    note = "；".join(x for x in (why if e.others else "", f"同名：{others}" if others else "") if x)
+    return f"{e.text} → {gaz.label(p)}" + (f"（{note}）" if note else "")
+
+
+def zh_label(p: Place, catalog: Catalog) -> str:
+    """"宿州市（安徽）", "普陀区（浙江舟山）"."""
+    outer = "".join(a.short for a in catalog.gazetteer.ancestors(p))
+    return f"{p.name}（{outer}）" if outer else p.name
+
+
+def ask_which(m: Mentions, years: tuple[int, ...], catalog: Catalog, how: list[str]) -> Scope:
+    """A name several places share and nothing in the question or the store tells which: the
+    answer asks back, listing each (Chinese and English), never answering for one of them."""
+    gaz = catalog.gazetteer
+    open_ = [e for e in m.english if len(e.places) > 1]
+    zh, en = [], []
+    for e in open_:
+        cands = e.places[:8]
+        zh.append(f"{e.text} 可能指 " + "、".join(zh_label(p, catalog) for p in cands[:-1])
+                  + f" 或 {zh_label(cands[-1], catalog)}")
+        en.append(f"“{e.text}” may mean " + ", ".join(f"{p.name} ({describe(p, gaz)})" for p in cands[:-1])
+                  + f" or {cands[-1].name} ({describe(cands[-1], gaz)})")
+    example = describe(open_[0].places[0], gaz)
+    return Scope(years=years, how=tuple(how), choices=tuple((e.text, tuple(p.code for p in e.places)) for e in open_),
+                 missing="；".join(zh) + "，请说明是哪一个（例如写明所在省份）。",
+                 missing_en="; ".join(en) + f". Which one? Name its province, e.g. “{example}”.")
 
 
 PLACES_COMPARED = re.compile(r"和|与|、|及|跟|对比|比较|相比|分别|vs|versus|and", re.I)
@@ -472,10 +558,18 @@ def place_words(p: Place, catalog: Catalog) -> set[str]:
     return words
 
 
+def without_english_places(topic: str, catalog: Catalog) -> str:
+    """"Deyang 去年地区生产总值" → "去年地区生产总值": a place named in English says where, not what."""
+    for e in reversed(english_mentions(topic, catalog, ())):
+        end = e.end + (2 if re.match(r"['’]s\b", topic[e.end:]) else 0)
+        topic = topic[:e.start] + " " + topic[end:]
+    return re.sub(r"\s+", " ", topic).strip()
+
+
 def narrow(q, scope: Scope, catalog: Catalog):
     """The question with its scope's reports attached and the words that only say who or
     where (organization aliases, place names) removed from its topic."""
-    topic = q.topic
+    topic = without_english_places(q.topic, catalog)
     words = set(scope.org_words) | {o for o in scope.orgs}
     for o in catalog.orgs:
         if o.full in scope.orgs:

@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from index.search.embed import HashEmbedder, make_embedder  # noqa: E402
 from index.extract.facts import extract_facts  # noqa: E402
 from index.ingest.report import number_chunks, page_texts  # noqa: E402
-from index.search.lexical import default_tokenizer  # noqa: E402
 from index.read.parse import parse_file  # noqa: E402
 from index.records import Report  # noqa: E402
+from index.search.embed import HashEmbedder, make_embedder  # noqa: E402
+from index.search.lexical import default_tokenizer  # noqa: E402
 from index.search.retrieval import SearchIndex  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from index.store.sqlite import SqliteStore  # noqa: E402
@@ -579,7 +579,8 @@ def has_evidence(texts: list[str], evidence: list[str]) -> bool:
 
 
 def bench_peer(state, corpus: Path, settings: Settings) -> dict:
-    from llama_index.core import Document, Settings as LSettings, VectorStoreIndex
+    from llama_index.core import Document, VectorStoreIndex
+    from llama_index.core import Settings as LSettings
     from llama_index.core.embeddings import BaseEmbedding
     from llama_index.core.node_parser import SentenceSplitter
     from pydantic import PrivateAttr
@@ -862,9 +863,9 @@ def bench_bulk_ingest(settings: Settings, work: Path, database_url: str | None =
     """`qa ingest`'s pipeline on real PDFs, clean (no embedding cache): pages/s and the share of
     the time that is embedding alone (the floor this pipeline cannot go under). With
     `database_url`, into a PostgreSQL store (what QA_DATABASE_URL selects)."""
-    from index.store.backends import open_store
     from index.ingest.bulk import bulk_ingest, default_workers
     from index.search.embed import cpu_threads
+    from index.store.backends import open_store
     workers = default_workers()
     s = replace_settings(settings, embed_cache=None, embed_threads=max(1, cpu_threads() - workers),
                          store=work / ("bulk-store-pg" if database_url else "bulk-store"), database_url=database_url)

@@ -17,9 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from ocr_compare import compare_cells, rasterize_pdf, subset_pdf  # noqa: E402
+
 from index.read.ocr import PageOcr, build_engine, engine_version  # noqa: E402
 from index.read.parse import parse_file  # noqa: E402
-from ocr_compare import compare_cells, rasterize_pdf, subset_pdf  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "realdata" / "renwu-2026-dept-budgets-guangdong"
 SCANS = [REAL / "002_北京" / "政务服务和数据管理局_附件1：北京市政务服务和数据管理局2026年度部门预算情况说明.pdf",

@@ -29,19 +29,19 @@ from pathlib import Path
 
 import numpy as np
 
-from index.search.embed import HashEmbedder
 from index.extract.facts import extract_facts
-from index.search.fact_index import FactIndex
 from index.ingest.report import number_chunks, page_texts
-from index.search.lexical import default_tokenizer
 from index.names.metadata import place_fields, place_prefix
-from index.read.parse import parse_file
 from index.names.places import load_gazetteer
+from index.read.parse import parse_file
 from index.records import Report
+from index.search.embed import HashEmbedder
+from index.search.fact_index import FactIndex
+from index.search.lexical import default_tokenizer
 from index.search.retrieval import SearchIndex
 from index.store.base import Store
-from index.store.sqlite import SqliteStore
 from index.store.reader import StoreReader
+from index.store.sqlite import SqliteStore
 from index.store.vectors import VectorIndex
 
 EXCLUDE = {"汕头", "汕尾"}          # the shipped corpus' cities: its questions keep their answers
@@ -298,7 +298,9 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
     """The SQLite store at `sqlite_dir`, row for row, into a new database `db` as a PgStore."""
     import psycopg
     from pgvector.psycopg import register_vector
-    from index.store.postgres import SCHEMA as PG_SCHEMA, PgStore
+
+    from index.store.postgres import SCHEMA as PG_SCHEMA
+    from index.store.postgres import PgStore
     out: dict = {}
     with psycopg.connect(admin_url, autocommit=True) as c:
         c.execute(f"DROP DATABASE IF EXISTS {db}")

@@ -18,6 +18,7 @@ try:
     from index.ingest.report import Overrides, expand_paths
 except ImportError:  # the flat layout before index/ became packages
     from index.bulk_ingest import prepare_file
+
     from index.ingest import Overrides, expand_paths
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index.ingest.report import Overrides, build_report, merge, number_chunks, section_finder, sources_of  # noqa: E402
 from index.extract.metrics import standard  # noqa: E402
-from index.records import Report, Statement  # noqa: E402
 from index.extract.statements import statements_from_paragraphs  # noqa: E402
+from index.ingest.report import Overrides, build_report, merge, number_chunks, section_finder, sources_of  # noqa: E402
+from index.records import Report, Statement  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "statements_gold.jsonl"
 REALDATA = ROOT.parent / "shared" / "realdata"

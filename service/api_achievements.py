@@ -1,6 +1,7 @@
 """Routes: achievements across places — statements read from the reports' prose (results, ranks,
-coverage, firsts, targets), filtered by topic / metric / place / level / year / kind, with a
-chart when they share a metric, targets beside results, and CSV export."""
+coverage, firsts, targets), filtered by topic (or a metric / words typed as one, qa.topic_box) /
+metric / place / level / year / kind, with a chart when they share a metric, targets beside
+results, and CSV export."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
@@ -8,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from index.extract.metrics import TOPICS
 from index.names.places import load_gazetteer
 from qa.achievements import STATEMENT_FIELDS, achievement_view, statement_row
+from qa.topic_box import picked_rows, read_topic
 
 from .deps import state
 from .exports import csv_download
@@ -17,21 +19,25 @@ KINDS = "^(actual|budget|target|average|cumulative|change)$"
 
 
 @router.get("/api/achievements")
-def achievements(request: Request, topic: str | None = Query(None, max_length=20),
+def achievements(request: Request, topic: str | None = Query(None, max_length=60),
                  metric: str | None = Query(None, max_length=40), place: str | None = Query(None, max_length=40),
                  level: str | None = Query(None, pattern="^(province|city|district)$"),
                  year: int | None = Query(None, ge=1990, le=2100), kind: str | None = Query(None, pattern=KINDS),
                  claim: str | None = Query(None, pattern="^(figure|rank|coverage|first)$"),
                  q: str | None = Query(None, max_length=60), limit: int = Query(2000, ge=1, le=20000),
                  format: str = Query("json", pattern="^(json|csv)$")):
+    """`topic` is what the topic box holds: a topic, a metric by any of its names (GDP, 地区生产总值,
+    "GDP growth") or free words; `resolved` says how it was read (the metric and its label)."""
     store = state(request).store
-    rows = store.statements(topic=topic, metric=metric, claim=claim, place=place, level=level, year=year,
-                            kind=kind, q=q, limit=limit)
+    pick = read_topic(store, topic)
+    rows = picked_rows(pick, store.statements, metric=metric, q=q, claim=claim, place=place, level=level,
+                       year=year, kind=kind, limit=limit)
     if format == "csv":
         return csv_download((statement_row(st, r) for st, r in rows), STATEMENT_FIELDS, "achievements.csv")
-    view = achievement_view(rows, metric=metric, kind=kind, year=year, gazetteer=load_gazetteer())
+    chosen = metric or (pick.metric if pick.how == "metric" else None)
+    view = achievement_view(rows, metric=chosen, kind=kind, year=year, gazetteer=load_gazetteer())
     return {"filters": {"topic": topic, "metric": metric, "place": place, "level": level, "year": year,
-                        "kind": kind, "claim": claim, "q": q}, **view}
+                        "kind": kind, "claim": claim, "q": q}, "resolved": pick.as_dict(), **view}
 
 
 @router.get("/api/achievements/topics")

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index.errors import IndexError_
 from index.settings import Settings
 
-from . import api_achievements, api_asks, api_facts, api_pages, api_reports, api_search
+from . import api_achievements, api_asks, api_examples, api_facts, api_pages, api_reports, api_search
 from .api_pages import STATIC, find_highlight
 from .api_reports import Jobs, ingest_corpus
 from .deps import STATUS_OF, ApiError, error_response
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     async def _domain(request: Request, exc: IndexError_):
         return error_response(STATUS_OF.get(exc.code, 422), exc.code, str(exc))
 
-    for module in (api_asks, api_search, api_facts, api_reports, api_pages, api_achievements):
+    for module in (api_asks, api_search, api_facts, api_reports, api_pages, api_achievements, api_examples):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -144,10 +144,15 @@ def cmd_achievements(args) -> int:
     """Statements across places (as GET /api/achievements): a table or CSV, sorted by place."""
     from index.store.backends import open_store
     from qa.achievements import STATEMENT_FIELDS, statement_row
+    from qa.topic_box import picked_rows, read_topic
     store = open_store(build_settings(args))
-    rows = [statement_row(st, r) for st, r in store.statements(
-        topic=args.topic, metric=args.metric, claim=args.claim, place=args.place, level=args.level,
-        year=args.year, kind=args.kind, q=args.q, limit=args.limit)]
+    pick = read_topic(store, args.topic)           # a topic, a metric by any name (GDP), or words
+    if pick.how in ("metric", "text"):
+        print(f"主题“{pick.typed}” → {'指标' if pick.how == 'metric' else '关键词'}：{pick.label} {pick.note}",
+              file=sys.stderr)
+    rows = [statement_row(st, r) for st, r in picked_rows(
+        pick, store.statements, metric=args.metric, q=args.q, claim=args.claim, place=args.place, level=args.level,
+        year=args.year, kind=args.kind, limit=args.limit)]
     if args.csv:
         write_csv(sys.stdout, rows, STATEMENT_FIELDS)
     else:
@@ -336,7 +341,7 @@ def add_listing_commands(sub) -> None:
     s.add_argument("--limit", type=int)
     s.set_defaults(fn=cmd_facts)
     s = sub.add_parser("achievements", help="achievement / target statements across places (results, ranks, coverage, firsts)")
-    s.add_argument("--topic", help="经济增长, 粮食, 科技创新, 生态环境, 政务服务 …")
+    s.add_argument("--topic", help="经济增长, 粮食, 科技创新 … or a metric by any name (GDP, 地区生产总值, 'GDP growth') or words")
     s.add_argument("--metric", help="地区生产总值增速, 粮食产量 … (a trailing * matches a prefix)")
     s.add_argument("--claim", choices=("figure", "rank", "coverage", "first"))
     s.add_argument("--place", help="place at any level: 湖南, 深圳")

@@ -32,9 +32,10 @@ def backing(resp: dict) -> set[str]:
 
 
 def computed(resp: dict) -> set[str]:
-    """A computed answer's result is backed by its formula's inputs (shown in `formula`)."""
+    """A computed answer's result is backed by its formula's inputs (shown in `formula`); a formula
+    of several steps ("差额 = a − b = d；倍数 = a ÷ b = r") backs each step's result."""
     f = resp.get("formula") or ""
-    return numbers(f.split("=")[-1]) if f else set()
+    return {n for step in re.split(r"[；;]", f) for n in numbers(step.split("=")[-1])} if f else set()
 
 
 def unbacked(resp: dict) -> set[str]:

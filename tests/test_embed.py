@@ -4,7 +4,6 @@ missing by calling scripts/build_model.py's build())."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 from pathlib import Path
 from types import SimpleNamespace

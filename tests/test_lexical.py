@@ -3,7 +3,6 @@ and the measurement behind bigrams=True."""
 from __future__ import annotations
 
 import glob
-import logging
 import re
 import subprocess
 import sys

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from index.names.orgs import (
-    ABBREVIATIONS, ENGLISH, GENERIC, OrgName, aliases, build_index, match_orgs, org_terms,
+    ABBREVIATIONS, ENGLISH, GENERIC, aliases, build_index, match_orgs, org_terms,
     place_variants, split_org, to_simplified,
 )
 

@@ -136,3 +136,80 @@ def test_achievements_view(ach_server, output_dir, tmp_path):
         ctx.close()
         browser.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def test_api_topic_box_reads_metrics_by_any_name(ach_server):
+    """`topic` as typed: a metric by a synonym or in English goes straight to its chart; a topic stays
+    a topic; words no metric has find the statements that use them."""
+    for typed in ("GDP", "地区生产总值", "经济总量"):
+        status, _, body = get(ach_server.base, "/api/achievements", topic=typed)
+        d = json.loads(body)
+        assert status == 200 and d["resolved"]["how"] == "metric" and d["resolved"]["metric"] == "地区生产总值"
+        assert d["resolved"]["label"].startswith("地区生产总值（") and d["chart"]["metric"] == "地区生产总值"
+        assert len(d["chart"]["bars"]) >= 4 and all(b["doc_id"] and b["page"] and b["text"] for b in d["chart"]["bars"])
+        assert all(s["metric"] == "地区生产总值" for p in d["places"] for s in p["statements"])
+    status, _, body = get(ach_server.base, "/api/achievements", topic="GDP growth")
+    d = json.loads(body)
+    assert d["resolved"]["metric"] == "地区生产总值增速" and d["chart"]["metric"] == "地区生产总值增速"
+    status, _, body = get(ach_server.base, "/api/achievements", topic="粮食产量")
+    d = json.loads(body)
+    assert d["resolved"]["metric"] == "粮食产量" and d["chart"]["unit"] == "万吨" and len(d["chart"]["bars"]) >= 2
+    status, _, body = get(ach_server.base, "/api/achievements", topic="经济增长")
+    d = json.loads(body)
+    assert d["resolved"]["how"] == "topic" and {s["topic"] for p in d["places"] for s in p["statements"]} == {"经济增长"}
+    status, _, body = get(ach_server.base, "/api/achievements", topic="人工智能")
+    d = json.loads(body)
+    assert d["resolved"]["how"] == "text" and d["total"] > 0
+    assert all("人工智能" in s["metric"] or "人工智能" in s["sentence"] for p in d["places"] for s in p["statements"])
+    status, _, body = get(ach_server.base, "/api/achievements", topic="GDP", format="csv")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert status == 200 and rows and {r["metric"] for r in rows} == {"地区生产总值"}
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed (make browser)")
+def test_achievements_view_topic_box_takes_gdp(ach_server, output_dir):
+    """Typing "GDP" in the topic box goes straight to the 地区生产总值 chart (no topic, no metric picked)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        ctx = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 1000})
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(ach_server.base + "/#achievements")
+        page.wait_for_selector("#view-achievements:not([hidden])")
+        page.wait_for_function("document.querySelector('#ach-topics').options.length > 3")
+        page.fill("#ach-topic", "GDP")
+        with page.expect_response(lambda r: "/api/achievements?" in r.url and "topic=GDP" in r.url) as resp:
+            page.press("#ach-topic", "Enter")
+        data = resp.value.json()
+        assert data["resolved"]["metric"] == "地区生产总值" and data["chart"]["metric"] == "地区生产总值"
+        page.wait_for_selector("#ach-chart svg .bar")
+        bars = page.locator("#ach-chart svg .bar")
+        assert bars.count() == len(data["chart"]["bars"]) >= 4
+        assert [bars.nth(i).get_attribute("data-place") for i in range(bars.count())] == \
+            [b["place"] for b in data["chart"]["bars"]]
+        assert "地区生产总值（GDP）" in page.inner_text("#ach-chart-title")
+        assert "指标：地区生产总值（GDP）" in page.inner_text("#ach-summary")
+        assert page.input_value("#ach-metric") == "地区生产总值"
+        assert page.locator("#ach-body tr").count() == data["total"] > 0
+        page.screenshot(path=str(output_dir / "ach-05-topic-gdp.png"), full_page=True)
+        # a bar opens its source with the statement marked
+        with page.expect_response(lambda r: "/pages/" in r.url) as presp:
+            bars.first.click()
+        assert presp.value.status == 200
+        page.wait_for_selector("#source-text mark")
+        page.screenshot(path=str(output_dir / "ach-06-topic-gdp-source.png"))
+        page.click("#source-close")
+        # free words the metrics do not name: the statements that use them
+        page.fill("#ach-topic", "人工智能")
+        with page.expect_response(lambda r: "/api/achievements?" in r.url and "topic=" in r.url) as resp2:
+            page.press("#ach-topic", "Enter")
+        assert resp2.value.json()["resolved"]["how"] == "text"
+        page.wait_for_function("document.querySelector('#ach-summary').textContent.includes('关键词')")
+        assert page.input_value("#ach-metric") == ""
+        ctx.close()
+        browser.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"

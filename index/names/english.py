@@ -73,7 +73,7 @@ LEVELS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _RANK = {PROVINCE: 0, CITY: 1, DISTRICT: 2}
 _WORD = re.compile(r"[A-Za-zÜü]+(?:['’][A-Za-zÜü]+)*")
-_POSSESSIVE = re.compile(r"['’]s$", re.I)
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -137,9 +137,9 @@ def level_word(p: Place, gaz: Gazetteer) -> str:
     return next((w for end, w in ends if p.name.endswith(end)), "")
 
 
-def describe(p: Place, gaz: Gazetteer) -> str:
-    """"Putuo District, Zhoushan, Zhejiang"."""
-    own = " ".join(x for x in ((english_names(p) or (pinyin_name(p.name),))[0], level_word(p, gaz)) if x)
+def describe(p: Place, gaz: Gazetteer, *, level: bool = True) -> str:
+    """"Putuo District, Zhoushan, Zhejiang" ("Putuo, Zhoushan, Zhejiang" without the level)."""
+    own = " ".join(x for x in ((english_names(p) or (pinyin_name(p.name),))[0], level and level_word(p, gaz)) if x)
     outer = [english_names(a)[0] for a in reversed(gaz.ancestors(p)) if english_names(a)]
     return ", ".join([own, *outer])
 
@@ -202,7 +202,7 @@ def _level_at(text: str, toks: list[_Token], j: int) -> tuple[str, int]:
     Up to four words may stand before "Autonomous …" (Tujia and Miao Autonomous Prefecture)."""
     if j == 0 or toks[j - 1].possessive:
         return "", j
-    for skip in range(0, 5):
+    for skip in range(5):
         for words, kind in LEVELS:
             if skip and words[0] != "autonomous":
                 continue
@@ -268,7 +268,7 @@ def _choose(cands: tuple[Place, ...], around: set[str], prefer: set[str], held: 
     cands = _outermost(cands, gaz)
     if len(cands) == 1:
         return cands, "only"
-    near = tuple(c for c in cands if any(a.code in around for a in gaz.ancestors(c)))
+    near = tuple(c for c in cands if c.code in around or any(a.code in around for a in gaz.ancestors(c)))
     if len(near) == 1:
         return near, "around"
     pool = near or cands

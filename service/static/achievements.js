@@ -39,6 +39,26 @@
     if (t && t.metrics.includes(keep)) sel.value = keep;
   }
 
+  /** The topic box named a metric (GDP → 地区生产总值): its topic's metrics offered, it selected. */
+  function selectResolved(metric) {
+    const sel = $("#ach-metric");
+    if (sel.value === metric) return;
+    const { el, clear } = qa();
+    const t = topics.find((x) => x.metrics.includes(metric));
+    clear(sel).appendChild(el("option", { value: "" }, "全部指标"));
+    const ms = t ? t.metrics.slice() : [];
+    if (!ms.includes(metric)) ms.unshift(metric);
+    for (const m of ms) sel.appendChild(el("option", { value: m }, m));
+    sel.value = metric;
+  }
+
+  /** What the topic box was read as, for the summary line. */
+  function resolvedText(r) {
+    if (!r || !r.how || r.how === "topic") return "";
+    const what = r.how === "metric" ? `指标：${r.label}` : `关键词：${r.words.join(" ")}`;
+    return what + (r.note ? `（${r.note}）` : "") + "；";
+  }
+
   async function loadTopics() {
     const { api, el, clear, qs } = qa();
     const level = $("#ach-level").value;
@@ -46,16 +66,22 @@
     topics = d.topics || [];
     const list = clear($("#ach-topics"));
     for (const t of topics) list.appendChild(el("option", { value: t.topic }, `${t.topic}（${t.places} 地，${t.statements} 条）`));
+    // metrics can be typed too (GDP, 地区生产总值, 粮食产量 …): offered after the topics
+    const seen = new Set(topics.map((t) => t.topic));
+    for (const t of topics) for (const m of t.metrics) {
+      if (!seen.has(m)) { seen.add(m); list.appendChild(el("option", { value: m }, `指标 · ${t.topic}`)); }
+    }
     fillMetrics();
   }
 
-  function drawChart(chart) {
+  function drawChart(chart, resolved) {
     const card = $("#ach-chart-card");
     const box = qa().clear($("#ach-chart"));
     if (!chart || !chart.bars || chart.bars.length < 2) { card.hidden = true; return; }
     card.hidden = false;
     const kind = KINDS[chart.period_kind] ?? chart.period_kind;
-    $("#ach-chart-title").textContent = `${chart.metric}（${chart.period_year || ""} ${kind}，单位：${chart.unit}）`;
+    const name = resolved && resolved.how === "metric" && resolved.metric === chart.metric ? resolved.label : chart.metric;
+    $("#ach-chart-title").textContent = `${name}（${chart.period_year || ""} ${kind}，单位：${chart.unit}）`;
     box.setAttribute("aria-label", `${chart.metric} 各地对比，${chart.bars.length} 个地方`);
     const bars = chart.bars;
     const max = Math.max(...bars.map((b) => Math.abs(b.value || 0)), 1e-9);
@@ -143,10 +169,12 @@
     }
     if (mine !== seq) return;
     const places = d.places || [];
-    $("#ach-summary").textContent = d.total
+    const r = d.resolved || {};
+    if (r.how === "metric" && !f.metric) selectResolved(r.metric);
+    $("#ach-summary").textContent = resolvedText(r) + (d.total
       ? `${places.length} 个地方，${d.total} 条表述` + (d.chart ? `；图表：${d.chart.metric}` : "")
-      : "没有找到符合条件的表述：报告中没有载明，或换一个主题 / 指标 / 年度试试。";
-    drawChart(d.chart);
+      : "没有找到符合条件的表述：报告中没有载明，或换一个主题 / 指标 / 年度试试。");
+    drawChart(d.chart, r);
     drawTargets(d.targets);
     drawTable(places);
   }
@@ -154,8 +182,14 @@
   function start() {
     if (started || !window.reportQA) return;
     started = true;
-    $("#ach-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
-    $("#ach-topic").addEventListener("change", () => { fillMetrics(); load(); });
+    // a new topic typed (a topic, a metric such as GDP, or words) drops the metric picked for the last one
+    let topicShown = "";
+    const topicChanged = () => {
+      const t = $("#ach-topic").value.trim();
+      if (t !== topicShown) { topicShown = t; fillMetrics(); }
+    };
+    $("#ach-form").addEventListener("submit", (e) => { e.preventDefault(); topicChanged(); load(); });
+    $("#ach-topic").addEventListener("change", () => { topicChanged(); load(); });
     $("#ach-metric").addEventListener("change", load);
     $("#ach-level").addEventListener("change", () => { loadTopics().catch(() => {}); load(); });
     loadTopics().catch((e) => { $("#ach-summary").textContent = "无法读取主题：" + e.message; });

@@ -359,20 +359,27 @@
   }
 
   // ------------------------------------------------------------------ 问答
-  const EXAMPLES = [
-    "汕尾2021年公务接待费是多少？",
-    "粤智助覆盖情况",
-    "比较汕头和汕尾的公务接待费",
-    "汕头2024年项目支出的年初预算数",
-    "How much did Shanwei spend on official receptions in 2021?",
-  ];
   let history = store.get("qa.history", []);
 
-  function initAsk() {
-    const chips = $("#example-chips");
-    for (const q of EXAMPLES) {
-      chips.appendChild(el("button", { type: "button", class: "chip", onclick: () => { $("#ask-input").value = q; ask(q); } }, q));
+  /** Example questions built from what the store holds (GET /api/examples), as clickable chips. */
+  const EXAMPLE_KIND = { figure: "数字", description: "情况", comparison: "对比", achievements: "成效", english: "English" };
+  let examplesGeneration = null;
+  async function loadExamples() {
+    let d;
+    try {
+      d = await api("/api/examples");
+    } catch { return; /* the chat works without them */ }
+    if (d.generation === examplesGeneration) return;
+    examplesGeneration = d.generation;
+    const chips = clear($("#example-chips"));
+    for (const x of d.examples || []) {
+      chips.appendChild(el("button", { type: "button", class: "chip", title: EXAMPLE_KIND[x.kind] || "", dataset: { kind: x.kind },
+                                       onclick: () => { $("#ask-input").value = x.question; ask(x.question); } }, x.question));
     }
+  }
+
+  function initAsk() {
+    loadExamples();
     $("#ask-form").addEventListener("submit", (e) => { e.preventDefault(); ask($("#ask-input").value); });
     $("#ask-input").addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); ask($("#ask-input").value); }
@@ -902,6 +909,7 @@
   async function refreshAll() {
     await loadMeta();
     loadHealth();
+    loadExamples();
     if (loaded.facts) { loadFacts(); loadChecks(); }
   }
 
