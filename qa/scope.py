@@ -507,7 +507,7 @@ def is_follow_up(text: str) -> bool:
 
 
 def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, names_org: bool,
-          names_year: bool) -> Scope:
+          names_year: bool, orgs: Mentions | None = None) -> Scope:
     """A follow-up ("那汕尾呢？", "2025年的呢？", "公务接待费呢？") keeps what it does not name
     from the previous turn's scope. A new place keeps the previous organization's kind
     (深圳市民政局 → "那广州呢？" → 广州市民政局)."""
@@ -518,8 +518,10 @@ def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, na
     if not names_place and prev_places:
         codes = prev_places
         carried.append("地点：" + "、".join(catalog.label(c) for c in codes))
-    m = Mentions()
-    if not names_org and prev_orgs:
+    m = orgs or Mentions()
+    if orgs is not None:
+        pass      # a body of the carried place named by its own name ("那司法局呢？")
+    elif not names_org and prev_orgs:
         if names_place:
             # the same kind of organization in the new place
             cores = {catalog.core_of(o) for o in prev_orgs}
@@ -594,9 +596,15 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
     (place, organization, year) and, when it names no subject of its own, the subject."""
     prev_scope = previous.get("scope") if isinstance(previous.get("scope"), dict) else previous
     m = find_mentions(q.text, catalog)
-    new = carry(scope, prev_scope or {}, catalog, names_place=bool(m.places), names_org=bool(m.orgs),
-                names_year=bool(q.years))
     subject = re.sub(r"^(那么?|那末|还有|再看看?|换成|改成|如果是)|(的)?呢[？?。]?$|[？?。]", "", q.topic).strip()
+    other = None if m.places else body_of_carried_place(subject, prev_scope or {}, catalog)
+    other = other or (Mentions(orgs=m.orgs) if m.orgs else None)
+    new = carry(scope, prev_scope or {}, catalog, names_place=bool(m.places), names_org=bool(m.orgs),
+                names_year=bool(q.years), orgs=other)
+    if other is not None:
+        for _, alias, _ in other.orgs:
+            subject = subject.replace(alias, "")
+        subject = subject.strip(" 的")
     for code in new.places:
         p = catalog.gazetteer.get(code)
         subject = subject.replace(p.name, "").replace(p.short, "")
@@ -613,6 +621,19 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
         new = scope_from(new.places, Mentions(orgs=tuple((o, o, "full") for o in new.orgs)), (y, y - 1),
                          catalog, list(new.how), new.carried)
     return q, new
+
+
+def body_of_carried_place(words: str, previous: dict, catalog: Catalog) -> Mentions | None:
+    """"那司法局呢？" after a question about 深圳市审计局: the body of that name in the place the chat
+    is about (深圳市司法局), when the store holds it; None when the words name none."""
+    codes = [p["code"] if isinstance(p, dict) else p for p in previous.get("places") or ()]
+    for code in codes:
+        place = catalog.gazetteer.get(code)
+        m = find_mentions(place.name + words, catalog)
+        if m.orgs:
+            named = tuple((full, alias.replace(place.name, "", 1) or alias, how) for full, alias, how in m.orgs)
+            return Mentions(orgs=named)
+    return None
 
 
 def scope_dict(q, scope: Scope, catalog: Catalog) -> dict:

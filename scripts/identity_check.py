@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 from collections import Counter, defaultdict
@@ -67,7 +68,8 @@ def compare(rows: list[dict], jobs: int = 2) -> dict:
         by_file[row["path"].split("#")[0]].append(row)
     results, identities, texts = [], defaultdict(list), {}
     files = sorted(by_file)
-    with ProcessPoolExecutor(max(1, min(jobs, os.cpu_count() or 1))) as pool:
+    ctx = multiprocessing.get_context("spawn")     # no fork of a process that may hold torch threads
+    with ProcessPoolExecutor(max(1, min(jobs, os.cpu_count() or 1)), mp_context=ctx) as pool:
         read = dict(zip(files, pool.map(read_identities, [REALDATA / rel for rel in files])))
     for rel, group in sorted(by_file.items()):
         got = read[rel]

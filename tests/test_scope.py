@@ -193,6 +193,18 @@ def test_follow_up_inherits_the_previous_scope(depts_store):
     assert third.kind == "fact" and third.facts[0].report.department == "广州市民政局"
 
 
+def test_follow_up_that_changes_the_organization(depts_store):
+    """"那财政局呢？" after a question about 深圳市民政局: 深圳's 财政局, the item and year carried —
+    not 广州's, not a passage."""
+    _, engine, _ = depts_store
+    first = engine.ask("深圳市民政局2026年机关运行经费是多少？")
+    second = engine.ask("那财政局呢？", previous=first.scope)
+    assert second.kind == "fact", second.answer
+    assert second.facts[0].report.department == "深圳市财政局"
+    assert second.scope["orgs"] == ["深圳市财政局"]
+    assert any(c.startswith("问题：") for c in second.scope["carried"])
+
+
 def test_sweep_every_fact_answer_stays_in_its_scope(depts_store):
     """Over the whole store: every figure answered for a named organization is that
     organization's (the check the closing note describes)."""
