@@ -14,12 +14,14 @@ from collections.abc import Mapping
 
 from index.errors import NotFound
 from index.extract.metrics import UNIT_SCALE
+from index.extract.periods import number_position
 from index.records import Fact, Report
 from index.search.fact_index import TOTALS, column_total_view
 
 from .achievements import as_fact
 from .format import fmt_value
 from .records import Answer, Citation, FactRef
+from .route_fact import squash_text
 
 KEEP = 2      # figures carried from answer to answer
 
@@ -101,21 +103,6 @@ def answered_after(previous: Mapping | None, ans: Answer) -> list[dict]:
 
 
 # ---------------------------------------------------------------- read back from the store
-def number_in(text: str, value: float) -> bool:
-    """The text writes this number (1,234.5 / 1234.50)."""
-    for m in re.findall(r"\d[\d,，]*(?:\.\d+)?", text or ""):
-        try:
-            if abs(float(re.sub(r"[,，]", "", m)) - value) < 1e-9:
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
-
-
 def stored_fact(x: dict, store) -> Fact | None:
     """The carried figure as the store holds it: a fact by id (a 合计 row as its column's figure
     when that was answered), a statement of its page, or a figure its cited page writes in the
@@ -123,14 +110,15 @@ def stored_fact(x: dict, store) -> Fact | None:
     fid, subject = x.get("fact_id"), x.get("subject") if isinstance(x.get("subject"), str) else ""
     if isinstance(fid, int) and not isinstance(fid, bool):
         found = [f for f in store.facts_by_ids([fid]) if f.doc_id == x["doc_id"]]
-        if found and squash(found[0].subject) in TOTALS and squash(found[0].measure) == squash(subject):
+        if found and squash_text(found[0].subject) in TOTALS and squash_text(found[0].measure) == squash_text(subject):
             return column_total_view(found[0])
         return found[0] if found else None
     for st, _ in store.statements(metric=subject, doc_ids=[x["doc_id"]]) if subject else []:
         if st.page == x["page"] and st.value == x["value"] and st.text == x.get("span"):
             return as_fact(st)
     text = x.get("text") if isinstance(x.get("text"), str) else ""
-    if not (text and number_in(text, float(x["value"])) and squash(text) in squash(page_text(store, x))):
+    written = text and number_position(text, float(x["value"])) is not None
+    if not (written and squash_text(text) in squash_text(page_text(store, x))):
         return None
     return Fact(subject=subject, subject_raw=subject, measure=str(x.get("measure") or ""), value=float(x["value"]),
                 unit=str(x.get("unit") or ""), page=x["page"], text=text, source="prose", doc_id=x["doc_id"],

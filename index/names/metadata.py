@@ -289,10 +289,11 @@ def decide_org_place(parsed: ParsedDocument, report_type, first: str, stem: str,
         department, org_from = find_department(stem.split("_")[-1]), "文件名"
     if not department and folder_org(folder):
         department, org_from = folder_org(folder), "文件夹"
-    place = resolve_place(department, head, stem, folder)
-    place_from = "机构名称" if resolve_place(department) else ("首页" if resolve_place(head) else "文件名或文件夹")
+    sources = (("机构名称", department), ("首页", head), ("文件名", stem), ("文件夹", folder))
+    place_from, place = next(((name, p) for name, text in sources if (p := resolve_place(text)) is not None),
+                             ("", None))
     unsure = tuple(f for f, v in (("organization", department), ("place", place)) if not v)
-    return department, place, (f"机构：{org_from}", f"地点：{place_from}"), unsure
+    return department, place, (f"机构：{org_from}", f"地点：{place_from or '未知'}"), unsure
 
 
 ORG_LABELS = ("部门名称", "单位名称", "预算单位", "预算主管部门", "部门（单位）名称")
