@@ -1,6 +1,7 @@
 """The one Settings object: built by the CLI or create_app() and passed down."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(default=2.0, ge=0)
     # Answering
     min_passage_score: float = 0.0
+    # The clock 今年 / 去年 / 前年 are read against (QA_TODAY=2024-06-30, or a year); unset: today
+    today: date | None = None
     # Scanned pages (QA_OCR): off = refuse scans (NoTextLayer); auto = OCR pages without a usable
     # text layer; force = OCR every page. QA_OCR_DPI: render resolution (big titles need ~200).
     ocr: str = "auto"
@@ -57,6 +60,20 @@ class Settings(BaseSettings):
         if mode not in ("off", "auto", "force"):
             raise ValueError(f"QA_OCR must be off, auto or force, not {v!r}")
         return mode
+
+    @field_validator("today", mode="before")
+    @classmethod
+    def _today(cls, v: object) -> object:
+        """QA_TODAY: an ISO date, or a bare year (read as 1 July of it); "" = the machine's date."""
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        text = str(v).strip()
+        if text.isdigit() and len(text) == 4:
+            return date(int(text), 7, 1)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"QA_TODAY must be a date like 2026-12-02 or a year like 2024, not {v!r}") from None
 
     @field_validator("database_url", mode="before")
     @classmethod

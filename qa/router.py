@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property
 
 from index.names.places import code_level, load_gazetteer
@@ -20,10 +21,13 @@ from .achievements import RANK_ASK, place_statement, read_ask
 from .achievements import answer as achievements_answer
 from .compare import answer_groups, compare_groups
 from .compare_last import answered_after, asks_compare_last, compare_last, kept_scope
+from .everyday_words import with_items
 from .examples import Example, store_examples
 from .glossary import expand_regions
 from .question import FIGURE_TERMS, Question, detect_lang, parse_question
 from .records import Answer
+from .relative_time import Resolved, latest_note
+from .relative_time import resolve as resolve_relative
 from .route_computed import ComputedRoute
 from .route_fact import FactRoute
 from .route_none import NoneRoute
@@ -41,6 +45,15 @@ def level_named(text: str) -> str:
     if re.search(r"区县|各区|各县|哪个区|哪个县", text):
         return "district"
     return ""
+
+
+def time_notes(rel: Resolved, q: Question, ans: Answer) -> tuple[str, ...]:
+    """What the answer says of the time it read: the relative years written out, and for
+    目前 / 现在 without a year, the year of the figures it answered with."""
+    if rel.latest and not q.years and ans.kind != "none":
+        years = [f.fact.period_year or f.report.year for f in ans.facts] or [c.year for c in ans.citations]
+        return rel.notes + (latest_note(rel.latest, years),)
+    return rel.notes
 
 
 def own_level(reports: list[Report], places: tuple[str, ...]) -> list[Report]:
@@ -62,6 +75,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
     rrf_k: int = 20
     weights: tuple[float, float] = (1.0, 1.0)
     store: Store | None = None      # statements and sentence lookups (across-place answers)
+    today: date | None = None       # the clock 今年 / 去年 are read against (None: the machine's date)
 
     # ---- scope ---------------------------------------------------------
     # A snapshot never changes: what is derived from its reports is computed once.
@@ -86,6 +100,8 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
             previous: dict | None = None) -> Answer:
         """question → scope → one answering route → answer (every figure of the scope's reports)."""
         t0 = time.perf_counter()
+        rel = self.relative(text)
+        text, item_note = with_items(rel.text)
         if previous and asks_compare_last(text) and self.store is not None:
             # "两个比一比" / "差多少？": the last two figures this chat answered (qa.compare_last)
             ans = compare_last(previous, self.search.reports, self.store, detect_lang(text))
@@ -109,13 +125,19 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
             ans = self._route(q, scope, top_k, timings)
         t = timings.as_dict()
         t["total"] = round((time.perf_counter() - t0) * 1000, 2)
-        return replace(ans, lang=q.lang, timings=t, scope={**scope_dict(q, scope, self.catalog),
-                                                           "answered": answered_after(previous, ans)})
+        said = time_notes(rel, q, ans) + ((item_note,) if item_note else ())
+        return replace(ans, lang=q.lang, timings=t, notes=said + ans.notes,
+                       scope={**scope_dict(q, scope, self.catalog), "answered": answered_after(previous, ans),
+                              "relative": list(rel.notes)})
+
+    def relative(self, text: str) -> Resolved:
+        """今年 / 去年 / 目前 … read against this engine's clock (qa.relative_time)."""
+        return resolve_relative(text, self.today or date.today())
 
     def scope_of(self, text: str) -> dict:
         """The scope a question resolves to, as `/api/ask` returns it, without answering it
         (a previous turn given by its question alone)."""
-        q, scope = self.understand(text)
+        q, scope = self.understand(with_items(self.relative(text).text)[0])
         return scope_dict(q, scope, self.catalog)
 
     def understand(self, text: str, *, city: str | None = None, year: int | None = None,

@@ -18,6 +18,8 @@ from index.names.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs
 from index.names.places import Place, PlaceMention, load_gazetteer
 from index.records import Report
 
+from .glossary import chinese_org_names
+
 # a body named right after a place: "深圳市|税务局", "汕头市|公共资源交易中心"
 ORG_AFTER_PLACE = re.compile(r"^(?:市委|区委|省委|县委|人民政府)?([\u4e00-\u9fff]{1,12}?(?:管理局|委员会|办公室|办公厅|"
                              r"局|委|办|厅|署|部|中心|院|所))")
@@ -178,6 +180,7 @@ class Mentions:
 
 def find_mentions(text: str, catalog: Catalog) -> Mentions:
     """Places, organizations and report types a (simplified, half-width) question names."""
+    text = chinese_org_names(text)
     place_ms = catalog.gazetteer.find(text, prefer=catalog.prefer)
     english = english_mentions(text, catalog, place_ms)
     place_ms = sorted(place_ms + [PlaceMention(e.places[0], e.start, e.end, e.text) for e in english
@@ -500,10 +503,11 @@ def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catal
 
 # ---- follow-ups -------------------------------------------------------------------
 FOLLOW_UP = re.compile(r"^(那|那么|那末|还有|再看看?|换成|改成|如果是)|呢[？?。]?$|^(和|与|跟)(去年|上年|前年).*比")
+FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|same for|now for|and for)\b|\b(its|their|the same)\b", re.I)
 
 
 def is_follow_up(text: str) -> bool:
-    return bool(FOLLOW_UP.search(text.strip()))
+    return bool(FOLLOW_UP.search(text.strip()) or FOLLOW_UP_EN.search(text))
 
 
 def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, names_org: bool,
@@ -596,7 +600,7 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
     (place, organization, year) and, when it names no subject of its own, the subject."""
     prev_scope = previous.get("scope") if isinstance(previous.get("scope"), dict) else previous
     m = find_mentions(q.text, catalog)
-    subject = re.sub(r"^(那么?|那末|还有|再看看?|换成|改成|如果是)|(的)?呢[？?。]?$|[？?。]", "", q.topic).strip()
+    subject = re.sub(r"^(那么?|那末|还有|再看看?|换成|改成|如果是)|(的)?呢[？?。]?$|[？?。]", "", q.topic).strip(" 的")
     other = None if m.places else body_of_carried_place(subject, prev_scope or {}, catalog)
     other = other or (Mentions(orgs=m.orgs) if m.orgs else None)
     new = carry(scope, prev_scope or {}, catalog, names_place=bool(m.places), names_org=bool(m.orgs),

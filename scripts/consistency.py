@@ -15,8 +15,8 @@ variants. Then its variants (scripts/variants.py) are asked and each must give t
   english        place names in pinyin / usual English (Shenzhen 审计局…, Hunan Province …)
   traditional    繁體 (OpenCC s2t, s2tw)
   short-name     汕尾市 ↔ 汕尾, 深圳市发展和改革委员会 ↔ 深圳发改委
-  relative-year  今年 / 去年 / 前年 against --clock (the product has no settable clock: the year it
-                 used is recorded)
+  relative-year  今年 / 去年 / 前年 against the store's clock (QA_TODAY = eval_sets.as_of: 2026, the
+                 2024 city reports 2024; --clock overrides the variants' year); the year used is recorded
   follow-up      a first turn on another place / organisation, then 那<X>呢？ with `previous`
   word-order     2021年汕尾的… / 汕尾…2021年是多少
 Prints the agreement rate per kind and overall. A measurement: exits 0 whatever it finds.
@@ -42,6 +42,7 @@ from eval_engine import (
     open_engine,
     store_path,
 )
+from eval_sets import as_of
 from eval_sets import SETS
 from variants import KINDS, Variant, make_pool, variants
 
@@ -104,7 +105,8 @@ def run_store(store: str, groups: list[tuple[str, list[dict]]], args, grader) ->
     """Canonical answers and variant results for the chosen sets of one store. The places and
     organisations follow-ups switch to come from every set of the store, whichever are chosen."""
     pool = make_pool([q for _, qs in groups for q in qs])
-    engine = open_engine(store_path(store, args.rebuild))
+    engine = open_engine(store_path(store, args.rebuild), store)
+    clock = args.clock or int(as_of(store)[:4])
     canons, rows = [], []
     for set_name, qs in groups:
         if args.sets and set_name not in args.sets:
@@ -117,7 +119,7 @@ def run_store(store: str, groups: list[tuple[str, list[dict]]], args, grader) ->
             canons.append(canon)
             if canon["value"] is None:
                 continue
-            vs = [v for v in variants(q, pool, args.clock) if not args.kinds or v.kind in args.kinds]
+            vs = [v for v in variants(q, pool, clock) if not args.kinds or v.kind in args.kinds]
             for v in vs:
                 row = run_variant(engine, v, canon, grader.same_quantity)
                 rows.append(dict(row, set=set_name, id=q["id"], canonical={
@@ -172,7 +174,8 @@ def main() -> int:
     ap.add_argument("--sets", nargs="*", choices=names, help="only these sets")
     ap.add_argument("--kinds", nargs="*", choices=KINDS, help="only these kinds of variant")
     ap.add_argument("--limit", type=int, default=0, help="at most N numeric questions per set (0: all)")
-    ap.add_argument("--clock", type=int, default=2026, help="the year 今年 means (default 2026)")
+    ap.add_argument("--clock", type=int, default=0,
+                    help="the year 今年 means in the variants (default: the year of the store's clock, eval_sets.as_of)")
     ap.add_argument("--json", help="write the disagreements here (JSON lines)")
     ap.add_argument("--all", help="write every variant's result here (JSON lines)")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the stores")
@@ -192,8 +195,9 @@ def main() -> int:
         if path:
             with open(path, "w", encoding="utf-8") as f:
                 f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in keep)
-    print(f"\nconsistency ({commit()}, {time.strftime('%Y-%m-%d')}, clock {args.clock}, {time.time() - t0:.0f}s)")
-    print("\n".join(summary(canons, rows, args.clock)))
+    print(f"\nconsistency ({commit()}, {time.strftime('%Y-%m-%d')}, clock {args.clock or 'per store'}, "
+          f"{time.time() - t0:.0f}s)")
+    print("\n".join(summary(canons, rows, args.clock or "per store")))
     return 0
 
 

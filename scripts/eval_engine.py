@@ -9,7 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from eval_sets import ROOT, SETS, SHARED, build, documents
+from eval_sets import ROOT, SETS, SHARED, as_of, build, documents
 
 HELD = ROOT / "tests" / "questions" / "heldout"
 # conversations.jsonl names its stores; each is the store of an eval set (same documents)
@@ -44,11 +44,11 @@ def store_path(name: str, rebuild: bool = False) -> Path:
     return store
 
 
-def open_engine(store: Path):
-    """The engine of `qa ask` (service.state.State) on the store."""
+def open_engine(store: Path, name: str = ""):
+    """The engine of `qa ask` (service.state.State) on the store, its clock the set's (eval_sets.as_of)."""
     from index.settings import Settings
     from service.state import State
-    return State(Settings(store=store)).snapshot.engine
+    return State(Settings(store=store, today=as_of(name))).snapshot.engine
 
 
 def ask(engine, question: str, previous: dict | None = None) -> dict:

@@ -45,6 +45,15 @@ SETS = {
     "heldout_runin": (True, ROOT / "tests/questions/heldout/runin.docs", ROOT / "tests/questions/heldout/runin.jsonl"),
 }
 
+# The clock each set is asked against (QA_TODAY): the sets are written as of the year their
+# reports were current, so "今年" in a question about the 2024 city reports means 2024.
+AS_OF_DEFAULT = "2026-06-30"
+AS_OF = {"heldout_cities": "2024-06-30", "conv_cities": "2024-06-30"}
+
+
+def as_of(name: str) -> str:
+    return AS_OF.get(name, AS_OF_DEFAULT)
+
 
 def documents(with_corpus: bool, docs: Path | None) -> list[Path]:
     files = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".pdf", ".md")) if with_corpus else []
@@ -120,7 +129,7 @@ def run(name: str, store: Path, questions: Path, out: Path | None, extra_env: di
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         cmd += ["--json-out", str(out / f"{name}.json")]
-    res = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, QA_STORE=str(store), **extra_env),
+    res = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, QA_STORE=str(store), QA_TODAY=as_of(name), **extra_env),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = res.stdout.strip().splitlines()
     for ln in lines:

@@ -102,7 +102,7 @@ def main() -> int:
     rows: list[dict] = []
     t0 = time.time()
     for store in sorted({c["store"] for c in convs}):
-        engine = open_engine(store_path(CONVERSATION_STORES[store], args.rebuild))
+        engine = open_engine(store_path(CONVERSATION_STORES[store], args.rebuild), CONVERSATION_STORES[store])
         for conv in (c for c in convs if c["store"] == store):
             turns = play(engine, conv, grade)
             rows += turns

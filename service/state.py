@@ -61,7 +61,8 @@ class State:
         search = SearchIndex.load(self.store, ann_threshold=self.settings.ann_threshold)
         facts = FactIndex.load(self.store)
         engine = Engine(search=search, facts=facts, embedder=self.query_embedder, rrf_k=self.settings.rrf_k,
-                        weights=(self.settings.dense_weight, self.settings.lexical_weight), store=self.store)
+                        weights=(self.settings.dense_weight, self.settings.lexical_weight), store=self.store,
+                        today=self.settings.today)
         default_tokenizer().tokenize("预热 warm-up")      # jieba loads its dictionary once, here
         self.query_embedder.embed_query("预热 warm-up")
         return Snapshot(search, facts, engine)
