@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from index.extract.metrics import BY_NAME, TOPICS, base_of, metric_named, rate_of
 from index.records import Report, Statement
 
 from .achievements import metric_of
 from .glossary import translate_terms
+from .question import parse_year
+from .relative_time import resolve as resolve_relative
 
 LATIN = re.compile(r"[A-Za-z]")
 ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9&]*(?:\\\.[0-9]+)?")
@@ -102,6 +105,19 @@ def read_topic(store, typed: str | None) -> TopicPick:
         return TopicPick(typed="")
     topics = list(TOPICS) + [t for t, _, _ in store.statement_topics()]
     return pick_topic(typed, topics, [m for m, _, _ in store.shared_metrics(min_places=1)])
+
+
+def topic_year(typed: str | None, today: date) -> tuple[str | None, int | None, str]:
+    """"去年GDP" → ("GDP", 2025, "“去年”按今天…理解为 2025 年"); "2023年粮食产量" → ("粮食产量", 2023, ""):
+    a year in the topic box filters the view as the year box does, read the way questions are."""
+    if not (typed or "").strip():
+        return typed, None, ""
+    rel = resolve_relative(typed, today)
+    years = parse_year(rel.text)
+    if not years:
+        return typed, None, ""
+    rest = re.sub(r"(?<!\d)20\d{2}\s*年?度?的?|\bin 20\d{2}\b", " ", rel.text)
+    return re.sub(r"\s+", " ", rest).strip() or typed, years[0], "；".join(rel.notes)
 
 
 StatementQuery = Callable[..., list[tuple[Statement, Report]]]

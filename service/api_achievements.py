@@ -4,12 +4,15 @@ metric / place / level / year / kind, with a chart when they share a metric, tar
 results, and CSV export."""
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from fastapi import APIRouter, Query, Request
 
 from index.extract.metrics import TOPICS
 from index.names.places import load_gazetteer
 from qa.achievements import STATEMENT_FIELDS, achievement_view, statement_row
-from qa.topic_box import picked_rows, read_topic
+from qa.topic_box import picked_rows, read_topic, topic_year
 
 from .deps import state
 from .exports import csv_download
@@ -28,8 +31,13 @@ def achievements(request: Request, topic: str | None = Query(None, max_length=60
                  format: str = Query("json", pattern="^(json|csv)$")):
     """`topic` is what the topic box holds: a topic, a metric by any of its names (GDP, 地区生产总值,
     "GDP growth") or free words; `resolved` says how it was read (the metric and its label)."""
-    store = state(request).store
-    pick = read_topic(store, topic)
+    st = state(request)
+    store = st.store
+    typed, typed_year, year_note = topic_year(topic, st.settings.today or date.today())
+    year = year or typed_year
+    pick = read_topic(store, typed)
+    if year_note:
+        pick = replace(pick, note="；".join(n for n in (year_note, pick.note) if n))
     rows = picked_rows(pick, store.statements, metric=metric, q=q, claim=claim, place=place, level=level,
                        year=year, kind=kind, limit=limit)
     if format == "csv":

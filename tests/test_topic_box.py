@@ -52,3 +52,15 @@ def test_free_words_and_nothing():
 def test_alias_names_its_metric_alone():
     assert alias_of("地区生产总值") == "GDP" and alias_of("居民消费价格涨幅") == "CPI"
     assert alias_of("人均地区生产总值") == "" and alias_of("粮食产量") == "" and alias_of("高标准农田") == ""
+
+
+def test_a_year_in_the_topic_box_filters_like_the_year_box():
+    from datetime import date
+
+    from qa.topic_box import topic_year
+    today = date(2026, 12, 2)
+    assert topic_year("去年GDP", today)[:2] == ("GDP", 2025)
+    assert "2025" in topic_year("去年GDP", today)[2]
+    assert topic_year("2023年粮食产量", today) == ("粮食产量", 2023, "")
+    assert topic_year("GDP last year", today)[:2] == ("GDP", 2025)
+    assert topic_year("GDP", today) == ("GDP", None, "")
