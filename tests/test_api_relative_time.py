@@ -4,9 +4,9 @@ Real provincial CSVs of ../shared/realdata, real FAISS, hash embedder, FastAPI T
 from __future__ import annotations
 
 import pytest
+from conftest import realdata
 from fastapi.testclient import TestClient
 
-from conftest import realdata
 from index.settings import Settings
 from service.app import create_app
 from service.state import State
