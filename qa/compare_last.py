@@ -40,10 +40,19 @@ EN_ASK = re.compile(
     r"(?:difference|gap))[\s?.!]*$", re.IGNORECASE)
 
 
-def asks_compare_last(text: str) -> bool:
-    """A bare request to compare what was answered before: it names nothing new."""
+# "和汕头的差多少？": the other party named, when it is one of the figures answered before
+ZH_WITH = re.compile(rf"^(?:那|那么)?(?:和|与|跟|同)(.{{1,16}}?)的?(?:相比|比)?的?{_ASK}(?:一下|呢|吧|啊|呀|如何|怎么样)?[？?。!！]*$")
+
+
+def asks_compare_last(text: str, previous: dict | None = None) -> bool:
+    """A bare request to compare what was answered before: it names nothing new (or names only
+    the party of the other figure answered: "和汕头的差多少？")."""
     t = re.sub(r"\s+", "", text or "") if re.search(r"[\u4e00-\u9fff]", text or "") else (text or "").strip()
-    return bool(ZH_ASK.match(t) or EN_ASK.match(t))
+    if ZH_ASK.match(t) or EN_ASK.match(t):
+        return True
+    m = ZH_WITH.match(t)
+    answered = (previous or {}).get("answered") or []
+    return bool(m and len(answered) == KEEP and any(m.group(1) in (a.get("whose") or "") for a in answered[:-1]))
 
 
 # ---------------------------------------------------------------- what an answer carries

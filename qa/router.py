@@ -102,7 +102,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         t0 = time.perf_counter()
         rel = self.relative(text)
         text, item_note = with_items(rel.text)
-        if previous and asks_compare_last(text) and self.store is not None:
+        if previous and asks_compare_last(text, previous) and self.store is not None:
             # "两个比一比" / "差多少？": the last two figures this chat answered (qa.compare_last)
             ans = compare_last(previous, self.search.reports, self.store, detect_lang(text))
             return replace(ans, timings={"total": round((time.perf_counter() - t0) * 1000, 2)},

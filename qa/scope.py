@@ -19,6 +19,7 @@ from index.names.places import Place, PlaceMention, load_gazetteer
 from index.records import Report
 
 from .glossary import chinese_org_names
+from .question import DESCRIBE_WORDS, MEASURES
 
 # a body named right after a place: "深圳市|税务局", "汕头市|公共资源交易中心"
 ORG_AFTER_PLACE = re.compile(r"^(?:市委|区委|省委|县委|人民政府)?([\u4e00-\u9fff]{1,12}?(?:管理局|委员会|办公室|办公厅|"
@@ -502,12 +503,21 @@ def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catal
 
 
 # ---- follow-ups -------------------------------------------------------------------
+# a follow-up naming only a column ("年初预算数呢？") or asking how / why (not for another figure)
+MEASURE_WORDS = dict(MEASURES)
+DESCRIBES = re.compile("|".join(DESCRIBE_WORDS) + r"|\b(how|why|what did|describe)\b", re.I)
 FOLLOW_UP = re.compile(r"^(那|那么|那末|还有|再看看?|换成|改成|如果是)|呢[？?。]?$|^(和|与|跟)(去年|上年|前年).*比")
 FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|same for|now for|and for)\b|\b(its|their|the same)\b", re.I)
 
 
 def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP.search(text.strip()) or FOLLOW_UP_EN.search(text))
+
+
+def kind_key(core: str) -> str:
+    """The same kind of body across places, whatever the optional 和 of its name
+    (政务服务数据管理局 = 政务服务和数据管理局)."""
+    return core.replace("和", "")
 
 
 def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, names_org: bool,
@@ -528,8 +538,8 @@ def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, na
     elif not names_org and prev_orgs:
         if names_place:
             # the same kind of organization in the new place
-            cores = {catalog.core_of(o) for o in prev_orgs}
-            same_kind = [o for o in catalog.orgs if o.core in cores]
+            cores = {kind_key(catalog.core_of(o)) for o in prev_orgs}
+            same_kind = [o for o in catalog.orgs if kind_key(o.core) in cores]
             m = Mentions(orgs=tuple((o.full, o.core, "core") for o in same_kind))
         else:
             m = Mentions(orgs=tuple((o, o, "full") for o in prev_orgs))
@@ -601,12 +611,16 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
     prev_scope = previous.get("scope") if isinstance(previous.get("scope"), dict) else previous
     m = find_mentions(q.text, catalog)
     subject = re.sub(r"^(那么?|那末|还有|再看看?|换成|改成|如果是)|(的)?呢[？?。]?$|[？?。]", "", q.topic).strip(" 的")
+    subject = re.sub(r"^(其|它的?|他们的?)?(下属|所属|直属)(的)?", "", subject).strip(" 的")
     other = None if m.places else body_of_carried_place(subject, prev_scope or {}, catalog)
     other = other or (Mentions(orgs=m.orgs) if m.orgs else None)
-    new = carry(scope, prev_scope or {}, catalog, names_place=bool(m.places), names_org=bool(m.orgs),
+    if other is None and m.unknown_orgs:
+        # "那汕头市财政局呢？": a body the store holds no report of is named, not the last one carried
+        other = Mentions(unknown_orgs=m.unknown_orgs)
+    new = carry(scope, prev_scope or {}, catalog, names_place=bool(m.places), names_org=bool(m.orgs or m.unknown_orgs),
                 names_year=bool(q.years), orgs=other)
     if other is not None:
-        for _, alias, _ in other.orgs:
+        for alias in [a for _, a, _ in other.orgs] + [strip_place(u, catalog) for u in other.unknown_orgs]:
             subject = subject.replace(alias, "")
         subject = subject.strip(" 的")
     for code in new.places:
@@ -614,6 +628,18 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
         subject = subject.replace(p.name, "").replace(p.short, "")
     subject = re.sub(r"(和|与|跟)?(去年|上年|前年)比?", "", subject).strip()
     prev_topic = (prev_scope or {}).get("topic") or ""
+    if subject and prev_topic and subject in MEASURE_WORDS:
+        # "年初预算数呢？": another column of the same item
+        q = replace(q, measure=MEASURE_WORDS[subject])
+        prev_topic = without_measures(prev_topic) or prev_topic
+        prev_scope = dict(prev_scope or {}, topic=prev_topic, measure=MEASURE_WORDS[subject])
+        subject = ""
+    elif subject:
+        q = replace(q, topic=subject, unit_hint=q.unit_hint or money_unit(prev_scope or {}, q))
+    if subject and (prev_scope or {}).get("kind") in ("figure", "computation") and q.kind == "description" \
+            and not DESCRIBES.search(q.text):
+        # "政府采购呢？" after a figure: the same kind of answer about another item
+        q = replace(q, kind=(prev_scope or {}).get("kind"))
     if not subject and prev_topic:
         q = replace(q, topic=prev_topic, measure=(prev_scope or {}).get("measure") or q.measure,
                     kind=(prev_scope or {}).get("kind") or q.kind,
@@ -625,6 +651,23 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
         new = scope_from(new.places, Mentions(orgs=tuple((o, o, "full") for o in new.orgs)), (y, y - 1),
                          catalog, list(new.how), new.carried)
     return q, new
+
+
+def without_measures(topic: str) -> str:
+    """"一般公共预算财政拨款收入决算数" → "一般公共预算财政拨款收入"."""
+    for word in sorted(MEASURE_WORDS, key=len, reverse=True):
+        topic = topic.replace(word, "")
+    return topic.strip()
+
+
+def money_unit(previous: dict, q) -> str | None:
+    """A follow-up about another item of a budget ("政府采购呢？" after an amount) asks for an amount
+    too: the unit of the figure answered last, when it was money and no count is asked."""
+    answered = previous.get("answered") or []
+    unit = (answered[-1].get("unit") if answered else None) or ""
+    if unit in ("万元", "元", "亿元") and not re.search(r"多少|几|数量|how many", q.text):
+        return unit
+    return None
 
 
 def body_of_carried_place(words: str, previous: dict, catalog: Catalog) -> Mentions | None:
