@@ -109,54 +109,6 @@ def translate_terms(text: str) -> list[str]:
     return [zh for _, zh in sorted(found)]
 
 
-# English names of the bodies of a government → the Chinese core name the catalog matches
-# ("the Health Commission" → 卫生健康委员会); a place before them stays English ("Guangzhou").
-EN_ORGS: tuple[tuple[str, str], ...] = (
-    (r"general office of the (?:{place} )?(?:municipal |provincial |city |people's )*government", "人民政府办公厅"),
-    (r"(?:municipal |provincial )?government general office", "人民政府办公厅"),
-    (r"health commission|health and wellness commission|commission of health", "卫生健康委员会"),
-    (r"development and reform commission|\bndrc\b|\bdrc\b", "发展和改革委员会"),
-    (r"audit (?:bureau|office)|bureau of audit", "审计局"),
-    (r"(?:justice bureau|bureau of justice|judicial bureau)", "司法局"),
-    (r"meteorolog(?:ical|y) (?:bureau|service)|weather bureau", "气象局"),
-    (r"commerce bureau|bureau of commerce|commercial bureau", "商务局"),
-    (r"science and technology (?:bureau|commission)|bureau of science and technology", "科学技术局"),
-    (r"civil affairs bureau|bureau of civil affairs", "民政局"),
-    (r"public security bureau|police bureau", "公安局"),
-    (r"traffic police", "交通警察"),
-    (r"education bureau|bureau of education", "教育局"),
-    (r"petitions? bureau|letters and (?:calls|visits) bureau|bureau of letters and (?:calls|visits)", "信访局"),
-    (r"human resources and social security bureau|bureau of human resources and social security", "人力资源和社会保障局"),
-    (r"housing and urban[- ]rural development bureau", "住房和城乡建设局"),
-    (r"transport(?:ation)? bureau|bureau of transport(?:ation)?", "交通运输局"),
-    (r"emergency management bureau", "应急管理局"),
-    (r"market (?:regulation|supervision) (?:bureau|administration)", "市场监督管理局"),
-    (r"ecology and environment bureau|environmental protection bureau", "生态环境局"),
-    (r"government services? and data management bureau|data management bureau", "政务服务数据管理局"),
-    (r"tax(?:ation)? bureau", "税务局"),
-    (r"water (?:resources |affairs )?bureau", "水务局"),
-    (r"agriculture and rural affairs bureau", "农业农村局"),
-    (r"veterans affairs bureau", "退役军人事务局"),
-    (r"industry and information technology bureau", "工业和信息化局"),
-)
-_NOT_PLACE = r"(?!Municipal|Provincial|City|People)"
-_PLACE_WORD = _NOT_PLACE + r"[A-Z][a-z]+(?:[ -]" + _NOT_PLACE + r"[A-Z][a-z]+)?"
-_ORG_RES = tuple((re.compile(r"\b(?:the )?" + pat.replace("{place}", _PLACE_WORD), re.I), zh) for pat, zh in EN_ORGS)
-
-
-def chinese_org_names(text: str) -> str:
-    """"And the Health Commission?" → "And the 卫生健康委员会?"; "the General Office of the Guangzhou
-    Municipal Government" → "Guangzhou 人民政府办公厅" (the place kept where the catalog reads it)."""
-    if not re.search(r"[A-Za-z]{3}", text):
-        return text
-    for rx, zh in _ORG_RES:
-        def put(m: re.Match, zh: str = zh) -> str:
-            place = re.search(r"of the (" + _PLACE_WORD + r") ", m.group(0))
-            return (place.group(1) + " " if place else " ") + zh
-        text = rx.sub(put, text)
-    return text
-
-
 # Regions supervisors name for a set of provinces: the question is read with the provinces written out.
 REGIONS: dict[str, tuple[str, ...]] = {
     "京津冀": ("北京", "天津", "河北"),

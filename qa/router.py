@@ -149,7 +149,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         if year:
             q = replace(q, year=int(year), years=(int(year),))
         scope = resolve(q.text, q.years, self.catalog, city=city)
-        if previous and is_follow_up(q.text) and not scope.choices:
+        if previous and is_follow_up(q.text, self.catalog) and not scope.choices:
             q, scope = follow_up(q, scope, previous, self.catalog)
         return narrow(q, scope, self.catalog), scope
 

@@ -18,7 +18,6 @@ from index.names.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs
 from index.names.places import Place, PlaceMention, load_gazetteer
 from index.records import Report
 
-from .glossary import chinese_org_names
 from .question import DESCRIBE_WORDS, MEASURES
 
 # a body named right after a place: "深圳市|税务局", "汕头市|公共资源交易中心"
@@ -179,9 +178,15 @@ class Mentions:
     english: tuple[EnglishMention, ...] = ()      # places named in English, resolved or not
 
 
+# "the General Office of the Guangzhou Municipal Government": the place said first, as the body's
+# English name (index.names.orgs.ENGLISH) reads it
+GENERAL_OFFICE_OF = re.compile(r"General Office of the ([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Municipal |Provincial |City )?"
+                               r"(?:People's )?Government", re.I)
+
+
 def find_mentions(text: str, catalog: Catalog) -> Mentions:
     """Places, organizations and report types a (simplified, half-width) question names."""
-    text = chinese_org_names(text)
+    text = GENERAL_OFFICE_OF.sub(r"\1 General Office of the People's Government", text)
     place_ms = catalog.gazetteer.find(text, prefer=catalog.prefer)
     english = english_mentions(text, catalog, place_ms)
     place_ms = sorted(place_ms + [PlaceMention(e.places[0], e.start, e.end, e.text) for e in english
@@ -506,18 +511,47 @@ def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catal
 # a follow-up naming only a column ("年初预算数呢？") or asking how / why (not for another figure)
 MEASURE_WORDS = dict(MEASURES)
 DESCRIBES = re.compile("|".join(DESCRIBE_WORDS) + r"|\b(how|why|what did|describe)\b", re.I)
+# the words of a bare "why / what for" about the figure just answered ("为什么减少了这么多？")
+ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因|主要|用于|用在|具体|怎么|如何|做了|什么|这么多|那么多|增加|减少|下降|"
+                      r"上升|增长|变化|又|了|的|是|为|呢|\s")
 FOLLOW_UP = re.compile(r"^(那|那么|那末|还有|再看看?|换成|改成|如果是)|呢[？?。]?$|^(和|与|跟)(去年|上年|前年).*比")
 FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|same for|now for|and for)\b|\b(its|their|the same)\b", re.I)
 
 
-def is_follow_up(text: str) -> bool:
-    return bool(FOLLOW_UP.search(text.strip()) or FOLLOW_UP_EN.search(text))
+def is_follow_up(text: str, catalog: Catalog | None = None) -> bool:
+    """A turn that leans on the last one: said as a follow-up ("那…呢？", "And …?"), or (with the
+    catalog) naming no place and no body of its own ("为什么减少了？", "项目支出一共多少？")."""
+    if FOLLOW_UP.search(text.strip()) or FOLLOW_UP_EN.search(text):
+        return True
+    if catalog is None:
+        return False
+    m = find_mentions(text, catalog)
+    if m.places or m.english or m.every_place or m.every_org:
+        return False
+    # "交警的又用于什么？": a body named with only a why / what for
+    return not (m.orgs or m.unknown_orgs) or (DESCRIBES.search(text) is not None and len(text) <= 14)
+
+
+# bodies of the same function that places name differently (reviewed; compared without 和)
+SAME_KIND: tuple[tuple[str, ...], ...] = (
+    ("科技创新局", "科学技术局", "科技局"),
+    ("发展改革委员会", "发展改革局"),
+    ("卫生健康委员会", "卫生健康局"),
+    ("规划自然资源局", "自然资源局", "规划资源局"),
+    ("住房城乡建设局", "住房建设局"),
+    ("城市管理综合执法局", "城市管理局"),
+    ("人民政府办公厅", "人民政府办公室"),
+    ("文化广电旅游体育局", "文化广电旅游局", "文化旅游局"),
+    ("公安局交通警察局", "公安局交通管理局"),
+)
+_KIND_OF = {name: group[0] for group in SAME_KIND for name in group}
 
 
 def kind_key(core: str) -> str:
     """The same kind of body across places, whatever the optional 和 of its name
-    (政务服务数据管理局 = 政务服务和数据管理局)."""
-    return core.replace("和", "")
+    (政务服务数据管理局 = 政务服务和数据管理局) or its local name (科技创新局 = 科学技术局)."""
+    key = core.replace("和", "")
+    return _KIND_OF.get(key, key)
 
 
 def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, names_org: bool,
@@ -611,7 +645,7 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
     prev_scope = previous.get("scope") if isinstance(previous.get("scope"), dict) else previous
     m = find_mentions(q.text, catalog)
     subject = re.sub(r"^(那么?|那末|还有|再看看?|换成|改成|如果是)|(的)?呢[？?。]?$|[？?。]", "", q.topic).strip(" 的")
-    subject = re.sub(r"^(其|它的?|他们的?)?(下属|所属|直属)(的)?", "", subject).strip(" 的")
+    subject = re.sub(r"^(其|它的?|他们的?|该单位的?|这个单位的?)?((下属|所属|直属)(的)?)?", "", subject).strip(" 的")
     other = None if m.places else body_of_carried_place(subject, prev_scope or {}, catalog)
     other = other or (Mentions(orgs=m.orgs) if m.orgs else None)
     if other is None and m.unknown_orgs:
@@ -634,6 +668,9 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
         prev_topic = without_measures(prev_topic) or prev_topic
         prev_scope = dict(prev_scope or {}, topic=prev_topic, measure=MEASURE_WORDS[subject])
         subject = ""
+    elif subject and prev_topic and DESCRIBES.search(q.text) and not ASKS_WHY.sub("", subject).strip(" 的"):
+        # "为什么减少了？" / "主要用于什么？": why or how of the figure just answered
+        q = replace(q, topic=f"{prev_topic} {subject}")
     elif subject:
         q = replace(q, topic=subject, unit_hint=q.unit_hint or money_unit(prev_scope or {}, q))
     if subject and (prev_scope or {}).get("kind") in ("figure", "computation") and q.kind == "description" \
