@@ -109,6 +109,23 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
                            scope=kept_scope(previous, ans))
         q, scope = self.understand(text, city=city, year=year, previous=previous)
         timings = Timings()
+        ans = self.answer_in(q, scope, top_k, timings)
+        if previous and scope.carried and ans.kind == "none" and q.kind == "description" and not is_follow_up(q.text):
+            # a description read as leaning on the last turn only because it names no place or body: alone,
+            # passages may answer it (never a figure of whatever body the whole store offers)
+            q1, scope1 = self.understand(text, city=city, year=year)
+            alone = self.answer_in(q1, scope1, top_k, timings)
+            if alone.kind == "passage":
+                q, scope, ans = q1, scope1, alone
+        t = timings.as_dict()
+        t["total"] = round((time.perf_counter() - t0) * 1000, 2)
+        said = time_notes(rel, q, ans) + ((item_note,) if item_note else ())
+        return replace(ans, lang=q.lang, timings=t, notes=said + ans.notes,
+                       scope={**scope_dict(q, scope, self.catalog), "answered": answered_after(previous, ans),
+                              "relative": list(rel.notes)})
+
+    def answer_in(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
+        """The answer of a question within its resolved scope."""
         if not self.reports:
             ans = self.none(q, "库中还没有报告。", "The store holds no reports yet.")
         elif scope.choices:
@@ -123,12 +140,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
                 f"not state this figure of it.")
         else:
             ans = self._route(q, scope, top_k, timings)
-        t = timings.as_dict()
-        t["total"] = round((time.perf_counter() - t0) * 1000, 2)
-        said = time_notes(rel, q, ans) + ((item_note,) if item_note else ())
-        return replace(ans, lang=q.lang, timings=t, notes=said + ans.notes,
-                       scope={**scope_dict(q, scope, self.catalog), "answered": answered_after(previous, ans),
-                              "relative": list(rel.notes)})
+        return ans
 
     def relative(self, text: str) -> Resolved:
         """今年 / 去年 / 目前 … read against this engine's clock (qa.relative_time)."""
