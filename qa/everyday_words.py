@@ -26,6 +26,7 @@ class Everyday:
     asks: str         # "money" | "count"
     basis: str        # the 名词解释 (or table line) the mapping rests on
     needs: re.Pattern | None = None   # what else the question must say (an organization)
+    quoted: bool = True   # `basis` is quoted word for word from the 名词解释 of the 广东 部门预算 template
 
 
 TABLE: tuple[Everyday, ...] = (
@@ -41,19 +42,21 @@ TABLE: tuple[Everyday, ...] = (
              "公务用车购置及运行费", "money",
              "“三公”经费指部门（单位）使用财政拨款安排的因公出国（境）费用、公务用车购置及运行维护费和公务接待费"),
     Everyday(r"(?<!用)车辆|公车|用车|(?<![用公])车", "公务用车保有量", "count",
-             "“三公”经费支出说明：公务用车保有量 X 辆（部门决算）"),
-    Everyday(r"编制|在编", "编制数", "count", "机构人员情况：编制数 X 名，实有人员 X 名（部门决算、绩效自评）"),
+             "“三公”经费支出说明：公务用车保有量 X 辆（部门决算）", quoted=False),
+    Everyday(r"编制|在编", "编制数", "count", "机构人员情况：编制数 X 名，实有人员 X 名（部门决算、绩效自评）",
+             quoted=False),
     Everyday(r"员工|职工|工作人员|在职人员|(?:多少|几)(?:个|位|名)?人(?!次|民|口|大)", "实有人员", "count",
-             "机构人员情况：编制数 X 名，实有人员 X 名（部门决算、绩效自评）", needs=BODY),
-    Everyday(r"开会", "会议费", "money", "行政经费（机关运行经费）具体包括：办公费、印刷费…会议费、培训费…"),
-    Everyday(r"出差", "差旅费", "money", "行政经费（机关运行经费）具体包括：…物业管理费、差旅费…"),
-    Everyday(r"房租|租房|租金", "租赁费", "money", "行政经费（机关运行经费）具体包括：…维修（护）费、租赁费…"),
-    Everyday(r"水电", "机关运行经费", "money", "行政经费（机关运行经费）具体包括：办公费、印刷费、水费、电费…"),
-    Everyday(r"工资|薪水|薪酬|发钱", "工资福利支出", "money", "基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员支出和公用支出"),
+             "机构人员情况：编制数 X 名，实有人员 X 名（部门决算、绩效自评）", needs=BODY,
+             quoted=False),
+    Everyday(r"开会", "会议费", "money", "维修（护）费、租赁费、会议费、培训费"),
+    Everyday(r"出差", "差旅费", "money", "物业管理费、差旅费"),
+    Everyday(r"房租|租房|租金", "租赁费", "money", "维修（护）费、租赁费、会议费、培训费"),
+    Everyday(r"水电", "机关运行经费", "money", "具体包括：办公费、印刷费、水费、电费"),
+    Everyday(r"工资|薪水|薪酬|发钱", "工资福利支出", "money", "指为保障机构正常运转、完成日常工作任务而发生的人员支出和公用支出"),
     Everyday(r"日常运转|维持运转|机关运转", "机关运行经费", "money",
-             "行政经费（机关运行经费）：指用于维持行政（参公）单位机关运行的经费"),
-    Everyday(r"买东西|采购", "政府采购支出总额", "money", "政府采购情况说明：政府采购预算总额 X 万元（部门预算）"),
-    Everyday(r"没花完|剩下的钱|剩余的钱|结余的钱", "年末结转和结余", "money", "年末结转和结余：指单位按有关规定结转到下年或以后年度继续使用的资金"),
+             "指用于维持行政（参公）单位机关运行的经费"),
+    Everyday(r"买东西|采购", "政府采购支出总额", "money", "政府采购情况说明：政府采购预算总额 X 万元（部门预算）", quoted=False),
+    Everyday(r"没花完|剩下的钱|剩余的钱|结余的钱", "年末结转和结余", "money", "收支决算总表：年末结转和结余（部门决算）", quoted=False),
 )
 
 

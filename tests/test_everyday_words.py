@@ -68,3 +68,20 @@ def test_answered_from_the_item(engine, question, value, unit):
     a = engine.ask(question).as_dict()
     assert a["kind"] == "fact" and a["value"] == pytest.approx(value) and a["unit"] == unit
     assert any("名词解释" in n for n in a["notes"])
+
+
+def test_quoted_basis_is_in_the_reports_名词解释():
+    """Each entry marked as quoted says word for word what a real 部门预算's 名词解释 says."""
+    import re
+
+    import pdfplumber
+
+    from conftest import realdata
+    pdf = realdata("renwu-2026-dept-budgets-guangdong/005_广州/气象局_2026年部门预算.pdf")
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages[-6:])
+    squashed = re.sub(r"\s+|-\s*\d+\s*-", "", text).replace(":", "：")
+    assert "名词解释" in squashed
+    for e in TABLE:
+        if e.quoted:
+            assert e.basis.replace(":", "：") in squashed, e.basis
