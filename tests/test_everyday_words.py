@@ -75,7 +75,6 @@ def test_quoted_basis_is_in_the_reports_名词解释():
     import re
 
     import pdfplumber
-
     from conftest import realdata
     pdf = realdata("renwu-2026-dept-budgets-guangdong/005_广州/气象局_2026年部门预算.pdf")
     with pdfplumber.open(pdf) as doc:
