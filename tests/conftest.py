@@ -27,6 +27,22 @@ def realdata(rel: str) -> Path:
     return p
 
 
+def corpus_engine(folder: Path, **engine_kw):
+    """An Engine on the shipped corpus with the hash embedder and real FAISS (fast router tests)."""
+    from index.ingest.report import ingest_file
+    from index.search.embed import HashEmbedder
+    from index.search.fact_index import FactIndex
+    from index.search.retrieval import SearchIndex
+    from index.store.sqlite import SqliteStore
+    from qa.router import Engine
+    emb = HashEmbedder(dim=384)
+    store = SqliteStore(folder / "store", model_name=emb.name, dim=emb.dim)
+    for p in sorted((ROOT / "corpus").glob("*.txt")):
+        ingest_file(store, emb, p)
+    return Engine(search=SearchIndex.load(store, ann_threshold=10_000), facts=FactIndex.load(store), embedder=emb,
+                  store=store, **engine_kw)
+
+
 @pytest.fixture(scope="session")
 def output_dir() -> Path:
     OUTPUT.mkdir(exist_ok=True)

@@ -2,19 +2,11 @@
 qa.everyday_words that rests on the reports' 名词解释 (fast: hash embedder on the shipped corpus)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import corpus_engine
 
-from index.ingest.report import ingest_file
-from index.search.embed import HashEmbedder
-from index.search.fact_index import FactIndex
-from index.search.retrieval import SearchIndex
-from index.store.sqlite import SqliteStore
 from qa.everyday_words import TABLE, with_items
 from qa.router import Engine
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("question,item", [
@@ -50,12 +42,7 @@ def test_every_entry_names_its_basis():
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
-    emb = HashEmbedder(dim=384)
-    store = SqliteStore(tmp_path_factory.mktemp("everyday") / "store", model_name=emb.name, dim=emb.dim)
-    for p in sorted((ROOT / "corpus").glob("*.txt")):
-        ingest_file(store, emb, p)
-    return Engine(search=SearchIndex.load(store, ann_threshold=10_000), facts=FactIndex.load(store), embedder=emb,
-                  store=store)
+    return corpus_engine(tmp_path_factory.mktemp("everyday"))
 
 
 @pytest.mark.parametrize("question,value,unit", [

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
+from conftest import corpus_engine
 
-from index.ingest.report import ingest_file
-from index.search.embed import HashEmbedder
-from index.search.fact_index import FactIndex
-from index.search.retrieval import SearchIndex
 from index.settings import Settings
-from index.store.sqlite import SqliteStore
 from qa.relative_time import resolve
 from qa.router import Engine
 
-ROOT = Path(__file__).resolve().parents[1]
 CLOCK = date(2026, 12, 2)
 
 
@@ -62,12 +56,7 @@ def test_clock_setting_reads_dates_and_years():
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
-    emb = HashEmbedder(dim=384)
-    store = SqliteStore(tmp_path_factory.mktemp("relative") / "store", model_name=emb.name, dim=emb.dim)
-    for p in sorted((ROOT / "corpus").glob("*.txt")):
-        ingest_file(store, emb, p)
-    return Engine(search=SearchIndex.load(store, ann_threshold=10_000), facts=FactIndex.load(store), embedder=emb,
-                  store=store, today=date(2022, 5, 1))
+    return corpus_engine(tmp_path_factory.mktemp("relative"), today=date(2022, 5, 1))
 
 
 def test_last_year_is_the_clock_s_last_year(engine):
