@@ -511,6 +511,9 @@ def lacks_org(words: str, codes: Sequence[str], reports: Sequence[Report], catal
 # a follow-up naming only a column ("年初预算数呢？") or asking how / why (not for another figure)
 MEASURE_WORDS = dict(MEASURES)
 DESCRIBES = re.compile("|".join(DESCRIBE_WORDS) + r"|\b(how|why|what did|describe)\b", re.I)
+# words that qualify the item asked before rather than name another one ("2026年的目标呢？", "实际增长了多少？")
+MODIFIERS = re.compile(r"预期目标|目标值?|预期|计划|实际|增长率|增长|增速|增幅|完成|达到|实现|总量|规模|年均|同比|多少|"
+                       r"了|的|是|要|呢|\s")
 # the words of a bare "why / what for" about the figure just answered ("为什么减少了这么多？")
 ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因|主要|用于|用在|具体|怎么|如何|做了|什么|这么多|那么多|增加|减少|下降|"
                       r"上升|增长|变化|又|了|的|是|为|呢|\s")
@@ -526,6 +529,8 @@ def is_follow_up(text: str, catalog: Catalog | None = None) -> bool:
     if catalog is None:
         return False
     m = find_mentions(text, catalog)
+    if modifier_only(text, m):
+        return True         # "江苏2025年达到了多少？": the item asked before, for this place and year
     if m.places or m.english or m.every_place or m.every_org:
         return False
     # "交警的又用于什么？": a body named with only a why / what for
@@ -545,6 +550,15 @@ SAME_KIND: tuple[tuple[str, ...], ...] = (
     ("公安局交通警察局", "公安局交通管理局"),
 )
 _KIND_OF = {name: group[0] for group in SAME_KIND for name in group}
+
+
+def modifier_only(text: str, m: Mentions) -> bool:
+    """The question says where and when but asks only for a target, an actual or a total."""
+    rest = text
+    for a, b in sorted(m.spans, reverse=True):
+        rest = rest[:a] + " " + rest[b:]
+    rest = re.sub(r"(?<!\d)20\d{2}\s*年度?|[？?。，,！!]|那么?|请问", " ", rest)
+    return bool(rest.strip()) and bool(re.search(r"[\u4e00-\u9fff]", rest)) and not MODIFIERS.sub("", rest)
 
 
 def kind_key(core: str) -> str:
@@ -631,7 +645,8 @@ def narrow(q, scope: Scope, catalog: Catalog):
             topic = topic.replace(w, " ")
     topic = EVERY_PLACE.sub(" ", EVERY_ORG.sub(" ", topic))
     topic = RANK_WORDS.sub(" ", topic)
-    topic = " ".join(t for t in (PLACE_SUFFIX.sub("", x) for x in topic.split()) if t)
+    # "北京和上海的…": the joining words are left alone once the places are taken out
+    topic = " ".join(t for t in (PLACE_SUFFIX.sub("", x) for x in topic.split()) if t and t not in ("和", "与", "及", "、"))
     if not topic.strip():
         topic = q.topic
     return replace(q, topic=topic, docs=scope.doc_ids,
@@ -668,11 +683,18 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
         prev_topic = without_measures(prev_topic) or prev_topic
         prev_scope = dict(prev_scope or {}, topic=prev_topic, measure=MEASURE_WORDS[subject])
         subject = ""
+    elif subject and prev_topic and (not MODIFIERS.sub("", subject) or MODIFIERS.sub("", subject) in prev_topic):
+        # "2026年的目标呢？" / "实际增长了多少？" / "实际产量呢？": the same item, its target, actual or total
+        base = re.sub(r"预期目标|目标值?|预期|实际", " ", prev_topic).strip() or prev_topic
+        q = replace(q, topic=f"{base} {subject}", kind=(prev_scope or {}).get("kind") or q.kind,
+                    asks_target="目标" in subject or (q.asks_target and "实际" not in subject))
+        if "实际" in subject:
+            q = replace(q, asks_target=False)
     elif subject and prev_topic and DESCRIBES.search(q.text) and not ASKS_WHY.sub("", subject).strip(" 的"):
         # "为什么减少了？" / "主要用于什么？": why or how of the figure just answered
         q = replace(q, topic=f"{prev_topic} {subject}")
     elif subject:
-        q = replace(q, topic=subject, unit_hint=q.unit_hint or money_unit(prev_scope or {}, q))
+        q = replace(q, topic=subject, unit_hint=q.unit_hint or money_unit(prev_scope or {}, q, catalog))
     if subject and (prev_scope or {}).get("kind") in ("figure", "computation") and q.kind == "description" \
             and not DESCRIBES.search(q.text):
         # "政府采购呢？" after a figure: the same kind of answer about another item
@@ -680,6 +702,7 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
     if not subject and prev_topic:
         q = replace(q, topic=prev_topic, measure=(prev_scope or {}).get("measure") or q.measure,
                     kind=(prev_scope or {}).get("kind") or q.kind,
+                    asks_target=q.asks_target or bool((prev_scope or {}).get("asks_target")),
                     unit_hint=(prev_scope or {}).get("unit_hint") or q.unit_hint)
         new = replace(new, carried=new.carried + (f"问题：{prev_topic}",))
     if re.search(r"(和|与|跟|比)(去年|上年)", q.text) and new.years:
@@ -697,13 +720,16 @@ def without_measures(topic: str) -> str:
     return topic.strip()
 
 
-def money_unit(previous: dict, q) -> str | None:
-    """A follow-up about another item of a budget ("政府采购呢？" after an amount) asks for an amount
-    too: the unit of the figure answered last, when it was money and no count is asked."""
+def money_unit(previous: dict, q, catalog: Catalog) -> str | None:
+    """A follow-up about another item of a budget or 决算 ("政府采购呢？" after an amount) asks for an
+    amount too: the unit of the figure answered last, when it was money of a department's accounts
+    and no count is asked."""
     answered = previous.get("answered") or []
-    unit = (answered[-1].get("unit") if answered else None) or ""
-    if unit in ("万元", "元", "亿元") and not re.search(r"多少|几|数量|how many", q.text):
-        return unit
+    last = answered[-1] if answered else {}
+    report = next((r for r in catalog.reports if r.doc_id == last.get("doc_id")), None)
+    accounts = report is not None and re.search(r"预算|决算|绩效", report.report_type or "")
+    if accounts and last.get("unit") in ("万元", "元") and not re.search(r"多少[个项人名辆台件]|几|数量|how many", q.text):
+        return last["unit"]
     return None
 
 
@@ -723,5 +749,5 @@ def body_of_carried_place(words: str, previous: dict, catalog: Catalog) -> Menti
 def scope_dict(q, scope: Scope, catalog: Catalog) -> dict:
     """The resolved scope as the API returns it; sent back as `previous` it carries a chat."""
     d = scope.as_dict(catalog)
-    d.update(topic=q.topic, measure=q.measure, kind=q.kind, unit_hint=q.unit_hint)
+    d.update(topic=q.topic, measure=q.measure, kind=q.kind, unit_hint=q.unit_hint, asks_target=q.asks_target)
     return d
