@@ -4,8 +4,8 @@ names nothing, a target or an actual of the last item. Hash embedder, real FAISS
 from __future__ import annotations
 
 import pytest
-
 from conftest import corpus_engine, realdata
+
 from index.search.fact_index import FactIndex
 from index.search.retrieval import SearchIndex
 from qa.router import Engine
