@@ -111,7 +111,7 @@ def _fact_sentence(ref: FactRef, lang: str) -> str:
         py = f.period_year or r.year
         y = (f" in {py}" + (f"–{f.period_end}" if f.period_end and f.period_end != py else "")
              + (" (target)" if f.period_kind == "target" else "")) if py else ""
-        return (f"{r.city or r.title}{y}: {f.subject} ({f.measure}) = {num}." + source_en(ref)
+        return (f"{who(r)}{y}: {f.subject} ({f.measure}) = {num}." + source_en(ref)
                 + f" Source text: “{excerpt(f.text, f.value, 160)}”")
     measure = measure_phrase(ref)
     if f.source == "prose":

@@ -514,6 +514,7 @@ DESCRIBES = re.compile("|".join(DESCRIBE_WORDS) + r"|\b(how|why|what did|describ
 # words that qualify the item asked before rather than name another one ("2026年的目标呢？", "实际增长了多少？")
 MODIFIERS = re.compile(r"预期目标|目标值?|预期|计划|实际|增长率|增长|增速|增幅|完成|达到|实现|总量|规模|年均|同比|多少|"
                        r"了|的|是|要|呢|\s")
+TARGET_OR_ACTUAL = re.compile(r"目标|预期|计划|实际|完成|达到")
 # the words of a bare "why / what for" about the figure just answered ("为什么减少了这么多？")
 ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因|主要|用于|用在|具体|怎么|如何|做了|什么|这么多|那么多|增加|减少|下降|"
                       r"上升|增长|变化|又|了|的|是|为|呢|\s")
@@ -676,41 +677,51 @@ def follow_up(q, scope: Scope, previous: dict, catalog: Catalog):
         p = catalog.gazetteer.get(code)
         subject = subject.replace(p.name, "").replace(p.short, "")
     subject = re.sub(r"(和|与|跟)?(去年|上年|前年)比?", "", subject).strip()
-    prev_topic = (prev_scope or {}).get("topic") or ""
-    if subject and prev_topic and subject in MEASURE_WORDS:
-        # "年初预算数呢？": another column of the same item
-        q = replace(q, measure=MEASURE_WORDS[subject])
-        prev_topic = without_measures(prev_topic) or prev_topic
-        prev_scope = dict(prev_scope or {}, topic=prev_topic, measure=MEASURE_WORDS[subject])
-        subject = ""
-    elif subject and prev_topic and (not MODIFIERS.sub("", subject) or MODIFIERS.sub("", subject) in prev_topic):
-        # "2026年的目标呢？" / "实际增长了多少？" / "实际产量呢？": the same item, its target, actual or total
-        base = re.sub(r"预期目标|目标值?|预期|实际", " ", prev_topic).strip() or prev_topic
-        q = replace(q, topic=f"{base} {subject}", kind=(prev_scope or {}).get("kind") or q.kind,
-                    asks_target="目标" in subject or (q.asks_target and "实际" not in subject))
-        if "实际" in subject:
-            q = replace(q, asks_target=False)
-    elif subject and prev_topic and DESCRIBES.search(q.text) and not ASKS_WHY.sub("", subject).strip(" 的"):
-        # "为什么减少了？" / "主要用于什么？": why or how of the figure just answered
-        q = replace(q, topic=f"{prev_topic} {subject}")
-    elif subject:
-        q = replace(q, topic=subject, unit_hint=q.unit_hint or money_unit(prev_scope or {}, q, catalog))
-    if subject and (prev_scope or {}).get("kind") in ("figure", "computation") and q.kind == "description" \
-            and not DESCRIBES.search(q.text):
-        # "政府采购呢？" after a figure: the same kind of answer about another item
-        q = replace(q, kind=(prev_scope or {}).get("kind"))
-    if not subject and prev_topic:
-        q = replace(q, topic=prev_topic, measure=(prev_scope or {}).get("measure") or q.measure,
-                    kind=(prev_scope or {}).get("kind") or q.kind,
-                    asks_target=q.asks_target or bool((prev_scope or {}).get("asks_target")),
-                    unit_hint=(prev_scope or {}).get("unit_hint") or q.unit_hint)
-        new = replace(new, carried=new.carried + (f"问题：{prev_topic}",))
+    q, carried = follow_up_question(q, subject, prev_scope or {}, catalog)
+    new = replace(new, carried=new.carried + carried)
     if re.search(r"(和|与|跟|比)(去年|上年)", q.text) and new.years:
         y = new.years[0]
         q = replace(q, years=(y, y - 1), kind="comparison")
         new = scope_from(new.places, Mentions(orgs=tuple((o, o, "full") for o in new.orgs)), (y, y - 1),
                          catalog, list(new.how), new.carried)
     return q, new
+
+
+def follow_up_question(q, subject: str, prev: dict, catalog: Catalog) -> tuple[object, tuple[str, ...]]:
+    """What a follow-up asks, given what it says of its own (`subject`) and the previous turn's
+    question: another column, a target / actual of the same item, why of the same figure, another
+    item, or (nothing said) the same question; and what of the question it carried."""
+    prev_topic = prev.get("topic") or ""
+    carried: tuple[str, ...] = ()
+    own = MODIFIERS.sub("", subject)
+    if subject and prev_topic and subject in MEASURE_WORDS:
+        # "年初预算数呢？": another column of the same item
+        q = replace(q, measure=MEASURE_WORDS[subject])
+        prev = dict(prev, topic=without_measures(prev_topic) or prev_topic, measure=MEASURE_WORDS[subject])
+        prev_topic, subject = prev["topic"], ""
+    elif subject and prev_topic and (not own or own in prev_topic and TARGET_OR_ACTUAL.search(subject)):
+        # "2026年的目标呢？" / "实际增长了多少？" / "实际产量呢？": the same item, its target, actual or total
+        base = re.sub(r"预期目标|目标值?|预期|实际", " ", prev_topic).strip() or prev_topic
+        said = "".join(w for w in re.findall(r"[\u4e00-\u9fff]{2}|.", subject) if w not in base)
+        q = replace(q, topic=f"{base} {said}".strip(), kind=prev.get("kind") or q.kind,
+                    asks_target="目标" in subject or (q.asks_target and "实际" not in subject))
+        carried = (f"问题：{base}",)
+    elif subject and prev_topic and DESCRIBES.search(q.text) and not ASKS_WHY.sub("", subject).strip(" 的"):
+        # "为什么减少了？" / "主要用于什么？": why or how of the figure just answered
+        q = replace(q, topic=f"{prev_topic} {subject}")
+        carried = (f"问题：{prev_topic}",)
+    elif subject:
+        q = replace(q, topic=subject, unit_hint=q.unit_hint or money_unit(prev, q, catalog))
+    if subject and prev.get("kind") in ("figure", "computation") and q.kind == "description" \
+            and not DESCRIBES.search(q.text):
+        # "政府采购呢？" after a figure: the same kind of answer about another item
+        q = replace(q, kind=prev.get("kind"))
+    if not subject and prev_topic:
+        q = replace(q, topic=prev_topic, measure=prev.get("measure") or q.measure, kind=prev.get("kind") or q.kind,
+                    asks_target=q.asks_target or bool(prev.get("asks_target")),
+                    unit_hint=prev.get("unit_hint") or q.unit_hint)
+        carried = (f"问题：{prev_topic}",)
+    return q, carried
 
 
 def without_measures(topic: str) -> str:
@@ -728,7 +739,9 @@ def money_unit(previous: dict, q, catalog: Catalog) -> str | None:
     last = answered[-1] if answered else {}
     report = next((r for r in catalog.reports if r.doc_id == last.get("doc_id")), None)
     accounts = report is not None and re.search(r"预算|决算|绩效", report.report_type or "")
-    if accounts and last.get("unit") in ("万元", "元") and not re.search(r"多少[个项人名辆台件]|几|数量|how many", q.text):
+    money = re.search(r"费|支出|收入|拨款|采购|经费|资金|结余|结转|预算|决算|金额", q.topic) and \
+        not re.search(r"得分|分数|人数|率|比例|多少[个项人名辆台件]|几|数量|how many", q.text)
+    if accounts and money and last.get("unit") in ("万元", "元"):
         return last["unit"]
     return None
 
