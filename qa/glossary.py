@@ -109,6 +109,21 @@ def translate_terms(text: str) -> list[str]:
     return [zh for _, zh in sorted(found)]
 
 
+# Latin acronyms in a Chinese question → the words the reports print ("宁夏GDP年均增长" → 地区生产总值)
+ACRONYMS_ZH: tuple[tuple[str, str], ...] = (
+    (r"GDP", "地区生产总值"), (r"CPI", "居民消费价格"), (r"R&D|R ?& ?D", "研发"),
+)
+
+
+def chinese_acronyms(text: str) -> str:
+    """Acronyms written out in a question typed in Chinese; an English question is left as typed."""
+    if not re.search(r"[\u4e00-\u9fff]{2}", text) or re.search(r"[A-Za-z]{4,}", re.sub(r"GDP|CPI", "", text, flags=re.I)):
+        return text
+    for pat, zh in ACRONYMS_ZH:
+        text = re.sub(pat, zh, text, flags=re.I)
+    return text
+
+
 # Regions supervisors name for a set of provinces: the question is read with the provinces written out.
 REGIONS: dict[str, tuple[str, ...]] = {
     "京津冀": ("北京", "天津", "河北"),

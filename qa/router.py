@@ -23,7 +23,7 @@ from .compare import answer_groups, compare_groups
 from .compare_last import answered_after, asks_compare_last, compare_last, kept_scope
 from .everyday_words import with_items
 from .examples import Example, store_examples
-from .glossary import expand_regions
+from .glossary import chinese_acronyms, expand_regions
 from .question import FIGURE_TERMS, Question, detect_lang, parse_question
 from .records import Answer
 from .relative_time import Resolved, latest_note
@@ -54,6 +54,13 @@ def time_notes(rel: Resolved, q: Question, ans: Answer) -> tuple[str, ...]:
         years = [f.fact.period_year or f.report.year for f in ans.facts] or [c.year for c in ans.citations]
         return rel.notes + (latest_note(rel.latest, years),)
     return rel.notes
+
+
+def asked_text(q: Question, scope: Scope) -> str:
+    """The question as the statements are searched with: a follow-up's text with the question it
+    carried ("那云南呢？" after "河南省2025年GDP增速是多少？" asks 云南's GDP增速)."""
+    carried = [c.split("：", 1)[1] for c in scope.carried if c.startswith("问题：")]
+    return f"{q.text} {carried[-1]}" if carried else q.text
 
 
 def own_level(reports: list[Report], places: tuple[str, ...]) -> list[Report]:
@@ -156,7 +163,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
                    previous: dict | None = None) -> tuple[Question, Scope]:
         """The question parsed and its scope resolved (a follow-up inherits what it omits)."""
         departments = [r.department for r in self.reports if r.department]
-        text = expand_regions(text)
+        text = chinese_acronyms(expand_regions(text))
         q = parse_question(text, self.typed_places, departments)
         if year:
             q = replace(q, year=int(year), years=(int(year),))
@@ -174,7 +181,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         level = scope.every_place or level_named(q.text)
         if level in ("province", "city", "district"):
             reports = [r for r in reports if code_level(r.place_code) == level]
-        ask = read_ask(q.text, q.years, q.ranking, many_places=len(scope.places) >= 2)
+        ask = read_ask(asked_text(q, scope), q.years, q.ranking, many_places=len(scope.places) >= 2)
         if ask is None:
             return None
         if ask.kind != "pair" and len({r.place_code or r.city for r in reports}) < 2:
@@ -188,7 +195,7 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         reports = own_level([self.search.reports[d] for d in scope.doc_ids if d in self.search.reports], scope.places)
         if len({r.place_code or r.city for r in reports}) != 1:
             return None
-        return place_statement(q.text, q.years, reports, self.store.statements, load_gazetteer())
+        return place_statement(asked_text(q, scope), q.years, reports, self.store.statements, load_gazetteer())
 
     def _route(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
         ach = self.achievements(q, scope)

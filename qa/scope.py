@@ -719,6 +719,7 @@ def follow_up_question(q, subject: str, prev: dict, catalog: Catalog) -> tuple[o
     if not subject and prev_topic:
         q = replace(q, topic=prev_topic, measure=prev.get("measure") or q.measure, kind=prev.get("kind") or q.kind,
                     asks_target=q.asks_target or bool(prev.get("asks_target")),
+                    asks_range=q.asks_range or bool(prev.get("asks_range")),
                     unit_hint=prev.get("unit_hint") or q.unit_hint)
         carried = (f"问题：{prev_topic}",)
     return q, carried
@@ -762,5 +763,6 @@ def body_of_carried_place(words: str, previous: dict, catalog: Catalog) -> Menti
 def scope_dict(q, scope: Scope, catalog: Catalog) -> dict:
     """The resolved scope as the API returns it; sent back as `previous` it carries a chat."""
     d = scope.as_dict(catalog)
-    d.update(topic=q.topic, measure=q.measure, kind=q.kind, unit_hint=q.unit_hint, asks_target=q.asks_target)
+    d.update(topic=q.topic, measure=q.measure, kind=q.kind, unit_hint=q.unit_hint, asks_target=q.asks_target,
+             asks_range=q.asks_range)
     return d
