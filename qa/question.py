@@ -92,7 +92,12 @@ def normalise(text: str) -> str:
 
 
 def detect_lang(text: str) -> str:
+    """"en" when the question is written in English; names in Latin letters ("Shanghai Municipality
+    Putuo District 规划和自然资源局…") do not make a Chinese question English."""
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    if cjk:
+        text = re.sub(r"\b(?!(?:What|How|Which|Who|Where|When|Why|Is|Are|Was|Were|Do|Does|Did|The|And|Compare|Please|"
+                      r"Tell|Show|List|Give|In|Of|For)\b)[A-Z][A-Za-z'’-]*\b", "", text)
     latin = len(re.findall(r"[A-Za-z]", text))
     return "en" if latin > 1.5 * cjk or (cjk == 0 and latin > 0) else "zh"
 
