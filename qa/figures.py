@@ -330,11 +330,22 @@ FULL_SCAN_REPORTS = 60
 SUB_UNIT = re.compile(r"^全?(村|镇|乡|社区|园区|开发区)")
 
 
+# a unit inside the place named just before the figure's subject: "宜宾高新区独立运行,地区生产总值突破100亿元"
+PART_BEFORE = re.compile(r"(高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|产业园区?|新区|自贸区|综保区)[^。；;]{0,12}$")
+
+
 def of_a_part(f: Fact, q: Question) -> bool:
-    """"全村人均可支配收入达6.79万元" is one village's figure inside a city's report: never the
-    place's own, unless the question asks about such a unit."""
+    """"全村人均可支配收入达6.79万元" is one village's figure inside a city's report, "宜宾高新区…,
+    地区生产总值突破100亿元" one zone's: never the place's own, unless the question asks about such a unit."""
     m = SUB_UNIT.match(f.subject)
-    return bool(m) and m.group(1) not in q.text
+    if m:
+        return m.group(1) not in q.text
+    if f.source != "prose" or not f.subject:
+        return False
+    i = (f.text or "").find(f.subject)
+    before = (f.text or "")[max(0, i - 30):i] if i > 0 else ""
+    zone = PART_BEFORE.search(before)
+    return bool(zone) and "全市" not in before[zone.end():] and zone.group(1) not in q.text
 
 
 def in_period(f: Fact, r: Report, year: int | None, asks_target: bool, asks_range: bool = False) -> bool:

@@ -244,7 +244,7 @@ def parse_question(raw: str, places: Callable[[str], list[str]] = lambda text: [
 
 
 RANGE_WORDS = re.compile(r"十[三四五六]五|[五三两]年来|过去[五三]年|五年间|年均")
-TARGET_WORDS = re.compile(r"预期目标|目标值|指标值|目标是|目标为|计划目标|预期|目标(?!任务|责任|体系)|\btargets?\b|\bgoals?\b", re.I)
+TARGET_WORDS = re.compile(r"预期目标|目标值|指标值|目标是|目标为|计划目标|预期|目标(?!任务|责任|体系)|计划(?!单列|生育|外|内|经济)|\btargets?\b|\bgoals?\b", re.I)
 RANK_DESC = re.compile(r"最多|最高|最大|最快|最强|前[一二三四五六七八九十\d]+(名|位)?|排名|排行|排序|居首|第一|top|highest|most|largest", re.I)
 RANK_ASC = re.compile(r"最少|最低|最小|最慢|倒数|lowest|least|smallest", re.I)
 
