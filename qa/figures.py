@@ -414,6 +414,9 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
                 or unit_matches(f.unit, q.unit_hint)):
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, subject_score(topic, f.subject)))
+    if q.asks_target and any(h.fact.period_kind == "target" for h in hits):
+        # a target asked and stated: the figures not dated as targets (last year's actuals) step aside
+        hits = [h for h in hits if h.fact.period_kind == "target"]
     scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits]
     # ties: a table cell before prose, an exact figure before "约 / 突破 …", then document order (never set order)
     scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.approx, s.hit.fact.page,
