@@ -29,6 +29,7 @@ def as_json(values: Iterable) -> str:
 
 class StoreReader:
     IN_LIST = "IN (SELECT value FROM json_each(?))"     # a column's value is one of a list bound as one parameter
+    HOLDS = "instr({col}, ?) > 0"                        # a text column holds a string
 
     @staticmethod
     def list_arg(values: Iterable) -> object:
@@ -72,6 +73,25 @@ class StoreReader:
     def facts_of(self, doc_id: str) -> list[Fact]:
         return [fact_from_row(r) for r in self.conn.execute(
             "SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
+
+    def scan_candidates(self, doc_ids: Sequence[str], chars: str, unit: str | None) -> list[Fact]:
+        """The facts of the reports `doc_ids` that a look at every one of their facts can pick
+        besides the facts of a subject key (qa.figures.rank_facts): their total rows, their prose
+        figures whose text holds every character of `chars` (none when `chars` is empty), their
+        facts whose unit holds `unit`. Ordered by fact_id. Read through facts_key and
+        facts_doc_kind (doc, source, unit): the other facts of those reports are never read."""
+        docs = self.list_arg(doc_ids)
+        parts = [f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND subject_key {self.IN_LIST}"]
+        args: list = [docs, self.list_arg(TOTALS)]
+        if chars:
+            parts.append(f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND source = 'prose' AND "
+                         + " AND ".join([self.HOLDS.format(col="text")] * len(chars)))
+            args += [docs, *chars]
+        if unit:
+            parts.append(f"SELECT * FROM facts WHERE fact_id IN (SELECT fact_id FROM facts "
+                         f"WHERE doc_id {self.IN_LIST} AND {self.HOLDS.format(col='unit')})")
+            args += [docs, unit]
+        return [fact_from_row(r) for r in self.conn.execute(" UNION ".join(parts) + " ORDER BY fact_id", args)]
 
     def totals_in(self, doc_ids: Sequence[str]) -> list[Fact]:
         """The 合计/总计/小计 rows of the reports `doc_ids`, in store order."""
