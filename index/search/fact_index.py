@@ -209,11 +209,13 @@ class StoredFactIndex(SubjectMatcher):
         """What a look at every fact of the reports `doc_ids` may pick besides a subject's facts
         (qa.figures.rank_facts): their total rows (and the columns' figures they state), their prose
         figures whose text holds every character of `chars`, their facts whose unit holds `unit` —
-        report by report, in store order, as `facts_of` gives them; the rest is not read."""
+        report by report, in store order, as `facts_of` gives them; the rest is not read. A column's
+        figure seen in a 合计 row is picked only for its unit: without `unit` those views are left out."""
         by_doc: dict[str, list[Fact]] = {}
         for f in self.reader.scan_candidates(sorted(set(doc_ids)), chars, unit):
             by_doc.setdefault(f.doc_id, []).append(f)
-        return [f for d in doc_ids for f in with_column_views(by_doc.get(d, []))]
+        views = with_column_views if unit else list
+        return [f for d in doc_ids for f in views(by_doc.get(d, []))]
 
     def by_key(self, names: Sequence[str], docs: Sequence[str] | None) -> dict[str, list[Fact]]:
         """The facts of the subject keys `names` (and the 合计 rows stating them as a column), in
