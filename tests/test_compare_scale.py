@@ -28,7 +28,7 @@ from qa.router import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "corpus" / "汕尾市政务服务数据管理局2021年部门决算.txt"
-PLACES = 24
+PLACES = 12
 
 
 def cities(n: int) -> list:
@@ -101,7 +101,7 @@ def test_one_read_for_every_party_ranks_as_a_read_per_party(many, text):
 
 
 def test_ranking_across_places_reads_lookups_not_every_fact(tmp_path):
-    """A ranking over 24 places: a fixed number of fact queries (not one per report, not one per
+    """A ranking over 12 places: a fixed number of fact queries (not one per report, not one per
     place), none reading a report's every fact, each through an index."""
     from index.store.sqlite import SqliteStore
     store = SqliteStore(tmp_path / "store", model_name="hash-384", dim=384)
