@@ -10,7 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -24,6 +24,9 @@ from index.store.reader import StoreReader
 def column_total_view(f: Fact) -> Fact:
     from dataclasses import replace
     return replace(f, subject=f.measure, subject_raw=f"{f.subject} × {f.measure}", measure="合计")
+
+
+Undated = Callable[[Report], bool]      # whether a report's undated figures may describe the year asked
 
 
 def with_column_views(facts: list[Fact]) -> list[Fact]:
@@ -158,7 +161,8 @@ class FactIndex(SubjectMatcher):
         wanted = set(doc_ids)
         return [f for f in self.totals if f.doc_id in wanted]
 
-    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None) -> list[Fact]:
+    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
+                      undated: Undated | None = None) -> list[Fact]:
         """Every fact of the reports `doc_ids` (held in memory: nothing to narrow)."""
         return [f for d in doc_ids for f in self.facts_of(d)]
 
@@ -205,14 +209,24 @@ class StoredFactIndex(SubjectMatcher):
     def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
         return self.reader.totals_in(list(doc_ids))
 
-    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None) -> list[Fact]:
+    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
+                      undated: Undated | None = None) -> list[Fact]:
         """What a look at every fact of the reports `doc_ids` may pick besides a subject's facts
         (qa.figures.rank_facts): their total rows (and the columns' figures they state), their prose
         figures whose text holds every character of `chars`, their facts whose unit holds `unit` —
         report by report, in store order, as `facts_of` gives them; the rest is not read. A column's
-        figure seen in a 合计 row is picked only for its unit: without `unit` those views are left out."""
+        figure seen in a 合计 row is picked only for its unit: without `unit` those views are left out.
+        With `year` and `undated` (whether a report's undated figures may describe that year), the
+        other reports give only their figures dated to that year."""
+        docs = sorted(set(doc_ids))
+        near = docs if year is None or undated is None else [
+            d for d in docs if d not in self.reports or undated(self.reports[d])]
+        far = sorted(set(docs) - set(near))
         by_doc: dict[str, list[Fact]] = {}
-        for f in self.reader.scan_candidates(sorted(set(doc_ids)), chars, unit):
+        found = self.reader.scan_candidates(near, chars, unit) if near else []
+        if far:
+            found += self.reader.scan_candidates(far, chars, unit, dated=year)
+        for f in found:
             by_doc.setdefault(f.doc_id, []).append(f)
         views = with_column_views if unit else list
         return [f for d in doc_ids for f in views(by_doc.get(d, []))]
@@ -263,7 +277,7 @@ class ScopeFacts:
         self.docs = sorted(set(doc_ids))
         self._doc_set = set(self.docs)
         self._by_key: dict[str, tuple[list[tuple[str, float]], dict[str, dict[str, list]]]] = {}
-        self._candidates: dict[tuple[str, str | None], dict[str, list[Fact]]] = {}
+        self._candidates: dict[tuple[str, str | None, int | None], dict[str, list[Fact]]] = {}
         self._totals: list[Fact] | None = None
 
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
@@ -294,15 +308,17 @@ class ScopeFacts:
             self._totals = self.index.totals_in(self.docs)
         return [f for f in self._totals if f.doc_id in wanted]
 
-    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None) -> list[Fact]:
+    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
+                      undated: Undated | None = None) -> list[Fact]:
+        """(`undated` is a function of `year` alone: one read per year.)"""
         if not set(doc_ids) <= self._doc_set:
-            return self.index.candidates_in(doc_ids, chars, unit)
-        if (chars, unit) not in self._candidates:
+            return self.index.candidates_in(doc_ids, chars, unit, year, undated)
+        if (chars, unit, year) not in self._candidates:
             by_doc: dict[str, list[Fact]] = {}
-            for f in self.index.candidates_in(self.docs, chars, unit):
+            for f in self.index.candidates_in(self.docs, chars, unit, year, undated):
                 by_doc.setdefault(f.doc_id, []).append(f)
-            self._candidates[(chars, unit)] = by_doc
-        by_doc = self._candidates[(chars, unit)]
+            self._candidates[(chars, unit, year)] = by_doc
+        by_doc = self._candidates[(chars, unit, year)]
         return [f for d in doc_ids for f in by_doc.get(d, [])]
 
 

@@ -74,23 +74,27 @@ class StoreReader:
         return [fact_from_row(r) for r in self.conn.execute(
             "SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
 
-    def scan_candidates(self, doc_ids: Sequence[str], chars: str, unit: str | None) -> list[Fact]:
+    def scan_candidates(self, doc_ids: Sequence[str], chars: str, unit: str | None,
+                        dated: int | None = None) -> list[Fact]:
         """The facts of the reports `doc_ids` that a look at every one of their facts can pick
         besides the facts of a subject key (qa.figures.rank_facts): their total rows, their prose
         figures whose text holds every character of `chars` (none when `chars` is empty), their
-        facts whose unit holds `unit`. Ordered by fact_id. Read through facts_key and
-        facts_doc_kind (doc, source, unit): the other facts of those reports are never read."""
+        facts whose unit holds `unit`; with `dated`, only those whose own period covers that year.
+        Ordered by fact_id. Read through facts_key and facts_doc_kind (doc, source, unit): the other
+        facts of those reports are never read."""
         docs = self.list_arg(doc_ids)
-        parts = [f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND subject_key {self.IN_LIST}"]
-        args: list = [docs, self.list_arg(TOTALS)]
+        period = "" if dated is None else " AND (period_year = ? OR (period_year <= ? AND period_end >= ?))"
+        years = [] if dated is None else [dated, dated, dated]
+        parts = [f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND subject_key {self.IN_LIST}{period}"]
+        args: list = [docs, self.list_arg(TOTALS), *years]
         if chars:
             parts.append(f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND source = 'prose' AND "
-                         + " AND ".join([self.HOLDS.format(col="text")] * len(chars)))
-            args += [docs, *chars]
+                         + " AND ".join([self.HOLDS.format(col="text")] * len(chars)) + period)
+            args += [docs, *chars, *years]
         if unit:
             parts.append(f"SELECT * FROM facts WHERE fact_id IN (SELECT fact_id FROM facts "
-                         f"WHERE doc_id {self.IN_LIST} AND {self.HOLDS.format(col='unit')})")
-            args += [docs, unit]
+                         f"WHERE doc_id {self.IN_LIST} AND {self.HOLDS.format(col='unit')}{period})")
+            args += [docs, unit, *years]
         return [fact_from_row(r) for r in self.conn.execute(" UNION ".join(parts) + " ORDER BY fact_id", args)]
 
     def totals_in(self, doc_ids: Sequence[str]) -> list[Fact]:
