@@ -111,13 +111,17 @@ class StoreReader:
                                      "ORDER BY id", (self.list_arg(doc_ids),))
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
-    def chunk_tokens(self, doc_ids: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
-        """(ids, BM25 token strings) of the chunks of `doc_ids` (every chunk when None)."""
+    def chunk_tokens(self, doc_ids: Sequence[str] | None, holding: Sequence[str] = ()) -> tuple[np.ndarray, list[str]]:
+        """(ids, BM25 token strings) of the chunks of `doc_ids` (every chunk when None); with
+        `holding`, only the chunks whose tokens hold one of those strings (the others score 0)."""
+        where = " OR ".join([self.HOLDS.format(col="tokens")] * len(holding))
         if doc_ids is None:
-            rows = self.conn.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+            rows = self.conn.execute("SELECT id, tokens FROM chunks " + (f"WHERE ({where}) " if where else "")
+                                     + "ORDER BY id", list(holding)).fetchall()
         else:
             rows = self.conn.execute(f"SELECT id, tokens FROM chunks WHERE doc_id {self.IN_LIST} "
-                                     "ORDER BY id", (self.list_arg(doc_ids),)).fetchall()
+                                     + (f"AND ({where}) " if where else "") + "ORDER BY id",
+                                     [self.list_arg(doc_ids), *holding]).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
     def chunk_tokens_by_id(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str]]:
