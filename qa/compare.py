@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from index.records import Report
+from index.search.fact_index import FactIndex
 from index.search.retrieval import SearchIndex, Timings
 
 from .figures import Scored, topic_query
@@ -97,8 +98,9 @@ class Routes(Protocol):
     """What a comparison asks of the answering engine (qa.router.Engine): the facts of a scope
     ranked, a passage answer, a `none` answer, a fact's citation, and the reports it searches."""
     search: SearchIndex
+    facts: FactIndex
 
-    def rank(self, q: Question) -> list[Scored]: ...
+    def rank(self, q: Question, *, facts: FactIndex | None = None) -> list[Scored]: ...
 
     def passage(self, q: Question, top_k: int, timings: Timings) -> Answer: ...
 
@@ -118,11 +120,12 @@ def about_year(s: Scored, year: int | None) -> bool:
     return f.period_year <= year <= (f.period_end or f.period_year)
 
 
-def best_fact(engine: Routes, q: Question, sub: Question) -> FactRef | None:
-    """The group's best fact of its year, retried without the unit hint when none scores well enough."""
-    ranked = [s for s in engine.rank(sub) if about_year(s, sub.year)]
+def best_fact(engine: Routes, q: Question, sub: Question, facts: FactIndex | None = None) -> FactRef | None:
+    """The group's best fact of its year, retried without the unit hint when none scores well enough;
+    `facts`: the lookups of every group, read once (FactIndex.within)."""
+    ranked = [s for s in engine.rank(sub, facts=facts) if about_year(s, sub.year)]
     if q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
-        ranked = [s for s in engine.rank(replace(sub, unit_hint=None)) if about_year(s, sub.year)]
+        ranked = [s for s in engine.rank(replace(sub, unit_hint=None), facts=facts) if about_year(s, sub.year)]
     if ranked and ranked[0].score >= FACT_MIN:
         best = ranked[0]
         return FactRef(best.hit.fact, best.hit.report, best.score)
@@ -175,13 +178,14 @@ def own_year_docs(engine: Routes, g: Group) -> tuple[str, ...]:
     return tuple(d for d in g.docs if d in engine.search.reports and engine.search.reports[d].year == g.year)
 
 
-def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings) -> tuple[dict, list[Citation]]:
+def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings,
+              facts: FactIndex | None = None) -> tuple[dict, list[Citation]]:
     """One group's row (its figure, else its passage, else missing) and the passages it cites."""
     sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
                   kind="figure" if figure_like else "description")
     if g.year and q.measure == "增减" and YEARS_COMPARED.search(q.text):
         sub = replace(sub, measure=None)      # each year's level; the change is computed from the rows
-    ref = best_fact(engine, q, sub) if figure_like else None
+    ref = best_fact(engine, q, sub, facts) if figure_like else None
     if ref is not None:
         return fact_row(g, ref), []
     own = own_year_docs(engine, g)
@@ -194,13 +198,22 @@ def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings)
 
 
 def compare_groups(engine: Routes, q: Question, groups: list[Group], top_k: int, timings) -> Answer:
-    """One row per group, each from its own reports; sorted when the figures share a unit."""
+    """One row per group, each from its own reports; sorted when the figures share a unit.
+
+    Figures: every group's lookups are read at once (one indexed read for all of them, then each
+    group's share: FactIndex.within), never each group's every fact. Passages (no figure asked):
+    the rows stand in the groups' order and only the first MAX_ROWS are shown, so groups are
+    answered until those rows, a passage found and `top_k` citations are settled."""
     rows, refs, cits = [], [], []
     figure_like = asks_figures(q)
-    for g in groups[:200]:
-        row, cited = group_row(engine, q, g, figure_like, timings)
+    parties = groups[:200]
+    facts = engine.facts.within({d for g in parties for d in g.docs}) if figure_like else None
+    for g in parties:
+        row, cited = group_row(engine, q, g, figure_like, timings, facts)
         rows.append(row)
         cits.extend(cited)
+        if not figure_like and settled(rows, cits, top_k):
+            break
     stated = [x for x in rows if x["value"] is not None]
     if not stated and not any(x["value"] is None and not x.get("missing") for x in rows):
         return engine.none(q, "所涉报告中都没有找到可比较的数字。", "None of the reports in scope states this figure.")
@@ -224,6 +237,13 @@ def compare_groups(engine: Routes, q: Question, groups: list[Group], top_k: int,
                   facts=tuple(refs), citations=tuple(dict.fromkeys(cits))[: max(top_k, len(refs))],
                   confidence=min((x.score for x in refs), default=0.5),
                   route="ranking" if q.ranking else "comparison", table=tuple(rows), formula=formula)
+
+
+def settled(rows: list[dict], cits: list[Citation], top_k: int) -> bool:
+    """Rows without figures keep the groups' order: once MAX_ROWS of them, one passage among them and
+    `top_k` distinct citations are in, the groups after change nothing in the answer."""
+    return (len(rows) >= MAX_ROWS and any(not x.get("missing") for x in rows)
+            and len(dict.fromkeys(cits)) >= top_k)
 
 
 FALL = re.compile(r"减少|下降|降低|缩减|少了?多少|低了?多少")

@@ -300,7 +300,10 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     else:
         subj = max(subj, 0.97 * (in_title_context(topic, f) or 0.0))
     if f.source == "prose":
-        subj = max(prose_score(topic, f, context(f) if context else ""), 0.95 * subj)
+        # the text before the sentence can only add the question's words the sentence lacks:
+        # when it holds them all, the report's text is not read
+        before = context(f) if context and coverage(topic, f.text) < 1.0 else ""
+        subj = max(prose_score(topic, f, before), 0.95 * subj)
     by_column = named_column(topic, f)
     named = by_column is not None and by_column >= subj
     if named:
@@ -370,14 +373,21 @@ def in_period(f: Fact, r: Report, year: int | None, asks_target: bool, asks_rang
     return r.year == year
 
 
-def scoped(facts: FactIndex, docs) -> list[tuple[Fact, Report]]:
-    """Every fact of the reports in scope."""
-    out = []
-    for doc_id in docs:
-        r = facts.reports.get(doc_id)
-        if r is not None:
-            out.extend((f, r) for f in facts.facts_of(doc_id))
-    return out
+def undated_may_answer(r: Report, year: int) -> bool:
+    """An undated figure of report r may describe `year` (in_period): its own year's, or a work report's
+    of the year before."""
+    return r.year == year or ("政府工作报告" in (r.report_type or "") and r.year is not None and r.year == year + 1)
+
+
+def scoped(facts: FactIndex, docs, key: str, unit: str | None, year: int | None) -> list[tuple[Fact, Report]]:
+    """The facts of the reports in scope that the scan below may pick: every fact when they are held
+    in memory; read from a store, only the total rows, the prose figures holding every character of
+    `key` and the facts counted in `unit`, of the year asked (FactIndex.candidates_in) — the others
+    it passes over."""
+    known = [d for d in docs if d in facts.reports]
+    undated = None if year is None else (lambda r: undated_may_answer(r, year))
+    return [(f, facts.reports[f.doc_id])
+            for f in facts.candidates_in(known, "".join(dict.fromkeys(key)), unit, year, undated)]
 
 
 def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, context=None) -> list[Scored]:
@@ -396,7 +406,7 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
     # the whole-scope scan (total rows, verbatim prose, counted units) is for a few reports; over a
     # large scope only the subject index and the total rows are consulted
     if len(docs) <= FULL_SCAN_REPORTS:
-        pool = scoped(facts, docs)
+        pool = scoped(facts, docs, key if len(key) >= 3 else "", q.unit_hint, year)
     else:
         pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs) if f.doc_id in facts.reports]
     in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range) and not of_a_part(f, q)]

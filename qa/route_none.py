@@ -46,14 +46,20 @@ class NoneRoute:
         text = scope.missing_en if q.lang == "en" else scope.missing
         return Answer(kind="none", answer=text or "", route="none", suggestions=tuple(suggestions), lang=q.lang)
 
+    def holdings(self, lang: str) -> str:
+        """What the store holds, in words: once per snapshot (its reports never change)."""
+        kept = self.__dict__.setdefault("_holdings", {})
+        if lang not in kept:
+            kept[lang] = holdings_en(self.reports) if lang == "en" else holdings_zh(self.reports)
+        return kept[lang]
+
     def none(self, q: Question, zh: str, en: str, suggestions: tuple[str, ...] = ()) -> Answer:
-        reports = self.reports
         if q.lang == "en":
-            text = f"{en} The reports do not hold this answer. The store holds: {holdings_en(reports)}."
+            text = f"{en} The reports do not hold this answer. The store holds: {self.holdings('en')}."
             if suggestions:
                 text += " Related figures it does hold: " + "; ".join(suggestions)
         else:
-            text = f"{zh}报告中没有这个问题的答案。库中现有：{holdings_zh(reports)}。"
+            text = f"{zh}报告中没有这个问题的答案。库中现有：{self.holdings('zh')}。"
             if suggestions:
                 text += "相关数据（仅供参考，不是所问年份/城市的答案）：" + "；".join(suggestions)
         return Answer(kind="none", answer=text, route="none", suggestions=suggestions, lang=q.lang)

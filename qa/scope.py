@@ -404,15 +404,18 @@ def scope_from(codes: tuple[str, ...], m: Mentions, years: tuple[int, ...], cata
                            missing_en=f"The store holds no reports for {names}.")
     orgs, org_words = named_orgs(m, catalog)
     if orgs:
+        held = {r.department for r in reports}          # (a set: 各市统计局 names hundreds of bodies)
         how += [f"{alias} → {full}" + ("" if kind == "full" else f"（{kind}）") for full, alias, kind in m.orgs
-                if any(r.department == full for r in reports)]
-        in_place = [r for r in reports if r.department in orgs]
+                if full in held]
+        wanted = set(orgs)
+        in_place = [r for r in reports if r.department in wanted]
         if not in_place:
             return replace(base, org_words=org_words, how=tuple(how),
                            missing=lacks_org("、".join(org_words), codes, reports, catalog),
                            missing_en=f"The store holds no report of {', '.join(org_words)} there.")
         reports = in_place
-        orgs = tuple(o for o in orgs if any(r.department == o for r in reports))
+        held = {r.department for r in reports}
+        orgs = tuple(o for o in orgs if o in held)
     elif m.unknown_orgs:
         return unknown_org_scope(base, m, reports, catalog, how)
     reports = of_type_and_level(reports, m, orgs, catalog)
@@ -473,10 +476,15 @@ def dated_reports(reports: list[Report], years: tuple[int, ...], orgs: tuple[str
     dated = [r for r in reports if any(report_years(r, y) for y in years)]
     named = orgs or (codes if len(codes) >= 2 else ())
     if dated and len(named) >= 2:
+        have = {r.doc_id for r in dated}
+        by_org: dict[str | None, list[Report]] = {}
+        for r in reports if orgs else ():
+            by_org.setdefault(r.department, []).append(r)
         for key in named:
-            own = [r for r in reports if r.department == key or (not orgs and catalog.within(r, (key,)))]
-            if own and not any(r in dated for r in own):
+            own = by_org.get(key, []) if orgs else [r for r in reports if catalog.within(r, (key,))]
+            if own and not any(r.doc_id in have for r in own):
                 dated += own
+                have.update(r.doc_id for r in own)
                 how.append(f"{key if orgs else catalog.label(key)} 无 {'、'.join(map(str, years))} 年报告，"
                            f"用库中 {'、'.join(str(r.year) for r in own)} 年报告")
     return dated

@@ -905,6 +905,7 @@ def measure_served(store: Path, refs: list[dict], env: dict | None, pg_datadir: 
         if pg_datadir:
             out["pg_loaded"] = bs.pg_memory(pg_datadir)
         out["http"] = bench_asks_http(server, 1, timeout=60, budget=900)
+        out["across"] = bench_asks_http(server, 1, questions=list(bs.ACROSS_QUESTIONS), timeout=120, budget=900)
         corr = bs.check_answers(server, refs)
         out["rss_after_mb"], out["rss_peak_mb"] = server.rss()
         if pg_datadir:
@@ -1085,6 +1086,8 @@ def scale_report(res: dict) -> str:
     for route in ("fact", "passage", "comparison", "none", "all"):
         row(f"{route} p50 / p95 ms (n)", lambda s, r, b, route=route:
             f"{_pm(r['http']['by_route'], route)} ({r['http']['by_route'][route]['n']})")
+    row("across every city, figures (comparisons and rankings) p50 / p95 ms (n)", lambda s, r, b:
+        f"{_pm(r['across']['by_route'], 'all')} ({r['across']['by_route']['all']['n']})")
     row("HTTP errors", lambda s, r, b: f"{r['http']['errors']} of {r['http']['asked']}")
     row("scoped answers right", lambda s, r, b: f"{r['correct']['right']}/{r['correct']['asked']}")
     row("ANN recall@10 vs exact (search p50 / p95 ms)",

@@ -46,6 +46,10 @@ from index.store.vectors import VectorIndex
 
 EXCLUDE = {"汕头", "汕尾"}          # the shipped corpus' cities: its questions keep their answers
 ITEMS = ("一般公共预算拨款收入", "基本支出", "项目支出", "公务接待费", "机关运行经费")
+# figures across every city of the synthetic reports: a comparison or ranking of up to 200 parties, one
+# figure each (the fixed questions' only one across every city asks for passages: 各市政务外网覆盖村居情况)
+ACROSS_QUESTIONS = ("各市2016年公务接待费排名", "哪个市的信访局2016年一般公共预算拨款收入最多？",
+                    "各市统计局2016年基本支出是多少？", "比较各市2016年项目支出")
 
 
 def parse_pool(pdfs: list[Path], log) -> list[dict]:

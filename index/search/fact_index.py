@@ -10,7 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -24,6 +24,14 @@ from index.store.reader import StoreReader
 def column_total_view(f: Fact) -> Fact:
     from dataclasses import replace
     return replace(f, subject=f.measure, subject_raw=f"{f.subject} × {f.measure}", measure="合计")
+
+
+Undated = Callable[[Report], bool]      # whether a report's undated figures may describe the year asked
+
+
+def with_column_views(facts: list[Fact]) -> list[Fact]:
+    """A report's facts, then its 合计 rows of category columns seen as those columns' figures."""
+    return facts + [column_total_view(f) for f in facts if squash(f.subject) in TOTALS and is_category(f.measure)]
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,15 @@ class FactIndex(SubjectMatcher):
         wanted = set(doc_ids)
         return [f for f in self.totals if f.doc_id in wanted]
 
+    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
+                      undated: Undated | None = None) -> list[Fact]:
+        """Every fact of the reports `doc_ids` (held in memory: nothing to narrow)."""
+        return [f for d in doc_ids for f in self.facts_of(d)]
+
+    def within(self, doc_ids: Iterable[str]) -> "FactIndex":
+        """Lookups for many scopes inside `doc_ids` (held in memory: this index itself)."""
+        return self
+
     def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
                doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
         return _hits(self.by_subject, self.subjects_for(query), self.reports, set(cities), year, set(doc_ids), limit)
@@ -182,8 +199,7 @@ class StoredFactIndex(SubjectMatcher):
             if got is not None:
                 self._by_doc.move_to_end(doc_id)
                 return got
-        facts = self.reader.facts_of(doc_id)
-        facts += [column_total_view(f) for f in facts if squash(f.subject) in TOTALS and is_category(f.measure)]
+        facts = with_column_views(self.reader.facts_of(doc_id))
         with self._lock:
             self._by_doc[doc_id] = facts
             while len(self._by_doc) > self.CACHED_REPORTS:
@@ -193,18 +209,117 @@ class StoredFactIndex(SubjectMatcher):
     def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
         return self.reader.totals_in(list(doc_ids))
 
+    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
+                      undated: Undated | None = None) -> list[Fact]:
+        """What a look at every fact of the reports `doc_ids` may pick besides a subject's facts
+        (qa.figures.rank_facts): their total rows (and the columns' figures they state), their prose
+        figures whose text holds every character of `chars`, their facts whose unit holds `unit` —
+        report by report, in store order, as `facts_of` gives them; the rest is not read. A column's
+        figure seen in a 合计 row is picked only for its unit: without `unit` those views are left out.
+        With `year` and `undated` (whether a report's undated figures may describe that year), the
+        other reports give only their figures dated to that year."""
+        docs = sorted(set(doc_ids))
+        near = docs if year is None or undated is None else [
+            d for d in docs if d not in self.reports or undated(self.reports[d])]
+        far = sorted(set(docs) - set(near))
+        by_doc: dict[str, list[Fact]] = {}
+        found = self.reader.scan_candidates(near, chars, unit) if near else []
+        if far:
+            found += self.reader.scan_candidates(far, chars, unit, dated=year)
+        for f in found:
+            by_doc.setdefault(f.doc_id, []).append(f)
+        views = with_column_views if unit else list
+        return [f for d in doc_ids for f in views(by_doc.get(d, []))]
+
+    def by_key(self, names: Sequence[str], docs: Sequence[str] | None) -> dict[str, list[Fact]]:
+        """The facts of the subject keys `names` (and the 合计 rows stating them as a column), in
+        store order, within `docs` (None: every report)."""
+        out: dict[str, list[Fact]] = {}
+        for f in self.reader.facts_by_key("subject_key", names, docs):
+            out.setdefault(squash(f.subject), []).append(f)
+        for f in self.reader.facts_by_key("view_key", names, docs):
+            v = column_total_view(f)
+            out.setdefault(squash(v.subject), []).append(v)
+        return out
+
     def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
                doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
         keys = self.subjects_for(query)
-        docs = sorted(set(doc_ids)) or None
-        names = [k for k, _ in keys]
-        by_key: dict[str, list[Fact]] = {}
-        for f in self.reader.facts_by_key("subject_key", names, docs):
-            by_key.setdefault(squash(f.subject), []).append(f)
-        for f in self.reader.facts_by_key("view_key", names, docs):
-            v = column_total_view(f)
-            by_key.setdefault(squash(v.subject), []).append(v)
+        by_key = self.by_key([k for k, _ in keys], sorted(set(doc_ids)) or None)
         return _hits(by_key, keys, self.reports, set(cities), year, set(doc_ids), limit)
+
+    def within(self, doc_ids: Iterable[str]) -> "ScopeFacts":
+        """The same lookups for many small scopes inside `doc_ids` (a comparison's parties), each
+        read once for all of them (qa.compare)."""
+        return ScopeFacts(self, doc_ids)
+
+
+def by_report(by_key: dict[str, list[Fact]]) -> dict[str, dict[str, list[tuple[int, Fact]]]]:
+    """key → report → [(place in the key's list, fact)]: a scope's share found without a pass over the rest."""
+    out: dict[str, dict[str, list[tuple[int, Fact]]]] = {}
+    for key, facts in by_key.items():
+        per_doc = out.setdefault(key, {})
+        for i, f in enumerate(facts):
+            per_doc.setdefault(f.doc_id, []).append((i, f))
+    return out
+
+
+class ScopeFacts:
+    """A `StoredFactIndex` over the reports of many parties at once (one comparison or ranking
+    across every place): a subject's facts, the total rows and the scan candidates are each read
+    in one indexed query for every report of every party, then each party's lookup filters them.
+    The answers are those of the store's index (same facts, same order): what is read per party is
+    its share of the one read."""
+
+    def __init__(self, index: StoredFactIndex, doc_ids: Iterable[str]):
+        self.index = index
+        self.reports = index.reports
+        self.docs = sorted(set(doc_ids))
+        self._doc_set = set(self.docs)
+        self._by_key: dict[str, tuple[list[tuple[str, float]], dict[str, dict[str, list]]]] = {}
+        self._candidates: dict[tuple[str, str | None, int | None], dict[str, list[Fact]]] = {}
+        self._totals: list[Fact] | None = None
+
+    def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
+        return self.index.subjects_for(query, limit=limit, min_score=min_score)
+
+    def flat_text(self, fact: Fact) -> str:
+        return self.index.flat_text(fact)
+
+    def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
+               doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
+        wanted = set(doc_ids)
+        if not wanted or not wanted <= self._doc_set:
+            return self.index.lookup(query, cities=cities, year=year, doc_ids=doc_ids, limit=limit)
+        if query not in self._by_key:
+            keys = self.index.subjects_for(query)
+            self._by_key[query] = (keys, by_report(self.index.by_key([k for k, _ in keys], self.docs)))
+        keys, by_doc = self._by_key[query]
+        # each key's facts of these reports, in the order the one read gave them
+        mine = {k: [f for _, f in sorted((x for d in wanted for x in per_doc.get(d, ())), key=lambda x: x[0])]
+                for k, per_doc in by_doc.items()}
+        return _hits(mine, keys, self.reports, set(cities), year, wanted, limit)
+
+    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+        wanted = set(doc_ids)
+        if not wanted <= self._doc_set:
+            return self.index.totals_in(wanted)
+        if self._totals is None:
+            self._totals = self.index.totals_in(self.docs)
+        return [f for f in self._totals if f.doc_id in wanted]
+
+    def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
+                      undated: Undated | None = None) -> list[Fact]:
+        """(`undated` is a function of `year` alone: one read per year.)"""
+        if not set(doc_ids) <= self._doc_set:
+            return self.index.candidates_in(doc_ids, chars, unit, year, undated)
+        if (chars, unit, year) not in self._candidates:
+            by_doc: dict[str, list[Fact]] = {}
+            for f in self.index.candidates_in(self.docs, chars, unit, year, undated):
+                by_doc.setdefault(f.doc_id, []).append(f)
+            self._candidates[(chars, unit, year)] = by_doc
+        by_doc = self._candidates[(chars, unit, year)]
+        return [f for d in doc_ids for f in by_doc.get(d, [])]
 
 
 __all__ = ["FactIndex", "StoredFactIndex", "FactHit", "TOTALS", "MEASURE_WORDS", "subject_score", "squash", "normalise_subject"]

@@ -4,7 +4,9 @@ the reports that pass the filters, then their chunks)."""
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -71,6 +73,8 @@ class SearchIndex:
     n_chunks: int = 0
     lexical_scan_max: int = 5_000       # chunks BM25 scores exhaustively; above, the dense candidates
     lexical_candidates: int = 1_000
+    query_vectors_kept: int = 64        # query embeddings kept (a comparison searches each party's
+                                        # reports with the same query: it is embedded once)
 
     @classmethod
     def load(cls, store: Store, *, ann_threshold: int, lexical_scan_max: int = 5_000) -> "SearchIndex":
@@ -87,10 +91,19 @@ class SearchIndex:
     def __len__(self) -> int:
         return self.n_chunks
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Each report's place in the snapshot's order (what `docs_for` keeps)."""
+        return {d: i for i, d in enumerate(self.reports)}
+
     def docs_for(self, f: Filters) -> list[str] | None:
-        """The reports that pass the filters (None: no filtering)."""
+        """The reports that pass the filters (None: no filtering), in the snapshot's order."""
         if f.empty():
             return None
+        if f.doc_ids is not None and f == Filters(doc_ids=f.doc_ids):
+            # the reports of a scope (each party of a comparison): found by id, not by a pass over every report
+            pos = self._position
+            return sorted({d for d in f.doc_ids if d in pos}, key=pos.__getitem__)
         cities = set(f.cities)
         wanted = set(f.doc_ids) if f.doc_ids is not None else None
         return [r.doc_id for r in self.reports.values()
@@ -122,7 +135,7 @@ class SearchIndex:
         if not self.n_chunks or (allowed is not None and not len(allowed)):
             return []
         t0 = time.perf_counter()
-        qvec = embedder.embed_query(query)
+        qvec = self.query_vector(embedder, query)
         t1 = time.perf_counter()
         dense = self.vectors.search(qvec, depth, allowed)
         t2 = time.perf_counter()
@@ -142,6 +155,19 @@ class SearchIndex:
         t.lexical += t3 - t2
         t.fusion += t4 - t3
         return self.hits(fused[:k], dict(dense), dict(lex))
+
+    def query_vector(self, embedder: Embedder, query: str) -> np.ndarray:
+        """The query's embedding, kept for the last `query_vectors_kept` queries of this snapshot."""
+        key = (getattr(embedder, "name", type(embedder).__name__), query)
+        kept = self.__dict__.setdefault("_query_vectors", OrderedDict())
+        vec = kept.get(key)
+        if vec is None:
+            vec = np.array(embedder.embed_query(query))
+            vec.flags.writeable = False
+            kept[key] = vec
+            while len(kept) > self.query_vectors_kept:
+                kept.popitem(last=False)
+        return vec
 
     def hits(self, fused: Sequence[tuple[int, float]], dense: dict, lex: dict) -> list[Hit]:
         if not fused:

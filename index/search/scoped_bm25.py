@@ -56,7 +56,8 @@ class ScopedBM25:
         if k <= 0 or not self.n_docs:
             return []
         terms, df = self._terms(query)
-        return self._score(terms, df, *self.reader.chunk_tokens(doc_ids), k) if terms else []
+        # a chunk holding none of the terms scores 0 and is never returned: only the others are read
+        return self._score(terms, df, *self.reader.chunk_tokens(doc_ids, terms), k) if terms else []
 
     def search_ids(self, query: str | Sequence[str], k: int, ids: Sequence[int]) -> list[tuple[int, float]]:
         """The same scores over the chunks `ids` only (a candidate set chosen elsewhere)."""

@@ -14,6 +14,7 @@ and a reader sees a report whole or not at all. Every thread has its own connect
 """
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,7 @@ CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE INDEX IF NOT EXISTS facts_subject ON facts(subject);
 CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
 CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS facts_doc_kind ON facts(doc_id, source, unit, fact_id);
 CREATE TABLE IF NOT EXISTS fact_subjects (key {T} PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS lex_df (term {T} PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS checks (
@@ -113,6 +115,7 @@ CREATE INDEX IF NOT EXISTS versions_identity ON versions(identity);
 SCHEMA += VERSIONS_SCHEMA
 TABLES = ("meta", "reports", "files", "pages", "sections", "chunks", "facts", "fact_subjects", "lex_df", "checks",
           "statements", "ocr_lines", "versions")
+SCHEMA_INDEX = re.compile(r"CREATE INDEX IF NOT EXISTS (?P<name>\w+) ON (?P<table>\w+)[^;]*")
 SCHEMA_LOCK = 7_402_611      # pg_advisory_xact_lock key: replicas starting together create the schema once
 HNSW_M, HNSW_EF_CONSTRUCTION = 32, 200      # as the FAISS side (pgvector's defaults 16 / 64 gave recall@10 0.886
                                             # at 10,000 reports, these 0.96+ in FAISS)
@@ -265,6 +268,7 @@ class PgStore(Store):
             self._conns = PgConnections(url)
             self._create_schema()
             self._add_columns()
+            self._add_indexes()
         except psycopg.errors.InsufficientPrivilege as err:
             raise connect_error(url, f"{err}; create the schema once with a privileged role: "
                                      f"`qa schema | psql <database>`") from err
@@ -315,6 +319,21 @@ class PgStore(Store):
                 for table, name, decl in missing:
                     c.raw.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} "
                                   f"{decl.replace('TEXT', T)}")
+
+    def _add_indexes(self) -> None:
+        """Indexes added after a database was made (the schema's `CREATE INDEX`es whose table is in it:
+        facts_doc_kind, schema 3) are built on open, once; nothing is done when every one is there."""
+        c = self.conn
+        have = {r[0] for r in c.raw.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")}
+        tables = {r[0] for r in c.raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+        missing = [m for m in SCHEMA_INDEX.finditer(SCHEMA) if m["name"] not in have and m["table"] in tables]
+        if missing:
+            with c.raw.transaction():
+                c.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                for m in missing:
+                    c.raw.execute(m[0])
+                c.raw.execute("INSERT INTO meta VALUES ('schema', %s) ON CONFLICT (key) DO UPDATE "
+                              "SET value = excluded.value", (str(SCHEMA_VERSION),))
 
     def _ensure_vector_index(self, dim: int) -> None:
         """The chunks' vectors typed with their dimension, and their HNSW index (inner product:
@@ -404,6 +423,7 @@ class PgStoreReader(StoreReader):
     """`StoreReader`'s indexed reads over the shared connections, and the vector search."""
 
     IN_LIST = "= ANY(?)"
+    HOLDS = "strpos({col}, ?) > 0"
 
     @staticmethod
     def list_arg(values: Iterable) -> object:

@@ -29,6 +29,7 @@ def as_json(values: Iterable) -> str:
 
 class StoreReader:
     IN_LIST = "IN (SELECT value FROM json_each(?))"     # a column's value is one of a list bound as one parameter
+    HOLDS = "instr({col}, ?) > 0"                        # a text column holds a string
 
     @staticmethod
     def list_arg(values: Iterable) -> object:
@@ -73,6 +74,29 @@ class StoreReader:
         return [fact_from_row(r) for r in self.conn.execute(
             "SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
 
+    def scan_candidates(self, doc_ids: Sequence[str], chars: str, unit: str | None,
+                        dated: int | None = None) -> list[Fact]:
+        """The facts of the reports `doc_ids` that a look at every one of their facts can pick
+        besides the facts of a subject key (qa.figures.rank_facts): their total rows, their prose
+        figures whose text holds every character of `chars` (none when `chars` is empty), their
+        facts whose unit holds `unit`; with `dated`, only those whose own period covers that year.
+        Ordered by fact_id. Read through facts_key and facts_doc_kind (doc, source, unit): the other
+        facts of those reports are never read."""
+        docs = self.list_arg(doc_ids)
+        period = "" if dated is None else " AND (period_year = ? OR (period_year <= ? AND period_end >= ?))"
+        years = [] if dated is None else [dated, dated, dated]
+        parts = [f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND subject_key {self.IN_LIST}{period}"]
+        args: list = [docs, self.list_arg(TOTALS), *years]
+        if chars:
+            parts.append(f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND source = 'prose' AND "
+                         + " AND ".join([self.HOLDS.format(col="text")] * len(chars)) + period)
+            args += [docs, *chars, *years]
+        if unit:
+            parts.append(f"SELECT * FROM facts WHERE fact_id IN (SELECT fact_id FROM facts "
+                         f"WHERE doc_id {self.IN_LIST} AND {self.HOLDS.format(col='unit')}{period})")
+            args += [docs, unit, *years]
+        return [fact_from_row(r) for r in self.conn.execute(" UNION ".join(parts) + " ORDER BY fact_id", args)]
+
     def totals_in(self, doc_ids: Sequence[str]) -> list[Fact]:
         """The 合计/总计/小计 rows of the reports `doc_ids`, in store order."""
         return self.facts_by_key("subject_key", TOTALS, doc_ids)
@@ -87,13 +111,17 @@ class StoreReader:
                                      "ORDER BY id", (self.list_arg(doc_ids),))
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
-    def chunk_tokens(self, doc_ids: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
-        """(ids, BM25 token strings) of the chunks of `doc_ids` (every chunk when None)."""
+    def chunk_tokens(self, doc_ids: Sequence[str] | None, holding: Sequence[str] = ()) -> tuple[np.ndarray, list[str]]:
+        """(ids, BM25 token strings) of the chunks of `doc_ids` (every chunk when None); with
+        `holding`, only the chunks whose tokens hold one of those strings (the others score 0)."""
+        where = " OR ".join([self.HOLDS.format(col="tokens")] * len(holding))
         if doc_ids is None:
-            rows = self.conn.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+            rows = self.conn.execute("SELECT id, tokens FROM chunks " + (f"WHERE ({where}) " if where else "")
+                                     + "ORDER BY id", list(holding)).fetchall()
         else:
             rows = self.conn.execute(f"SELECT id, tokens FROM chunks WHERE doc_id {self.IN_LIST} "
-                                     "ORDER BY id", (self.list_arg(doc_ids),)).fetchall()
+                                     + (f"AND ({where}) " if where else "") + "ORDER BY id",
+                                     [self.list_arg(doc_ids), *holding]).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
     def chunk_tokens_by_id(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str]]:

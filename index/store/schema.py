@@ -7,7 +7,7 @@ import sqlite3
 
 from index.records import Chunk, Fact, Report, ReportVersion, Statement
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3          # 3: facts_doc_kind (SCALE_SCHEMA)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,11 +74,15 @@ CREATE INDEX IF NOT EXISTS reports_sha1 ON reports(sha1);
 CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
 """
 # What lookups need at scale without holding the store in memory: facts by subject key within
-# the reports in scope, the distinct subject keys, and the BM25 corpus statistics (document
-# frequency per token, chunk count and total length in meta) kept in step with every write.
+# the reports in scope, the prose facts of a report and its facts by unit (facts_doc_kind, schema 3:
+# a comparison across every place reads those, never every fact of every report), the distinct
+# subject keys, and the BM25 corpus statistics (document frequency per token, chunk count and total
+# length in meta) kept in step with every write. Created on open when missing (a store of an
+# earlier schema gains them then, once).
 SCALE_SCHEMA = """
 CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
 CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS facts_doc_kind ON facts(doc_id, source, unit, fact_id);
 CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
