@@ -710,8 +710,9 @@ def follow_up_question(q, subject: str, prev: dict, catalog: Catalog) -> tuple[o
     elif subject and prev_topic and (not own or own in prev_topic and TARGET_OR_ACTUAL.search(subject)):
         # "2026年的目标呢？" / "实际增长了多少？" / "实际产量呢？": the same item, its target, actual or total
         base = re.sub(r"预期目标|目标值?|预期|实际", " ", prev_topic).strip() or prev_topic
-        said = "".join(w for w in re.findall(r"[\u4e00-\u9fff]{2}|.", subject) if w not in base)
+        said = "".join(w for w in re.findall(r"[\u4e00-\u9fff]{2}|.", subject) if w not in base).strip(" 的")
         q = replace(q, topic=f"{base} {said}".strip(), kind=prev.get("kind") or q.kind,
+                    measure=q.measure or (None if re.search(r"总量|规模|总额", subject) else prev.get("measure")),
                     asks_target="目标" in subject or (q.asks_target and "实际" not in subject))
         carried = (f"问题：{base}",)
     elif subject and prev_topic and DESCRIBES.search(q.text) and not ASKS_WHY.sub("", subject).strip(" 的"):
