@@ -22,6 +22,7 @@ import re
 import resource
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +103,8 @@ def run(files: list[Path], embedder, work: Path, workers: int) -> dict:
 def measure(sets: dict[str, list[Path]], names: list[str], settings: Settings, log=print) -> dict:
     """Every pipeline of `names` on every set of files, sets outermost (before and after back to back)."""
     workers = default_workers()
-    out: dict = {"workers": workers, "cores": cpu_threads(), "runs": {}}
+    out: dict = {"workers": workers, "cores": cpu_threads(), "runs": {},
+                 "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     with tempfile.TemporaryDirectory(prefix="qa-speed-") as tmp:
         for set_name, files in sets.items():
             for name in names:
