@@ -3,12 +3,13 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 MODEL   := models/multilingual-e5-small
+ONNX    := models/multilingual-e5-small-onnx
 STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 
 .PHONY: install serve test test-fast bench bench-quick bench-scale eval conversations consistency browser clean
 
-install: $(STAMP) $(MODEL)/build_params.json
+install: $(STAMP) $(MODEL)/build_params.json $(ONNX)/build_params.json
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(STAMP): pyproject.toml
 
 $(MODEL)/build_params.json: $(STAMP) scripts/build_model.py
 	$(BIN)/python scripts/build_model.py $(MODEL)
+
+# the default passage backend: the model above exported to ONNX, int8 per channel (no network)
+$(ONNX)/build_params.json: $(MODEL)/build_params.json scripts/build_onnx.py
+	$(BIN)/python scripts/build_onnx.py $(MODEL) $(ONNX)
 
 # Debian's Chromium and CJK fonts for the browser tests (root on these machines).
 browser:

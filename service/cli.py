@@ -45,12 +45,12 @@ def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.s
     from tqdm import tqdm
 
     from index.ingest.bulk import OcrConfig, bulk_ingest, default_workers
-    from index.search.embed import cpu_threads, make_embedder
+    from index.search.embed import make_embedder
     from index.search.retrieval import SearchIndex
     from index.store.backends import open_store
     workers = settings.ingest_workers or default_workers()
-    if not settings.embed_threads:      # the parsing processes take the cores: one embedding thread, no spinning
-        settings = settings.model_copy(update={"embed_threads": max(1, cpu_threads() - workers)})
+    # the passage embedder takes every core (settings.embed_threads 0): parsing is a few % of an
+    # ingest and its worker mostly waits for the embedder
     embedder = make_embedder(settings, "passage")
     store = open_store(settings, model_name=embedder.name, dim=embedder.dim)
     files = expand_paths(paths)

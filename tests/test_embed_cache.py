@@ -11,7 +11,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from index.search.embed import CachedEmbedder, Embedder, HashEmbedder, cache_key, make_embedder, with_cache
+from index.search.embed import (
+    CachedEmbedder,
+    Embedder,
+    HashEmbedder,
+    MemoEmbedder,
+    cache_key,
+    make_embedder,
+    with_cache,
+)
 from index.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,13 +160,13 @@ def test_settings_wiring(tmp_path, monkeypatch):
         assert off.embed_cache is None
         inner = CountingHash()
         emb = with_cache(inner, off)
-        assert emb is inner
+        assert isinstance(emb, MemoEmbedder) and emb.inner is inner      # repeats within the run: once
         emb.embed_passages(TEXTS)
     monkeypatch.delenv("QA_EMBED_CACHE")
     assert Settings().embed_cache == ROOT / ".cache" / "embeddings.sqlite"
     assert not path.exists()
     # settings objects without the field (SimpleNamespace in tests): no cache
-    assert with_cache(CountingHash(), SimpleNamespace()).__class__ is CountingHash
+    assert with_cache(CountingHash(), SimpleNamespace()).__class__ is MemoEmbedder
 
 
 @pytest.mark.slow

@@ -2,7 +2,9 @@
 
 Corpus: the two shipped reports (corpus/*.txt) plus three real PDFs (广州 2026 部门预算,
 佛山 2019 部门决算, 上海普陀区财政局 2024 部门决算), ingested with the real model
-(models/multilingual-e5-small) into a temp store.  Questions: tests/retrieval/questions.jsonl,
+(models/multilingual-e5-small; passages by the settings' passage backend, ONNX int8 by default,
+QA_EMBED_BACKEND=st for sentence-transformers fp32; queries by the query backend, as the service
+does) into a temp store.  Questions: tests/retrieval/questions.jsonl,
 each with the city it is about and a short exact evidence string from the sentence that
 answers; a system "hits" when a top-5 chunk (city filter applied) contains the evidence
 (whitespace-insensitive).
@@ -75,21 +77,28 @@ def corpus(tmp_path_factory) -> Corpus:
     if not (MODEL / "modules.json").exists() and not (MODEL / "config.json").exists():
         pytest.skip(f"embedding model not at {MODEL}")
     paths = corpus_paths()
-    from index.search.embed import SentenceTransformerEmbedder
-    from index.search.fact_index import FactIndex
     from index.ingest.report import ingest_file
+    from index.search.embed import make_embedder
+    from index.search.fact_index import FactIndex
     from index.search.retrieval import SearchIndex
+    from index.settings import Settings
     from index.store.sqlite import SqliteStore
     from qa.router import Engine
 
+    # the service's embedders: passages by settings.embed_backend (QA_EMBED_BACKEND=st for the
+    # sentence-transformers fp32 vectors), queries by settings.query_backend; no cache
+    settings = Settings(embed_cache=None, model_path=MODEL)
+    if settings.embed_backend == "onnx" and not settings.onnx_model.exists():
+        pytest.skip(f"ONNX passage model not at {settings.onnx_model}")
     t0 = time.perf_counter()
-    emb = SentenceTransformerEmbedder(MODEL)
+    passages, emb = make_embedder(settings, "passage"), make_embedder(settings, "query")
     load_s = time.perf_counter() - t0
+    print(f"\npassages: {settings.embed_backend}, queries: {settings.query_backend}")
     store = SqliteStore(tmp_path_factory.mktemp("reval") / "store", model_name=emb.name, dim=emb.dim)
     per_file = []
     t1 = time.perf_counter()
     for p in paths:
-        r = ingest_file(store, emb, p)
+        r = ingest_file(store, passages, p)
         per_file.append((f"{r.city} {r.year} {r.report_type}", r.chunks, r.seconds))
     ingest_s = time.perf_counter() - t1
     index = SearchIndex.load(store, ann_threshold=50_000)

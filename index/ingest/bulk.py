@@ -59,17 +59,28 @@ class Summary:
     def pages(self) -> int:
         return sum(r.pages for r in self.results if r.status != "unchanged")
 
+    @property
+    def chars(self) -> int:
+        """Characters of text read (the reports stored in this run)."""
+        return sum(r.chars for r in self.results if r.status != "unchanged")
+
+    def rates(self) -> dict[str, float]:
+        """pages/s, chunks/s, chars/s over the whole run, and the share of it spent embedding."""
+        per_s = (lambda n: n / self.seconds if self.seconds else 0.0)
+        return {"pages_s": per_s(self.pages), "chunks_s": per_s(sum(r.chunks for r in self.results)),
+                "chars_s": per_s(self.chars),
+                "embed_share": self.embed_seconds / self.seconds if self.seconds else 0.0}
+
     def line(self) -> str:
         n = {s: sum(r.status == s for r in self.results) for s in ("new", "replaced", "unchanged")}
-        chunks = sum(r.chunks for r in self.results)
-        per_s = (lambda n: n / self.seconds if self.seconds else 0.0)
-        share = 100 * self.embed_seconds / self.seconds if self.seconds else 0.0
+        rate = self.rates()
         return (f"ingested {len(self.results)} report(s): {n['new']} new, {n['replaced']} new version(s) replacing "
-                f"stored ones, {n['unchanged']} already stored; {self.pages} pages, "
-                f"{sum(r.sections for r in self.results)} sections, {chunks} chunks, "
+                f"stored ones, {n['unchanged']} already stored; {self.pages} pages, {self.chars} characters, "
+                f"{sum(r.sections for r in self.results)} sections, {sum(r.chunks for r in self.results)} chunks, "
                 f"{sum(r.tables for r in self.results)} tables, {sum(r.facts for r in self.results)} facts in "
-                f"{self.seconds:.1f}s ({per_s(self.pages):.1f} pages/s, {per_s(chunks):.1f} chunks/s; "
-                f"embedding {self.embed_seconds:.1f}s = {share:.0f} %)"
+                f"{self.seconds:.1f}s ({rate['pages_s']:.1f} pages/s, {rate['chunks_s']:.1f} chunks/s, "
+                f"{rate['chars_s']:.0f} chars/s; embedding {self.embed_seconds:.1f}s = "
+                f"{100 * rate['embed_share']:.0f} %)"
                 + (f"; {len(self.failed)} failed" if self.failed else ""))
 
 

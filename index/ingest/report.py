@@ -57,6 +57,7 @@ class IngestResult:
     versions: tuple[int | None, ...] = ()  # per replaced title: the version it is kept as (None: same bytes)
     restored_from: int | None = None   # a restore (index/ingest/restore.py): the version brought back
     replaced_files: tuple[str, ...] = ()   # per replaced title: its file's name
+    chars: int = 0                   # characters of the report's text (its pages), for chars/s
 
     def replaced_line(self) -> str:
         """What replaced what, and how to bring each replaced report back."""
@@ -376,7 +377,8 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
                         statements=stats["statements"],
                         kept_beside=tuple(r.doc_id for r in namesakes if r not in older),
                         versions=tuple(stats["versions"].get(r.doc_id) for r in older),
-                        replaced_files=tuple(r.source_path for r in older))
+                        replaced_files=tuple(r.source_path for r in older),
+                        chars=sum(len(t) for _, t in prep.pages))
 
 
 def older_versions(store: Store, report: Report, text: str,

