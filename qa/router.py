@@ -206,6 +206,10 @@ class Engine(FactRoute, PassageRoute, ComputedRoute, NoneRoute):
         ans = self._route_figures(q, scope, top_k, timings)
         if ans.kind == "none" and q.kind in ("figure", "computation", "description"):
             return self.place_statement(q, scope) or ans
+        if ans.kind == "passage" and q.kind in ("figure", "computation"):
+            # a figure asked and no fact found: the place's statement of that metric, when it has one,
+            # answers with the figure and its sentence rather than passages to read
+            return self.place_statement(q, scope) or ans
         return ans
 
     def _route_figures(self, q: Question, scope: Scope, top_k: int, timings: Timings) -> Answer:
