@@ -160,7 +160,7 @@ def test_whole_government_aliases_need_a_place():
 def test_org_terms_and_table_size():
     org = split_org("深圳市医疗保障局", PLACES["深圳"])
     assert {"深圳市医疗保障局", "医保局", "医疗保障局"} <= org_terms(org)
-    assert len(ABBREVIATIONS) <= 15
+    assert len(ABBREVIATIONS) <= 20       # reviewed short forms; rules produce the rest
     assert ENGLISH["Audit Bureau"] == "审计局"
 
 
@@ -313,3 +313,16 @@ def test_timing_2000_known_orgs():
     assert {m.org for m in match_orgs(qs[0], idx)} == {"东安市医疗保障局"}
     assert build < 10 and per_q < 0.02, (build, per_q)
     print(f"build {build * 1000:.0f} ms, {per_q * 1000:.2f} ms/question")
+
+
+@pytest.mark.parametrize("typed,full", [
+    ("江苏人大办公厅2019年机关运行经费", "江苏省人大常委会办公厅"),
+    ("江苏政协2019年收入预算", "江苏省政协办公厅"),
+    ("江苏检察院2019年政府采购", "江苏省人民检察院"),
+    ("江苏高院2019年收入预算总计", "江苏省高级人民法院"),
+])
+def test_short_forms_of_the_congress_cppcc_and_courts(typed, full):
+    places = ["江苏省", "江苏"]
+    known = tuple(split_org(o, places) for o in ("江苏省人大常委会办公厅", "江苏省政协办公厅", "江苏省人民检察院",
+                                                 "江苏省高级人民法院", "江苏省财政厅"))
+    assert orgs_of(typed, known) == {full}

@@ -84,6 +84,12 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "公安局交通警察局": ("交警", "交警局", "交管局", "交通警察局", "公安局交通管理局", "公安交警"),
     "纪律检查委员会": ("纪委",),
     "机构编制委员会办公室": ("编办",),
+    # the offices that publish the budgets of a people's congress, a CPPCC and the courts
+    "人大常委会办公厅": ("人大办公厅", "人大常委办公厅", "人大办"),
+    "政协办公厅": ("政协", "政协办"),
+    "人民检察院": ("检察院",),
+    "高级人民法院": ("高院", "高级法院"),
+    "中级人民法院": ("中院", "中级法院"),
 }
 # two spellings of one body: each gets the other's aliases
 _EQUIVALENT: dict[str, str] = {"公安局交通管理局": "公安局交通警察局"}
