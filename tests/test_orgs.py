@@ -6,8 +6,16 @@ import time
 import pytest
 
 from index.names.orgs import (
-    ABBREVIATIONS, ENGLISH, GENERIC, aliases, build_index, match_orgs, org_terms,
-    place_variants, split_org, to_simplified,
+    ABBREVIATIONS,
+    ENGLISH,
+    GENERIC,
+    aliases,
+    build_index,
+    match_orgs,
+    org_terms,
+    place_variants,
+    split_org,
+    to_simplified,
 )
 
 PLACES = {
