@@ -615,6 +615,8 @@ def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, na
 
 # ---- the question seen through its scope ---------------------------------------------
 PLACE_SUFFIX = re.compile(r"^(省|市|区|县)")
+# what is left of "…省检察院中公务接待费" once the bodies are taken out: "中" says among them, not what
+LEFT_OVER = re.compile(r"^(?:之中|当中|中)(?=[\u4e00-\u9fff]{2})")
 # words that say how to order or compare, not what: dropped from the topic
 RANK_WORDS = re.compile(r"最高|最多|最大|最快|最低|最少|最小|最慢|排名|排行|排序|前[一二三四五六七八九十\d]+(?:名|位)?|"
                         r"倒数|对比|比较|分别是|分别|哪个|哪些|是哪")
@@ -655,7 +657,8 @@ def narrow(q, scope: Scope, catalog: Catalog):
     topic = EVERY_PLACE.sub(" ", EVERY_ORG.sub(" ", topic))
     topic = RANK_WORDS.sub(" ", topic)
     # "北京和上海的…": the joining words are left alone once the places are taken out
-    topic = " ".join(t for t in (PLACE_SUFFIX.sub("", x) for x in topic.split()) if t and t not in ("和", "与", "及", "、"))
+    topic = " ".join(t for t in (LEFT_OVER.sub("", PLACE_SUFFIX.sub("", x)) for x in topic.split())
+                     if t and t not in ("和", "与", "及", "、", "个") and not re.fullmatch(r"20\d{2}", t))
     if not topic.strip():
         topic = q.topic
     return replace(q, topic=topic, docs=scope.doc_ids,
