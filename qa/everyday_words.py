@@ -68,11 +68,6 @@ def asks_count(text: str) -> bool:
     return bool(COUNT.search(text))
 
 
-def named_items(text: str) -> list[str]:
-    """The standard items the text already names (by name or synonym)."""
-    return expand_query_terms(text)
-
-
 def everyday_item(text: str) -> tuple[Everyday, re.Match] | None:
     """The first entry whose words the question uses, for the kind of figure it asks (money or count)."""
     kind = "count" if asks_count(text) else "money" if asks_money(text) else None
@@ -95,7 +90,7 @@ def with_items(text: str) -> tuple[str, str | None]:
         return text, None
     entry, m = found
     money_items = {e.item for e in TABLE if e.asks == "money"}
-    if any(entry.asks == "money" or item not in money_items for item in named_items(text)):
+    if any(entry.asks == "money" or item not in money_items for item in expand_query_terms(text)):
         return text, None       # an item named: 公车 of "公车有多少辆" names money, not the count asked
     if re.search(r"多少|几", m.group(0)):
         new = text[:m.start()] + entry.item + "是" + text[m.start():]     # 有多少人 → 有实有人员是多少人

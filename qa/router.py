@@ -59,8 +59,8 @@ def time_notes(rel: Resolved, q: Question, ans: Answer) -> tuple[str, ...]:
 def asked_text(q: Question, scope: Scope) -> str:
     """The question as the statements are searched with: a follow-up's text with the question it
     carried ("那云南呢？" after "河南省2025年GDP增速是多少？" asks 云南's GDP增速)."""
-    carried = [c.split("：", 1)[1] for c in scope.carried if c.startswith("问题：")]
-    return f"{q.text} {carried[-1]}" if carried else q.text
+    carries_question = any(c.startswith("问题：") for c in scope.carried)
+    return f"{q.text} {q.topic}" if carries_question else q.text
 
 
 def own_level(reports: list[Report], places: tuple[str, ...]) -> list[Report]:

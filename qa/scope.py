@@ -14,7 +14,16 @@ from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
 from index.names.english import EnglishMention, describe, find_english
-from index.names.orgs import OrgIndex, OrgName, aliases, build_index, match_orgs, org_terms, split_org
+from index.names.orgs import (
+    OrgIndex,
+    OrgName,
+    aliases,
+    build_index,
+    function_key,
+    match_orgs,
+    org_terms,
+    split_org,
+)
 from index.names.places import Place, PlaceMention, load_gazetteer
 from index.records import Report
 
@@ -46,6 +55,10 @@ class Catalog:
     @cached_property
     def gazetteer(self):
         return load_gazetteer()
+
+    @cached_property
+    def by_id(self) -> dict[str, Report]:
+        return {r.doc_id: r for r in self.reports}
 
     @cached_property
     def place_codes(self) -> frozenset[str]:
@@ -546,21 +559,6 @@ def is_follow_up(text: str, catalog: Catalog | None = None) -> bool:
     return not (m.orgs or m.unknown_orgs) or (DESCRIBES.search(text) is not None and len(text) <= 14)
 
 
-# bodies of the same function that places name differently (reviewed; compared without 和)
-SAME_KIND: tuple[tuple[str, ...], ...] = (
-    ("科技创新局", "科学技术局", "科技局"),
-    ("发展改革委员会", "发展改革局"),
-    ("卫生健康委员会", "卫生健康局"),
-    ("规划自然资源局", "自然资源局", "规划资源局"),
-    ("住房城乡建设局", "住房建设局"),
-    ("城市管理综合执法局", "城市管理局"),
-    ("人民政府办公厅", "人民政府办公室"),
-    ("文化广电旅游体育局", "文化广电旅游局", "文化旅游局"),
-    ("公安局交通警察局", "公安局交通管理局"),
-)
-_KIND_OF = {name: group[0] for group in SAME_KIND for name in group}
-
-
 def modifier_only(text: str, m: Mentions) -> bool:
     """The question says where and when but asks only for a target, an actual or a total."""
     rest = text
@@ -568,13 +566,6 @@ def modifier_only(text: str, m: Mentions) -> bool:
         rest = rest[:a] + " " + rest[b:]
     rest = re.sub(r"(?<!\d)20\d{2}\s*年度?|[？?。，,！!]|那么?|请问", " ", rest)
     return bool(rest.strip()) and bool(re.search(r"[\u4e00-\u9fff]", rest)) and not MODIFIERS.sub("", rest)
-
-
-def kind_key(core: str) -> str:
-    """The same kind of body across places, whatever the optional 和 of its name
-    (政务服务数据管理局 = 政务服务和数据管理局) or its local name (科技创新局 = 科学技术局)."""
-    key = core.replace("和", "")
-    return _KIND_OF.get(key, key)
 
 
 def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, names_org: bool,
@@ -595,8 +586,8 @@ def carry(new: Scope, previous: dict, catalog: Catalog, *, names_place: bool, na
     elif not names_org and prev_orgs:
         if names_place:
             # the same kind of organization in the new place
-            cores = {kind_key(catalog.core_of(o)) for o in prev_orgs}
-            same_kind = [o for o in catalog.orgs if kind_key(o.core) in cores]
+            cores = {function_key(catalog.core_of(o)) for o in prev_orgs}
+            same_kind = [o for o in catalog.orgs if function_key(o.core) in cores]
             m = Mentions(orgs=tuple((o.full, o.core, "core") for o in same_kind))
         else:
             m = Mentions(orgs=tuple((o, o, "full") for o in prev_orgs))
@@ -750,7 +741,7 @@ def money_unit(previous: dict, q, catalog: Catalog) -> str | None:
     and no count is asked."""
     answered = previous.get("answered") or []
     last = answered[-1] if answered else {}
-    report = next((r for r in catalog.reports if r.doc_id == last.get("doc_id")), None)
+    report = catalog.by_id.get(last.get("doc_id") or "")
     accounts = report is not None and re.search(r"预算|决算|绩效", report.report_type or "")
     money = re.search(r"费|支出|收入|拨款|采购|经费|资金|结余|结转|预算|决算|金额", q.topic) and \
         not re.search(r"得分|分数|人数|率|比例|多少[个项人名辆台件]|几|数量|how many", q.text)

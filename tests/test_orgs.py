@@ -11,6 +11,7 @@ from index.names.orgs import (
     GENERIC,
     aliases,
     build_index,
+    function_key,
     match_orgs,
     org_terms,
     place_variants,
@@ -334,3 +335,9 @@ def test_short_forms_of_the_congress_cppcc_and_courts(typed, full):
     known = tuple(split_org(o, places) for o in ("江苏省人大常委会办公厅", "江苏省政协办公厅", "江苏省人民检察院",
                                                  "江苏省高级人民法院", "江苏省财政厅"))
     assert orgs_of(typed, known) == {full}
+
+
+def test_bodies_of_the_same_function_share_a_key():
+    assert function_key("科技创新局") == function_key("科学技术局")
+    assert function_key("政务服务数据管理局") == function_key("政务服务和数据管理局")
+    assert function_key("审计局") != function_key("司法局")

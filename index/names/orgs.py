@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 __all__ = [
-    "OrgName", "OrgMatch", "OrgIndex", "ABBREVIATIONS", "ENGLISH",
+    "OrgName", "OrgMatch", "OrgIndex", "ABBREVIATIONS", "ENGLISH", "SAME_FUNCTION", "function_key",
     "split_org", "aliases", "org_terms", "match_orgs", "build_index", "to_simplified",
     "place_variants",
 ]
@@ -91,6 +91,29 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "高级人民法院": ("高院", "高级法院", "省法院"),
     "中级人民法院": ("中院", "中级法院", "市法院"),
 }
+# bodies of the same function that places name differently (compared without 和): "深圳市科技创新局呢？" →
+# "广州的呢？" is 广州市科学技术局
+SAME_FUNCTION: tuple[tuple[str, ...], ...] = (
+    ("科技创新局", "科学技术局", "科技局"),
+    ("发展改革委员会", "发展改革局"),
+    ("卫生健康委员会", "卫生健康局"),
+    ("规划自然资源局", "自然资源局", "规划资源局"),
+    ("住房城乡建设局", "住房建设局"),
+    ("城市管理综合执法局", "城市管理局"),
+    ("人民政府办公厅", "人民政府办公室"),
+    ("文化广电旅游体育局", "文化广电旅游局", "文化旅游局"),
+    ("公安局交通警察局", "公安局交通管理局"),
+)
+_FUNCTION_OF = {name: group[0] for group in SAME_FUNCTION for name in group}
+
+
+def function_key(core: str) -> str:
+    """One key for bodies of the same function in any place, whatever the optional 和 of the name
+    (政务服务数据管理局 = 政务服务和数据管理局) or its local name (科技创新局 = 科学技术局)."""
+    key = core.replace("和", "")
+    return _FUNCTION_OF.get(key, key)
+
+
 # two spellings of one body: each gets the other's aliases
 _EQUIVALENT: dict[str, str] = {"公安局交通管理局": "公安局交通警察局"}
 # bodies whose word initials are not in use (生环局, 自资局 …)
