@@ -270,21 +270,27 @@ def cmd_delete(args) -> int:
 
 
 def cmd_reindex(args) -> int:
-    """Re-embed every chunk with the current model (after a model change)."""
+    """Re-embed every chunk with the current model (after a model change); a table of figures
+    keeps no vector, as at ingest (index/search/vectorless.py)."""
     from tqdm import tqdm
 
+    from index.ingest.report import spread
     from index.search.embed import make_embedder
+    from index.search.vectorless import needs_vector
     from index.store.backends import open_store
     settings = build_settings(args)
     emb = make_embedder(settings, "passage")
     store = open_store(settings)
     ids, chunks, _, _ = store.all_chunks()
-    bar = tqdm(total=len(chunks), unit="chunk", desc="reindex", file=sys.stderr)
-    vecs = emb.embed_passages([c.embed_text() for c in chunks], progress=lambda n: bar.update(n))
+    wanted = [i for i, c in enumerate(chunks) if needs_vector(c)]
+    bar = tqdm(total=len(wanted), unit="chunk", desc="reindex", file=sys.stderr)
+    vecs = emb.embed_passages([chunks[i].embed_text() for i in wanted], progress=lambda n: bar.update(n)) \
+        if wanted else []
     bar.close()
     store.clear_vectors_model(emb.name, emb.dim)
-    store.replace_vectors(ids, vecs)
-    print(f"re-embedded {len(chunks)} chunks with {emb.name} ({emb.dim}-d)")
+    store.replace_vectors(ids, spread(vecs, wanted, len(chunks)))
+    print(f"re-embedded {len(wanted)} of {len(chunks)} chunks with {emb.name} ({emb.dim}-d); "
+          f"{len(chunks) - len(wanted)} tables of figures keep BM25 and facts, no vector")
     return 0
 
 

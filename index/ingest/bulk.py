@@ -76,7 +76,8 @@ class Summary:
         rate = self.rates()
         return (f"ingested {len(self.results)} report(s): {n['new']} new, {n['replaced']} new version(s) replacing "
                 f"stored ones, {n['unchanged']} already stored; {self.pages} pages, {self.chars} characters, "
-                f"{sum(r.sections for r in self.results)} sections, {sum(r.chunks for r in self.results)} chunks, "
+                f"{sum(r.sections for r in self.results)} sections, {sum(r.chunks for r in self.results)} chunks "
+                f"({sum(r.embedded for r in self.results)} embedded; tables of figures: BM25 and facts), "
                 f"{sum(r.tables for r in self.results)} tables, {sum(r.facts for r in self.results)} facts in "
                 f"{self.seconds:.1f}s ({rate['pages_s']:.1f} pages/s, {rate['chunks_s']:.1f} chunks/s, "
                 f"{rate['chars_s']:.0f} chars/s; embedding {self.embed_seconds:.1f}s = "

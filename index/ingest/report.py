@@ -24,6 +24,7 @@ from index.read.pdf_reader import PageReader
 from index.records import Chunk, Fact, OcrLine, ParsedDocument, Report, Statement
 from index.search.embed import Embedder
 from index.search.lexical import default_tokenizer
+from index.search.vectorless import needs_vector
 from index.store.base import Store
 from index.store.identity import FIELD_LABEL
 
@@ -58,6 +59,7 @@ class IngestResult:
     restored_from: int | None = None   # a restore (index/ingest/restore.py): the version brought back
     replaced_files: tuple[str, ...] = ()   # per replaced title: its file's name
     chars: int = 0                   # characters of the report's text (its pages), for chars/s
+    embedded: int = 0                # chunks given a vector (a table of figures has none: vectorless.py)
 
     def replaced_line(self) -> str:
         """What replaced what, and how to bring each replaced report back."""
@@ -349,13 +351,15 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
     if same is not None and not prep.corrected:
         return unchanged_result(prep.name, same, time.perf_counter() - t0)
     done = [0]
+    wanted = [i for i, c in enumerate(chunks) if needs_vector(c)]
 
     def on_batch(n: int) -> None:
         done[0] += n
         if progress:
-            progress("embedded", done[0], len(chunks))
+            progress("embedded", done[0], len(wanted))
 
-    vectors = embedder.embed_passages([c.embed_text() for c in chunks], batch_size=batch_size, progress=on_batch)
+    vectors = spread(embedder.embed_passages([chunks[i].embed_text() for i in wanted], batch_size=batch_size,
+                                             progress=on_batch) if wanted else [], wanted, len(chunks))
     namesakes, older = older_versions(store, report, "\n".join(t for _, t in prep.pages), replacing)
     if same is not None:
         older.append(same)       # same bytes, metadata corrected by the user
@@ -378,7 +382,15 @@ def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes
                         kept_beside=tuple(r.doc_id for r in namesakes if r not in older),
                         versions=tuple(stats["versions"].get(r.doc_id) for r in older),
                         replaced_files=tuple(r.source_path for r in older),
-                        chars=sum(len(t) for _, t in prep.pages))
+                        chars=sum(len(t) for _, t in prep.pages), embedded=len(wanted))
+
+
+def spread(vectors, positions: Sequence[int], n: int) -> list:
+    """The vectors of the chunks at `positions`, one per chunk of `n`; None for the others."""
+    out: list = [None] * n
+    for pos, vec in zip(positions, vectors):
+        out[pos] = vec
+    return out
 
 
 def older_versions(store: Store, report: Report, text: str,

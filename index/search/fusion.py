@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import AbstractSet as Set
 from typing import Mapping, Sequence
 
 
 def rrf(ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None = None,
-        k: int = 60) -> list[tuple[int, float]]:
+        k: int = 60, unseen: Sequence[Set[int]] = ()) -> list[tuple[int, float]]:
     """score(id) = sum_i weights[i] / (k + rank_i(id)), ranks from 1; ids missing from a
     list get nothing from it.  Repeats inside a list are dropped (ranks are over distinct ids).
-    Sorted by score desc, ties by best single rank, then id (deterministic)."""
+    `unseen[i]`: ids list i cannot rank at all (a chunk without a vector, for the dense list):
+    they take their best rank in the other lists there, so being invisible to one side is no
+    penalty. Sorted by score desc, ties by best single rank, then id (deterministic)."""
     if weights is None:
         weights = [1.0] * len(ranked_lists)
     if len(weights) != len(ranked_lists):
@@ -20,6 +23,10 @@ def rrf(ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None =
         for rank, id_ in enumerate(dict.fromkeys(lst), start=1):
             scores[id_] = scores.get(id_, 0.0) + float(w) / (k + rank)
             best[id_] = min(best.get(id_, rank), rank)
+    for blind, w in zip(unseen, weights):
+        for id_ in blind:
+            if id_ in scores:
+                scores[id_] += float(w) / (k + best[id_])
     return sorted(scores.items(), key=lambda kv: (-kv[1], best[kv[0]], kv[0]))
 
 

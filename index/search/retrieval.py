@@ -148,7 +148,8 @@ class SearchIndex:
             cand = [i for i, _ in self.vectors.search(qvec, self.lexical_candidates, allowed)]
             lex = self.lexical.search_ids(lexical_query or query, depth, cand)
         t3 = time.perf_counter()
-        fused = rrf([[i for i, _ in dense], [i for i, _ in lex]], list(weights), k=rrf_k)
+        blind = self.vectors.without_vector([i for i, _ in lex])      # tables of figures: BM25 only
+        fused = rrf([[i for i, _ in dense], [i for i, _ in lex]], list(weights), k=rrf_k, unseen=[blind])
         t4 = time.perf_counter()
         t.embed += t1 - t0
         t.dense += t2 - t1

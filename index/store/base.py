@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, Union
 
 import numpy as np
 
@@ -37,6 +37,8 @@ from index.store.schema import (
     statement_from_row,
     version_from_row,
 )
+
+Vectors = Union[np.ndarray, Sequence["np.ndarray | None"]]   # one per chunk; None: the chunk has no vector
 
 
 class Store(ABC):
@@ -74,6 +76,10 @@ class Store(ABC):
     @abstractmethod
     def _vector_value(vec: np.ndarray) -> object:
         """A vector as the chunks table holds it."""
+
+    def _nullable_vector(self, vec: np.ndarray | None) -> object:
+        """A chunk's vector as its column holds it; NULL for a chunk without one."""
+        return None if vec is None else self._vector_value(np.asarray(vec, dtype=np.float32))
 
     @staticmethod
     @abstractmethod
@@ -253,17 +259,18 @@ class Store(ABC):
 
     def put_report(self, report: Report, *, file_ext: str, pages: Sequence[tuple[int, str]],
                    sections: Sequence[Section], chunks: Sequence[Chunk], tokens: Sequence[str],
-                   vectors: np.ndarray, facts: Sequence[Fact], checks_fn, n_tables: int,
+                   vectors: Vectors, facts: Sequence[Fact], checks_fn, n_tables: int,
                    warnings: Sequence[str], replace: Sequence[str] = (),
                    statements: Sequence[Statement] = (),
                    ocr_lines: Sequence[OcrLine] = (), data: bytes | None = None) -> dict:
         """Insert a whole report, replacing `replace` doc_ids, in one transaction.
 
         `checks_fn(facts_with_ids) -> list[Check]` runs inside, once fact ids are known.
+        `vectors`: one per chunk, None for a chunk without one (index/search/vectorless.py).
         """
         if len(chunks) != len(vectors) or len(chunks) != len(tokens):
             raise ValueError("chunks, tokens and vectors differ in length")
-        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+        vecs = [None if v is None else np.ascontiguousarray(v, dtype=np.float32) for v in vectors]
         gone = sorted(set(replace) - {report.doc_id})
         with self.transaction() as c:
             kept = self._keep_versions(c, gone, report.doc_id)
@@ -297,7 +304,7 @@ class Store(ABC):
              json.dumps(list(report.evidence), ensure_ascii=False), json.dumps(list(report.unsure))))
 
     def _insert_text(self, c, doc_id: str, pages: Sequence[tuple[int, str]], sections: Sequence[Section],
-                     chunks: Sequence[Chunk], tokens: Sequence[str], vecs: np.ndarray) -> None:
+                     chunks: Sequence[Chunk], tokens: Sequence[str], vecs: Vectors) -> None:
         """Pages, sections, and chunks with their BM25 tokens (counted into the statistics) and vectors."""
         c.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc_id, n, text) for n, text in pages])
         c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
@@ -307,7 +314,7 @@ class Store(ABC):
             "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
             "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
             [(ch.chunk_id, doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
-              ch.text, tok, self._vector_value(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
+              ch.text, tok, self._nullable_vector(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
         self._move_lex_stats(c, list(tokens), 1)
 
     @staticmethod
@@ -401,14 +408,19 @@ class Store(ABC):
             self.conn.execute(SET_META, ("tokenizer", signature))
             self._rebuild_lex_stats(self.conn)
 
-    def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+    def replace_vectors(self, ids: Sequence[int], vectors: Vectors) -> None:
+        """New vectors of chunks (`qa reindex`); None: the chunk keeps none."""
         with self.transaction() as c:
             c.executemany("UPDATE chunks SET embedding=? WHERE id=?",
-                          [(self._vector_value(np.asarray(v, dtype=np.float32)), int(i)) for i, v in zip(ids, vectors)])
+                          [(self._nullable_vector(v), int(i)) for i, v in zip(ids, vectors)])
 
     # ---- reads ---------------------------------------------------------
     def count_chunks(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    def count_vectors(self) -> int:
+        """Chunks that have a vector (a table of figures has none: index/search/vectorless.py)."""
+        return self.conn.execute("SELECT COUNT(*) FROM chunks WHERE embedding IS NOT NULL").fetchone()[0]
 
     def counts(self) -> dict:
         q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -468,7 +480,8 @@ class Store(ABC):
                         conf=r["conf"]) for r in rows]
 
     def all_chunks(self) -> tuple[np.ndarray, list[Chunk], list[str], np.ndarray]:
-        """(ids, chunks, tokens, vectors) of every chunk, in id order."""
+        """(ids, chunks, tokens, vectors) of every chunk, in id order; a chunk without a vector
+        (index/search/vectorless.py) has a row of zeros."""
         rows = self.conn.execute(
             "SELECT id,chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,embedding "
             "FROM chunks ORDER BY id").fetchall()
@@ -476,10 +489,10 @@ class Store(ABC):
         chunks = [chunk_from_row(r) for r in rows]
         tokens = [r["tokens"] for r in rows]
         dim = int(self.meta("dim") or 0)
-        if rows:
-            vecs = self._vectors_of([r["embedding"] for r in rows], dim)
-        else:
-            vecs = np.zeros((0, dim), dtype=np.float32)
+        vecs = np.zeros((len(rows), dim), dtype=np.float32)
+        held = [i for i, r in enumerate(rows) if r["embedding"] is not None]
+        if held:
+            vecs[held] = self._vectors_of([rows[i]["embedding"] for i in held], dim)
         return ids, chunks, tokens, vecs
 
     def facts(self, *, city: str | None = None, year: int | None = None, doc_id: str | None = None,

@@ -27,7 +27,8 @@ class FaissHost(Protocol):
 def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int, ann_threshold: int) -> VectorIndex:
     """The FAISS file, brought up to the store's generation by adding the vectors of new
     chunks and removing those of deleted ones (never a rebuild for an ingest); built from the
-    vectors kept in SQLite when the file is missing or unreadable."""
+    vectors kept in SQLite when the file is missing or unreadable. A chunk without a vector
+    (index/search/vectorless.py) is not in it: BM25 and the facts find it."""
     params = store.read_params()
     dim = int(store.meta("dim") or params.get("dim") or 384)
     index = None
@@ -40,7 +41,7 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
         index = None
     if index is not None and params.get("generation") == generation and params.get("count") == index.ntotal:
         return index
-    live = reader.chunk_ids(None)
+    live = reader.vector_ids()
     loaded = index is not None
     if index is None:
         kind = HNSW if len(live) > ann_threshold else FLAT

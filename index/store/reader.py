@@ -111,6 +111,19 @@ class StoreReader:
                                      "ORDER BY id", (self.list_arg(doc_ids),))
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
+    def vector_ids(self) -> np.ndarray:
+        """Row ids of the chunks that have a vector (a table of figures has none), ascending."""
+        rows = self.conn.execute("SELECT id FROM chunks WHERE embedding IS NOT NULL ORDER BY id")
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def without_vector(self, ids: Sequence[int]) -> set[int]:
+        """Those of the chunk rows `ids` that have no vector."""
+        if not len(ids):
+            return set()
+        rows = self.conn.execute(f"SELECT id FROM chunks WHERE id {self.IN_LIST} AND embedding IS NULL",
+                                 (self.list_arg(int(i) for i in ids),))
+        return {int(r[0]) for r in rows}
+
     def chunk_tokens(self, doc_ids: Sequence[str] | None, holding: Sequence[str] = ()) -> tuple[np.ndarray, list[str]]:
         """(ids, BM25 token strings) of the chunks of `doc_ids` (every chunk when None); with
         `holding`, only the chunks whose tokens hold one of those strings (the others score 0)."""

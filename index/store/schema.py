@@ -7,7 +7,7 @@ import sqlite3
 
 from index.records import Chunk, Fact, Report, ReportVersion, Statement
 
-SCHEMA_VERSION = 3          # 3: facts_doc_kind (SCALE_SCHEMA)
+SCHEMA_VERSION = 4          # 3: facts_doc_kind (SCALE_SCHEMA); 4: a chunk may have no vector (NULL embedding)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
     doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
     section_path TEXT NOT NULL, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
-    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL);
+    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS facts (
     fact_id INTEGER PRIMARY KEY,

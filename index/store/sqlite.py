@@ -105,7 +105,26 @@ class SqliteStore(Store):
                 for name, decl in cols:
                     if name not in have:
                         self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+            self._vectors_nullable()
             self.conn.execute(SET_META, ("schema", str(SCHEMA_VERSION)))
+
+    def _vectors_nullable(self) -> None:
+        """A store written before schema 4 holds `embedding BLOB NOT NULL`: its chunks table is
+        copied into one whose vectors may be NULL (SQLite alters no constraint in place). Inside
+        the migration's transaction: all of it or nothing."""
+        cols = self.conn.execute("PRAGMA table_info(chunks)").fetchall()
+        if not any(r[1] == "embedding" and r[3] for r in cols):
+            return
+        names = ", ".join(r[1] for r in cols)
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DROP TABLE IF EXISTS chunks_v4")
+        create = next(s for s in SCHEMA.split(";") if "CREATE TABLE IF NOT EXISTS chunks" in s)
+        self.conn.execute(create.replace("IF NOT EXISTS chunks", "chunks_v4"))
+        self.conn.execute(f"INSERT INTO chunks_v4 ({names}) SELECT {names} FROM chunks")
+        self.conn.execute("DROP TABLE chunks")
+        self.conn.execute("ALTER TABLE chunks_v4 RENAME TO chunks")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id)")
 
     def read_params(self) -> dict:
         if not self.params_path.exists():

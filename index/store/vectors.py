@@ -122,6 +122,10 @@ class VectorIndex:
     def __contains__(self, id_: int) -> bool:
         return int(id_) in self._idset
 
+    def without_vector(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` the index does not hold (chunks without a vector)."""
+        return {int(i) for i in ids if int(i) not in self._idset}
+
     def ids(self) -> np.ndarray:
         """All ids, in insertion order."""
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)
