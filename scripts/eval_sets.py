@@ -66,9 +66,13 @@ def documents(with_corpus: bool, docs: Path | None) -> list[Path]:
     return files
 
 
+EMBED_ENV = ("QA_EMBED_BACKEND", "QA_EMBED_PRECISION", "QA_EMBED_FIGURE_TABLES", "QA_MODEL_PATH")
+
+
 def key_of(files: list[Path]) -> str:
-    """Documents (path, size, mtime) and the ingest code: a change in either rebuilds."""
+    """Documents (path, size, mtime), the ingest code and the embedding settings: a change rebuilds."""
     h = hashlib.sha256()
+    h.update("".join(f"{k}={os.environ.get(k, '')}\n" for k in EMBED_ENV).encode())
     for p in files:
         st = p.stat()
         h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())

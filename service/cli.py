@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index.errors import IndexError_, NotFound
 from index.ingest.report import Overrides, expand_paths
+from index.search.vectorless import vector_rule
 from index.settings import Settings
 from index.store.identity import FIELD_LABEL, identity_changes, unsure_note
 
@@ -75,7 +76,8 @@ def ingest_files(settings: Settings, paths: list[Path], overrides_for, out=sys.s
 
     summary = bulk_ingest(store, embedder, files, overrides_for=overrides_for, max_pages=settings.max_pages,
                           workers=workers, batch_size=settings.embed_batch, on_result=on_result,
-                          ocr=OcrConfig(settings.ocr, settings.ocr_dpi, settings.ocr_cache))
+                          ocr=OcrConfig(settings.ocr, settings.ocr_dpi, settings.ocr_cache),
+                          vector_rule=vector_rule(settings.embed_figure_tables))
     bar.close()
     if any(r.status != "unchanged" for r in summary.results):
         SearchIndex.load(store, ann_threshold=settings.ann_threshold)     # FAISS file up to date for serve
@@ -271,18 +273,18 @@ def cmd_delete(args) -> int:
 
 def cmd_reindex(args) -> int:
     """Re-embed every chunk with the current model (after a model change); a table of figures
-    keeps no vector, as at ingest (index/search/vectorless.py)."""
+    keeps no vector unless QA_EMBED_FIGURE_TABLES, as at ingest (index/search/vectorless.py)."""
     from tqdm import tqdm
 
     from index.ingest.report import spread
     from index.search.embed import make_embedder
-    from index.search.vectorless import needs_vector
     from index.store.backends import open_store
     settings = build_settings(args)
     emb = make_embedder(settings, "passage")
     store = open_store(settings)
     ids, chunks, _, _ = store.all_chunks()
-    wanted = [i for i, c in enumerate(chunks) if needs_vector(c)]
+    rule = vector_rule(settings.embed_figure_tables)
+    wanted = [i for i, c in enumerate(chunks) if rule(c)]
     bar = tqdm(total=len(wanted), unit="chunk", desc="reindex", file=sys.stderr)
     vecs = emb.embed_passages([chunks[i].embed_text() for i in wanted], progress=lambda n: bar.update(n)) \
         if wanted else []

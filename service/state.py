@@ -16,6 +16,7 @@ from index.search.embed import Embedder, embedder_name, make_embedder
 from index.search.fact_index import FactIndex
 from index.search.lexical import default_tokenizer
 from index.search.retrieval import SearchIndex
+from index.search.vectorless import vector_rule
 from index.settings import Settings
 from index.store.backends import open_store
 from qa.router import Engine
@@ -95,7 +96,8 @@ class State:
         with self._write_lock:
             results = ingest_path(self.store, self.passage_embedder, path, overrides=overrides,
                                   max_pages=self.settings.max_pages, display_name=display_name,
-                                  progress=progress, ocr=self.ocr)
+                                  progress=progress, ocr=self.ocr,
+                                  vector_rule=vector_rule(self.settings.embed_figure_tables))
             if refresh and any(r.status != "unchanged" for r in results):
                 self.refresh()
             return results

@@ -134,13 +134,45 @@ def test_st_on_cpu_device():
     assert emb.embed_passages(["公务接待费"]).shape == (1, 384)
 
 
+# ------------------------------------------------------------------ bfloat16 where the CPU computes it
+def test_precision_setting_and_auto(monkeypatch):
+    import index.search.embed as embed
+    assert Settings(embed_precision=" BF16 ").embed_precision == "bf16"
+    assert Settings().embed_precision == "auto" and Settings().embed_backend == "st"
+    with pytest.raises(ValidationError, match="QA_EMBED_PRECISION must be auto, fp32 or bf16"):
+        Settings(embed_precision="int4")
+    monkeypatch.setattr(embed, "native_bf16", lambda: False)
+    assert embed.passage_precision("auto", "cpu") == "fp32"           # emulated bf16 would be slower
+    monkeypatch.setattr(embed, "native_bf16", lambda: True)
+    assert embed.passage_precision("auto", "cpu") == "bf16"
+    assert embed.passage_precision("fp32", "cpu") == "fp32" and embed.passage_precision("bf16", "cpu") == "bf16"
+    with pytest.raises(ValueError, match="precision must be fp32 or bf16"):
+        SentenceTransformerEmbedder(MODEL_DIR, precision="fp16")
+
+
+@pytest.mark.slow
+def test_bf16_passages_are_the_fp32_vectors_cached_apart(tmp_path):
+    if not (MODEL_DIR / "modules.json").exists():
+        pytest.skip(f"model not at {MODEL_DIR}")
+    fp32 = SentenceTransformerEmbedder(MODEL_DIR, num_threads=1)
+    bf16 = SentenceTransformerEmbedder(MODEL_DIR, num_threads=1, precision="bf16")
+    assert (fp32.backend, bf16.backend) == ("st", "st-bf16") and bf16.dim == fp32.dim == 384
+    texts = ["2021年一般公共预算财政拨款收入1234.56万元，比上年增长3.2%。",
+             "已铺设 1835 台“粤智助”自助机，实现 7 个区（县）全覆盖。",
+             "The department's total expenditure decreased compared with last year."]
+    cos = (fp32.embed_passages(texts) * bf16.embed_passages(texts)).sum(axis=1)
+    assert cos.min() > 0.9999, cos
+    a, b = CachedEmbedder(fp32, tmp_path / "c.sqlite"), CachedEmbedder(bf16, tmp_path / "c.sqlite")
+    assert a.model_key != b.model_key                      # one cache file, each precision's own vectors
+
+
 # ------------------------------------------------------------------ the ONNX int8 passage backend
 @pytest.fixture(scope="module")
 def onnx_and_st():
     s = Settings()
     if not s.onnx_model.exists() or not (MODEL_DIR / "modules.json").exists():
         pytest.skip(f"ONNX passage model not at {s.onnx_model} (make install builds it)")
-    onnx = make_embedder(Settings(embed_cache=None, embed_threads=1), "passage")
+    onnx = make_embedder(Settings(embed_backend="onnx", embed_cache=None, embed_threads=1), "passage")
     return onnx, SentenceTransformerEmbedder(MODEL_DIR, num_threads=1)
 
 

@@ -124,3 +124,17 @@ def test_reindex_leaves_the_tables_of_figures_without_vectors(tmp_path):
     assert 0 < held < n
     assert f"re-embedded {held} of {n} chunks" in out.stdout
     store.close()
+
+
+def test_qa_embed_figure_tables_gives_every_chunk_a_vector(tmp_path, monkeypatch):
+    from service.state import State
+    from index.settings import Settings
+    monkeypatch.setenv("QA_EMBED_FIGURE_TABLES", "1")
+    (tmp_path / "none").mkdir()
+    settings = Settings(store=tmp_path / "store", corpus=tmp_path / "none", embed_backend="hash",
+                        query_backend="hash", refresh_seconds=0)
+    assert settings.embed_figure_tables is True
+    st = State(settings)
+    [res] = st.ingest(SHANWEI)
+    assert res.embedded == res.chunks == st.store.count_vectors()
+    st.store.close()

@@ -32,7 +32,9 @@ from index.ingest.report import (
     unchanged_result,
 )
 from index.read.ocr import page_ocr_from
+from index.records import Chunk
 from index.search.embed import Embedder
+from index.search.vectorless import needs_vector
 from index.search.lexical import default_tokenizer
 from index.store.base import Store
 
@@ -174,9 +176,9 @@ def bulk_ingest(store: Store, embedder: Embedder, files: Sequence[Path], *,
                 overrides_for: Callable[[Path], Overrides] = lambda p: Overrides(),
                 max_pages: int = 2000, workers: int | None = None, batch_size: int = 32,
                 on_result: Callable[[Path, IngestResult | None, str | None], None] | None = None,
-                ocr: OcrConfig = OcrConfig()) -> Summary:
+                ocr: OcrConfig = OcrConfig(), vector_rule: Callable[[Chunk], bool] = needs_vector) -> Summary:
     """Ingest `files` (already expanded) in order; `on_result(path, result, error)` after each report
-    or failed file."""
+    or failed file. `vector_rule`: which chunks get a vector (index/search/vectorless.py)."""
     t0 = time.perf_counter()
     summary = Summary()
     timed = TimedEmbedder(embedder)
@@ -207,7 +209,7 @@ def bulk_ingest(store: Store, embedder: Embedder, files: Sequence[Path], *,
                 continue
             for prep, data in parsed.reports:
                 res = store_prepared(store, timed, prep, data if data is not None else p.read_bytes(),
-                                     batch_size=batch_size)
+                                     batch_size=batch_size, vector_rule=vector_rule)
                 summary.results.append(res)
                 report(p, res, None)
     summary.seconds = time.perf_counter() - t0

