@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index.errors import IndexError_, NotFound
 from index.ingest.report import Overrides, expand_paths
+from index.search.prefixed import sleeping_waits
 from index.search.vectorless import vector_rule
 from index.settings import Settings
 from index.store.identity import FIELD_LABEL, identity_changes, unsure_note
@@ -408,6 +409,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    sleeping_waits()              # before anything imports torch
     args = parser().parse_args(argv)
     try:
         return args.fn(args)

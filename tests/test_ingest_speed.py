@@ -3,6 +3,7 @@ one run is embedded once (cache off too), QA_EMBED_DEVICE, the ONNX int8 passage
 vector space as sentence-transformers, truncated at 512 tokens like it), and the summary's rates."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -132,6 +133,16 @@ def test_st_on_cpu_device():
     emb = make_embedder(_settings(embed_device="cpu"), "passage")
     assert isinstance(emb, MemoEmbedder) and str(emb.inner.model.device) == "cpu"
     assert emb.embed_passages(["公务接待费"]).shape == (1, 384)
+
+
+def test_torch_threads_sleep_while_they_wait(monkeypatch):
+    from index.search.prefixed import sleeping_waits
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    sleeping_waits()
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")          # an operator's own choice is kept
+    sleeping_waits()
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
 
 
 # ------------------------------------------------------------------ bfloat16 where the CPU computes it

@@ -73,13 +73,20 @@ class Summary:
                 "chars_s": per_s(self.chars),
                 "embed_share": self.embed_seconds / self.seconds if self.seconds else 0.0}
 
+    def chunks_line(self) -> str:
+        """How many chunks, and how many of them have a vector (index/search/vectorless.py)."""
+        n = sum(r.chunks for r in self.results)
+        held = sum(r.embedded for r in self.results if r.status != "unchanged")
+        fresh = sum(r.chunks for r in self.results if r.status != "unchanged")
+        left = f"; {fresh - held} tables of figures without one (BM25 and the facts find them)" if held < fresh else ""
+        return f"{n} chunks ({held} embedded{left})"
+
     def line(self) -> str:
         n = {s: sum(r.status == s for r in self.results) for s in ("new", "replaced", "unchanged")}
         rate = self.rates()
         return (f"ingested {len(self.results)} report(s): {n['new']} new, {n['replaced']} new version(s) replacing "
                 f"stored ones, {n['unchanged']} already stored; {self.pages} pages, {self.chars} characters, "
-                f"{sum(r.sections for r in self.results)} sections, {sum(r.chunks for r in self.results)} chunks "
-                f"({sum(r.embedded for r in self.results)} embedded; tables of figures: BM25 and facts), "
+                f"{sum(r.sections for r in self.results)} sections, {self.chunks_line()}, "
                 f"{sum(r.tables for r in self.results)} tables, {sum(r.facts for r in self.results)} facts in "
                 f"{self.seconds:.1f}s ({rate['pages_s']:.1f} pages/s, {rate['chunks_s']:.1f} chunks/s, "
                 f"{rate['chars_s']:.0f} chars/s; embedding {self.embed_seconds:.1f}s = "

@@ -42,6 +42,7 @@ from index.search.prefixed import (  # noqa: F401  (cpu_threads, default_prefixe
     _l2,
     cpu_threads,
     default_prefixes,
+    sleeping_waits,
 )
 from index.settings import check_device
 
@@ -80,6 +81,7 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
                  name: str | None = None, passage_prefix: str | None = None,
                  query_prefix: str | None = None, num_threads: int | None = None,
                  max_seq_length: int | None = None, precision: str = "fp32"):
+        sleeping_waits()
         import torch
         from sentence_transformers import SentenceTransformer
 

@@ -27,6 +27,14 @@ def cpu_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def sleeping_waits() -> None:
+    """Threads of torch's OpenMP pool sleep while they wait instead of spinning
+    (OMP_WAIT_POLICY=PASSIVE; an operator's own setting is kept). Read once, when torch is first
+    imported: called before that. On 2 cores shared with the parsing worker, spinning threads
+    burnt ~50 % more CPU for the same vectors and took ~1.4× the wall time (docs/benchmarks.md §1b)."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def _clean(texts: Sequence[str]) -> list[str]:
     if isinstance(texts, str):
         raise TypeError("embed_passages takes a sequence of strings, not a string")
