@@ -50,12 +50,13 @@ def test_boost_exact():
 
 
 def test_an_id_one_list_cannot_see_takes_its_rank_from_the_other():
-    """A chunk without a vector (a table of figures) is not ranked by the dense list at all: it
-    scores as if that list ranked it where BM25 does, never below chunks both lists saw lower."""
+    """A chunk without a vector (a table of figures) is not ranked by the dense list at all: there
+    it gets half of what agreeing with its BM25 rank would give, not nothing."""
     dense, lex = [1, 2, 3], [9, 2, 1]
     plain = dict(rrf([dense, lex], [1.0, 1.0]))
     assert plain[9] < plain[2]                                    # without: BM25's first falls behind
     fair = rrf([dense, lex], [1.0, 1.0], unseen=[{9}])
-    assert fair[0] == (9, pytest.approx(2 / 61))
+    assert dict(fair)[9] == pytest.approx(1.5 / 61) and dict(fair)[9] > plain[9]
+    assert dict(rrf([dense, lex], [1.0, 1.0], unseen=[{9}], unseen_share=1.0))[9] == pytest.approx(2 / 61)
     assert dict(fair)[2] == pytest.approx(plain[2])              # the others keep their scores
     assert rrf([dense, lex], [1.0, 1.0], unseen=[{42}]) == rrf([dense, lex], [1.0, 1.0])

@@ -7,12 +7,13 @@ from typing import Mapping, Sequence
 
 
 def rrf(ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None = None,
-        k: int = 60, unseen: Sequence[Set[int]] = ()) -> list[tuple[int, float]]:
+        k: int = 60, unseen: Sequence[Set[int]] = (), unseen_share: float = 0.5) -> list[tuple[int, float]]:
     """score(id) = sum_i weights[i] / (k + rank_i(id)), ranks from 1; ids missing from a
     list get nothing from it.  Repeats inside a list are dropped (ranks are over distinct ids).
     `unseen[i]`: ids list i cannot rank at all (a chunk without a vector, for the dense list):
-    they take their best rank in the other lists there, so being invisible to one side is no
-    penalty. Sorted by score desc, ties by best single rank, then id (deterministic)."""
+    there they get `unseen_share` of what their best rank in the other lists gives — between
+    "that side disagrees" (0) and "it agrees" (1), as nothing is known of what it would say.
+    Sorted by score desc, ties by best single rank, then id (deterministic)."""
     if weights is None:
         weights = [1.0] * len(ranked_lists)
     if len(weights) != len(ranked_lists):
@@ -26,7 +27,7 @@ def rrf(ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None =
     for blind, w in zip(unseen, weights):
         for id_ in blind:
             if id_ in scores:
-                scores[id_] += float(w) / (k + best[id_])
+                scores[id_] += unseen_share * float(w) / (k + best[id_])
     return sorted(scores.items(), key=lambda kv: (-kv[1], best[kv[0]], kv[0]))
 
 

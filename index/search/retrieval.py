@@ -128,7 +128,7 @@ class SearchIndex:
 
     def search(self, embedder: Embedder, query: str, *, k: int = 5, filters: Filters = Filters(),
                lexical_query: str | None = None, weights: tuple[float, float] = (1.0, 1.0),
-               rrf_k: int = 60, depth: int = 50, timings: Timings | None = None) -> list[Hit]:
+               rrf_k: int = 20, depth: int = 50, timings: Timings | None = None) -> list[Hit]:
         t = timings if timings is not None else Timings()
         docs = self.docs_for(filters)
         allowed = self.scope_ids(docs)
