@@ -175,7 +175,8 @@ def test_real_model_cached_vectors_equal_fresh(tmp_path):
         pytest.skip("embedding model not built (make install)")
     s = Settings(embed_backend="st", model_path=MODEL_DIR, embed_cache=tmp_path / "e.sqlite")
     emb = make_embedder(s, "passage")
-    assert isinstance(emb, CachedEmbedder) and emb.model_key.startswith("st:multilingual-e5-small:")
+    prefix = "st-bf16" if emb.inner.precision == "bf16" else "st"        # each precision cached apart
+    assert isinstance(emb, CachedEmbedder) and emb.model_key.startswith(f"{prefix}:multilingual-e5-small:")
     fresh = emb.inner.embed_passages(TEXTS)
     first = emb.embed_passages(TEXTS)
     calls: list[int] = []

@@ -388,7 +388,7 @@ class MemoEmbedder:
 def _model_fingerprint(backend: str, settings) -> str:
     """What besides the name decides the vectors: the built model's parameters."""
     folder = {"st": Path(getattr(settings, "model_path", "")),
-              "onnx": Path(getattr(settings, "onnx_model", "")).parent}.get(backend)
+              "onnx": Path(getattr(settings, "onnx_model", "")).parent}.get(backend.split("-")[0])   # st-bf16: st
     params = folder / "build_params.json" if folder is not None else None
     if params is not None and params.is_file():
         return hashlib.sha256(params.read_bytes()).hexdigest()[:16]
