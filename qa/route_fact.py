@@ -35,10 +35,11 @@ class FactRoute:
 
     # ---- facts ---------------------------------------------------------
     def rank(self, q: Question, *, docs: tuple[str, ...] | None = None, limit: int = 40,
-             facts: FactIndex | None = None) -> list[Scored]:
-        """Facts answering q from the reports in scope (q.docs unless `docs` is given)."""
+             facts: FactIndex | None = None, floor: float = 0.0) -> list[Scored]:
+        """Facts answering q from the reports in scope (q.docs unless `docs` is given); with `floor`,
+        only those scoring at least that."""
         return rank_facts(q, self.facts if facts is None else facts, docs=q.docs if docs is None else docs,
-                          year=q.year, limit=limit, context=self.before_text)
+                          year=q.year, limit=limit, context=self.before_text, floor=floor)
 
     def before_text(self, fact) -> str:
         """The text just before a fact's sentence in its report (what the sentence is about)."""
