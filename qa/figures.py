@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from index.records import Fact, Report
-from index.search.fact_index import FactHit, FactIndex, UnitFilter, squash, subject_score
+from index.search.fact_index import FactHit, FactIndex, TotalsFilter, UnitFilter, squash, subject_score
 
 from .question import MEASURES, NOT_MEASURE, Question
 
@@ -288,14 +288,31 @@ def covers_most(q: str, subj: str) -> bool:
     return sum(covered_chars(q, subj)) >= 0.6 * len(q)
 
 
+TOTAL_TITLE, TOTAL_ROW_MIN = 0.92, 0.6     # a total row's score for its table's title; the least that picks it
+
+
 def total_row_score(topic: str, fact: Fact) -> float:
     """A 合计/小计 row answers for its table's topic: share of the question's words in the title."""
     title = title_words(fact.table)
-    q = re.sub(r"合计|总计|小计|总额|一共|总共", "", squash(topic))
-    if not title or len(q) < 2:
+    grams = total_grams(topic)
+    if not title or not grams:
         return 0.0
-    grams = {q[i:i + 2] for i in range(len(q) - 1)}
-    return 0.92 * sum(g in title for g in grams) / len(grams)
+    return TOTAL_TITLE * sum(g in title for g in grams) / len(grams)
+
+
+def total_grams(topic: str) -> set[str]:
+    """The bigrams of the topic a total row's table title is matched against (none under two characters)."""
+    q = re.sub(r"合计|总计|小计|总额|一共|总共", "", squash(topic))
+    return {q[i:i + 2] for i in range(len(q) - 1)} if len(q) >= 2 else set()
+
+
+def totals_filter(topic: str) -> TotalsFilter:
+    """The total rows a scan over many reports may pick (rank_facts): those whose table title may score
+    TOTAL_ROW_MIN — its raw title holds both characters of enough of the topic's bigrams — and the
+    prose ones (a sentence naming the topic verbatim)."""
+    grams = sorted(total_grams(topic))
+    need = math.ceil(TOTAL_ROW_MIN / TOTAL_TITLE * len(grams) - 1e-9) if grams else 0
+    return TotalsFilter(tuple(grams), need)
 
 
 def named_column(topic: str, f: Fact) -> float | None:
@@ -472,12 +489,15 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
         only = unit_filter(facts, topic, floor) if floor and q.unit_hint and not q.asks_target else None
         pool = scoped(facts, docs, key if len(key) >= 3 else "", q.unit_hint, year, only)
     else:
-        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs) if f.doc_id in facts.reports]
+        # of their total rows, those whose table title may name the topic, the prose ones and those
+        # counted in the unit asked: what the scan below can pick of them
+        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs, totals_filter(topic), q.unit_hint)
+                if f.doc_id in facts.reports]
     in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range) and not of_a_part(f, q)]
     for f, r in in_scope:
         if f.fact_id in seen_ids:
             continue
-        if squash(f.subject) in TOTAL_KEYS and total_row_score(topic, f) >= 0.6:
+        if squash(f.subject) in TOTAL_KEYS and total_row_score(topic, f) >= TOTAL_ROW_MIN:
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, 0.0))
         elif (
@@ -513,7 +533,10 @@ def same_figure(a: Fact, b: Fact) -> bool:
     return squash(a.subject) == squash(b.subject) and a.measure == b.measure and a.doc_id == b.doc_id
 
 
+COMPETING = 0.05     # a figure this close to the best one is shown beside it (competitors)
+
+
 def competitors(best: Scored, ranked: list[Scored]) -> list[Scored]:
     """Other facts for the same subject and measure in the same report (other tables)."""
     return [s for s in ranked if s is not best and same_figure(s.hit.fact, best.hit.fact)
-            and s.score >= best.score - 0.05]
+            and s.score >= best.score - COMPETING]

@@ -19,7 +19,7 @@ from index.extract.subject_keys import MEASURE_WORDS, TOTALS, is_category, squas
 from index.extract.subjects import expand_query_terms, normalise_subject
 from index.records import Fact, Report
 from index.store.base import Store
-from index.store.reader import StoreReader, UnitFilter
+from index.store.reader import StoreReader, TotalsFilter, UnitFilter
 
 
 def column_total_view(f: Fact) -> Fact:
@@ -184,7 +184,9 @@ class FactIndex(SubjectMatcher):
     def facts_of(self, doc_id: str) -> list[Fact]:
         return self.by_doc.get(doc_id, [])
 
-    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+    def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
+        """The total rows of the reports `doc_ids` (held in memory: every one, whatever `only` says)."""
         wanted = set(doc_ids)
         return [f for f in self.totals if f.doc_id in wanted]
 
@@ -237,8 +239,10 @@ class StoredFactIndex(SubjectMatcher):
                 self._by_doc.popitem(last=False)
         return facts
 
-    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
-        return self.reader.totals_in(list(doc_ids))
+    def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
+        """The total rows of the reports `doc_ids` (with `only`, those it names: StoreReader.totals_in)."""
+        return self.reader.totals_in(list(doc_ids), only, unit)
 
     @cached_property
     def measures(self) -> set[str]:
@@ -315,7 +319,7 @@ class ScopeFacts:
         self._doc_set = set(self.docs)
         self._by_key: dict[str, tuple[list[tuple[str, float]], dict[str, dict[str, list]]]] = {}
         self._candidates: dict[tuple[str, str | None, int | None, UnitFilter | None], dict[str, list[Fact]]] = {}
-        self._totals: list[Fact] | None = None
+        self._totals: dict[tuple[TotalsFilter | None, str | None], list[Fact]] = {}
 
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
         return self.index.subjects_for(query, limit=limit, min_score=min_score)
@@ -357,13 +361,14 @@ class ScopeFacts:
                 for k, per_doc in by_doc.items()}
         return _hits(mine, keys, self.reports, set(cities), year, wanted, limit)
 
-    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+    def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
         wanted = set(doc_ids)
         if not wanted <= self._doc_set:
-            return self.index.totals_in(wanted)
-        if self._totals is None:
-            self._totals = self.index.totals_in(self.docs)
-        return [f for f in self._totals if f.doc_id in wanted]
+            return self.index.totals_in(wanted, only, unit)
+        if (only, unit) not in self._totals:
+            self._totals[(only, unit)] = self.index.totals_in(self.docs, only, unit)
+        return [f for f in self._totals[(only, unit)] if f.doc_id in wanted]
 
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
                       undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
@@ -380,5 +385,5 @@ class ScopeFacts:
         return [f for d in doc_ids for f in by_doc.get(d, [])]
 
 
-__all__ = ["FactIndex", "StoredFactIndex", "FactHit", "UnitFilter", "TOTALS", "MEASURE_WORDS", "subject_score", "squash",
+__all__ = ["FactIndex", "StoredFactIndex", "FactHit", "TotalsFilter", "UnitFilter", "TOTALS", "MEASURE_WORDS", "subject_score", "squash",
            "normalise_subject"]

@@ -40,6 +40,14 @@ class UnitFilter:
     min_pairs: int = 1
 
 
+@dataclass(frozen=True)
+class TotalsFilter:
+    """Of the total rows of many reports, those a scan reads (StoreReader.totals_in): the ones whose table
+    title holds both characters of `min_pairs` of `pairs`, the prose ones, and those counted in a unit."""
+    pairs: tuple[str, ...]
+    min_pairs: int
+
+
 class StoreReader:
     IN_LIST = "IN (SELECT value FROM json_each(?))"     # a column's value is one of a list bound as one parameter
     HOLDS = "instr({col}, ?) > 0"                        # a text column holds a string
@@ -132,9 +140,24 @@ class StoreReader:
                     [self.list_arg(sorted(only.prose_keys)), *[c for p in only.pairs for c in p], only.min_pairs]))
         return out
 
-    def totals_in(self, doc_ids: Sequence[str]) -> list[Fact]:
-        """The 合计/总计/小计 rows of the reports `doc_ids`, in store order."""
-        return self.facts_by_key("subject_key", TOTALS, doc_ids)
+    def totals_in(self, doc_ids: Sequence[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
+        """The 合计/总计/小计 rows of the reports `doc_ids`, in store order; with `only`, those it names
+        (and those whose unit holds `unit`)."""
+        if only is None:
+            return self.facts_by_key("subject_key", TOTALS, doc_ids)
+        holds = self.HOLDS.format(col="facts.tbl")
+        named = [" + ".join([self.AS_NUMBER.format(f"{holds} AND {holds}")] * len(only.pairs)) + " >= ?"] \
+            if only.pairs else []
+        args: list = [c for p in only.pairs for c in p] + ([only.min_pairs] if only.pairs else [])
+        named.append("facts.source = 'prose'")
+        if unit:
+            named.append(self.HOLDS.format(col="facts.unit"))
+            args.append(unit)
+        sql = (f"SELECT facts.* FROM facts JOIN reports USING(doc_id) WHERE facts.subject_key {self.IN_LIST} "
+               f"AND facts.doc_id {self.IN_LIST} AND ({' OR '.join(named)})")
+        return facts_from_rows(self.conn.execute(sql + FACT_ORDER, [self.list_arg(TOTALS), self.list_arg(doc_ids),
+                                                                    *args]))
 
     # ---- chunks ----------------------------------------------------------
     def chunk_ids(self, doc_ids: Sequence[str] | None = None) -> np.ndarray:
