@@ -100,7 +100,7 @@ class Routes(Protocol):
     search: SearchIndex
     facts: FactIndex
 
-    def rank(self, q: Question, *, facts: FactIndex | None = None) -> list[Scored]: ...
+    def rank(self, q: Question, *, facts: FactIndex | None = None, floor: float = 0.0) -> list[Scored]: ...
 
     def passage(self, q: Question, top_k: int, timings: Timings) -> Answer: ...
 
@@ -122,10 +122,12 @@ def about_year(s: Scored, year: int | None) -> bool:
 
 def best_fact(engine: Routes, q: Question, sub: Question, facts: FactIndex | None = None) -> FactRef | None:
     """The group's best fact of its year, retried without the unit hint when none scores well enough;
-    `facts`: the lookups of every group, read once (FactIndex.within)."""
-    ranked = [s for s in engine.rank(sub, facts=facts) if about_year(s, sub.year)]
+    `facts`: the lookups of every group, read once (FactIndex.within). Only a fact scoring FACT_MIN
+    is taken, so only those are ranked (the ranking cut at FACT_MIN: the same first fact of the year)."""
+    ranked = [s for s in engine.rank(sub, facts=facts, floor=FACT_MIN) if about_year(s, sub.year)]
     if q.unit_hint and not (ranked and ranked[0].score >= FACT_MIN):
-        ranked = [s for s in engine.rank(replace(sub, unit_hint=None), facts=facts) if about_year(s, sub.year)]
+        ranked = [s for s in engine.rank(replace(sub, unit_hint=None), facts=facts, floor=FACT_MIN)
+                  if about_year(s, sub.year)]
     if ranked and ranked[0].score >= FACT_MIN:
         best = ranked[0]
         return FactRef(best.hit.fact, best.hit.report, best.score)
@@ -178,16 +180,18 @@ def own_year_docs(engine: Routes, g: Group) -> tuple[str, ...]:
     return tuple(d for d in g.docs if d in engine.search.reports and engine.search.reports[d].year == g.year)
 
 
-def group_row(engine: Routes, q: Question, g: Group, figure_like: bool, timings,
-              facts: FactIndex | None = None) -> tuple[dict, list[Citation]]:
-    """One group's row (its figure, else its passage, else missing) and the passages it cites."""
+def party_question(q: Question, g: Group, figure_like: bool) -> Question:
+    """The question asked of one group's reports."""
     sub = replace(q, docs=g.docs, year=g.year, years=(g.year,) if g.year else (),
                   kind="figure" if figure_like else "description")
     if g.year and q.measure == "增减" and YEARS_COMPARED.search(q.text):
         sub = replace(sub, measure=None)      # each year's level; the change is computed from the rows
-    ref = best_fact(engine, q, sub, facts) if figure_like else None
-    if ref is not None:
-        return fact_row(g, ref), []
+    return sub
+
+
+def passage_row_of(engine: Routes, q: Question, g: Group, sub: Question, figure_like: bool,
+                   timings) -> tuple[dict, list[Citation]]:
+    """A group's row from its passage (else missing) and the passages it cites."""
     own = own_year_docs(engine, g)
     if not own:
         return missing_row(g, q, engine.search.reports.get(g.docs[0]) if g.docs else None), []
@@ -201,19 +205,14 @@ def compare_groups(engine: Routes, q: Question, groups: list[Group], top_k: int,
     """One row per group, each from its own reports; sorted when the figures share a unit.
 
     Figures: every group's lookups are read at once (one indexed read for all of them, then each
-    group's share: FactIndex.within), never each group's every fact. Passages (no figure asked):
-    the rows stand in the groups' order and only the first MAX_ROWS are shown, so groups are
-    answered until those rows, a passage found and `top_k` citations are settled."""
-    rows, refs, cits = [], [], []
-    figure_like = asks_figures(q)
+    group's share: FactIndex.within), never each group's every fact (figure_rows). Passages (no
+    figure asked): passage_rows."""
+    refs = []
     parties = groups[:200]
-    facts = engine.facts.within({d for g in parties for d in g.docs}) if figure_like else None
-    for g in parties:
-        row, cited = group_row(engine, q, g, figure_like, timings, facts)
-        rows.append(row)
-        cits.extend(cited)
-        if not figure_like and settled(rows, cits, top_k):
-            break
+    if asks_figures(q):
+        rows, cits = figure_rows(engine, q, parties, top_k, timings)
+    else:
+        rows, cits = passage_rows(engine, q, parties, top_k, timings)
     stated = [x for x in rows if x["value"] is not None]
     if not stated and not any(x["value"] is None and not x.get("missing") for x in rows):
         return engine.none(q, "所涉报告中都没有找到可比较的数字。", "None of the reports in scope states this figure.")
@@ -237,6 +236,43 @@ def compare_groups(engine: Routes, q: Question, groups: list[Group], top_k: int,
                   facts=tuple(refs), citations=tuple(dict.fromkeys(cits))[: max(top_k, len(refs))],
                   confidence=min((x.score for x in refs), default=0.5),
                   route="ranking" if q.ranking else "comparison", table=tuple(rows), formula=formula)
+
+
+def figure_rows(engine: Routes, q: Question, parties: list[Group], top_k: int,
+                timings) -> tuple[list[dict], list[Citation]]:
+    """Each group's figure (the lookups of every group read at once: FactIndex.within), then, in the
+    groups' order, the passage of each group without one — until it could change nothing: with
+    MAX_ROWS figures the rows without one are not shown, and once the passages cited fill the
+    citations the answer keeps (max(top_k, MAX_ROWS)), the later ones are not kept."""
+    facts = engine.facts.within({d for g in parties for d in g.docs})
+    found = [best_fact(engine, q, party_question(q, g, True), facts) for g in parties]
+    all_shown = sum(ref is not None for ref in found) >= MAX_ROWS
+    rows: list[dict] = []
+    cits: list[Citation] = []
+    for g, ref in zip(parties, found):
+        if ref is not None:
+            rows.append(fact_row(g, ref))
+        elif not (all_shown and len(dict.fromkeys(cits)) >= max(top_k, MAX_ROWS)):
+            row, cited = passage_row_of(engine, q, g, party_question(q, g, True), True, timings)
+            rows.append(row)
+            cits.extend(cited)
+    return rows, cits
+
+
+def passage_rows(engine: Routes, q: Question, parties: list[Group], top_k: int,
+                 timings) -> tuple[list[dict], list[Citation]]:
+    """Each group's passage (no figure asked): the rows stand in the groups' order and only the first
+    MAX_ROWS are shown, so groups are answered until those rows, a passage found and `top_k`
+    citations are settled."""
+    rows: list[dict] = []
+    cits: list[Citation] = []
+    for g in parties:
+        row, cited = passage_row_of(engine, q, g, party_question(q, g, False), False, timings)
+        rows.append(row)
+        cits.extend(cited)
+        if settled(rows, cits, top_k):
+            break
+    return rows, cits
 
 
 def settled(rows: list[dict], cits: list[Citation], top_k: int) -> bool:

@@ -2,11 +2,13 @@
 type together, with the candidates that lost kept for transparency."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from index.records import Fact, Report
-from index.search.fact_index import FactHit, FactIndex, squash, subject_score
+from index.search.fact_index import FactHit, FactIndex, TotalsFilter, UnitFilter, squash, subject_score
 
 from .question import MEASURES, NOT_MEASURE, Question
 
@@ -49,6 +51,7 @@ FUND_SOURCE = re.compile(r"^(一般公共预算|政府性基金预算|国有资�
                          r"政府性基金|国有资本经营|财政拨款收入|其他收入)")
 
 
+@lru_cache(maxsize=8192)
 def canon_measure(m: str) -> str:
     """A column or verb phrase reduced to the measure it names ("part" for a funding-source split)."""
     m = m or ""
@@ -77,6 +80,7 @@ def canon_measure(m: str) -> str:
     return ""          # 金额, 合计, 本年收入合计 ... : an amount with no budget/actual sense
 
 
+@lru_cache(maxsize=8192)
 def title_measure(table: str) -> str:
     """The measure a table's title implies: "…支出决算表" → 决算数, "…预算表" → 预算数."""
     t = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算", "", table or "")
@@ -206,20 +210,32 @@ def coverage(part: str, whole: str) -> float:
     return sum(g in w for g in grams) / len(grams)
 
 
-def prose_score(topic: str, fact: Fact, before: str = "") -> float:
+UNIT_BONUS, TABLE_BONUS, TITLE_BONUS = 0.1, 0.01, 0.08      # score_fact: what a figure scores beyond its subject
+PROSE_SUBJECT, PROSE_CLAUSE, PROSE_AROUND_MAX = 0.4, 0.3, 0.3  # prose_score: its subject, its clause, the text around
+
+
+def prose_score(topic: str, fact: Fact, before: str = "", *, best_before: bool = False) -> float:
     """A figure read from a sentence answers a question when its subject is what the
     question asks about, and the question's words stand around the number, in the
-    sentence, or just before it (`before`: the text preceding the sentence)."""
+    sentence, or just before it (`before`: the text preceding the sentence; `best_before`: the
+    most that text could add, without reading it)."""
     specific = min(1.0, 0.5 + len(squash(fact.subject)) / 8)
-    return (0.4 * coverage(fact.subject, topic) * specific
-            + 0.3 * coverage(topic, local_context(fact))
-            + 0.3 * coverage(topic, before[-80:] + fact.text))
+    around = 1.0 if best_before else coverage(topic, before[-80:] + fact.text)
+    return (PROSE_SUBJECT * coverage(fact.subject, topic) * specific
+            + PROSE_CLAUSE * coverage(topic, local_context(fact))
+            + PROSE_AROUND_MAX * around)
 
 
 @dataclass(frozen=True)
 class Scored:
     hit: FactHit
     score: float
+
+
+@lru_cache(maxsize=8192)
+def title_words(table: str) -> str:
+    """A table title's words, squashed (title_topic): the same few titles recur in every report."""
+    return squash(title_topic(table))
 
 
 def title_topic(table: str) -> str:
@@ -230,7 +246,7 @@ def title_topic(table: str) -> str:
 
 def rest_in_title(topic: str, fact: Fact) -> float:
     """Share of the question's words beyond the row label that the table title holds."""
-    q, subj, title = squash(topic), squash(fact.subject), squash(title_topic(fact.table))
+    q, subj, title = squash(topic), squash(fact.subject), title_words(fact.table)
     rest = {q[i:i + 2] for i in range(len(q) - 1)} - {subj[i:i + 2] for i in range(len(subj) - 1)}
     rest = {g for g in rest if not (g[0] in subj and g[1] in subj)}
     return sum(g in title for g in rest) / len(rest) if rest and title else 0.0
@@ -242,17 +258,13 @@ def in_title_context(topic: str, fact: Fact) -> float | None:
     of 收到和处理政府信息公开申请情况: 收到 is the table's); the row's score for the rest of the
     question (a character the row shares kept: 收 of 新收); None when the title explains nothing
     or the row itself names less than most of the question."""
-    q, subj, title = squash(topic), squash(fact.subject), squash(title_topic(fact.table))
+    q, subj, title = squash(topic), squash(fact.subject), title_words(fact.table)
     if fact.source != "table" or not title or len(subj) < 2:
         return None
-    grams = {subj[i:i + 2] for i in range(len(subj) - 1)}
-    covered = [False] * len(q)
-    for i in range(len(q) - 1):
-        if q[i:i + 2] in grams:
-            covered[i] = covered[i + 1] = True
+    covered = covered_chars(q, subj)
     runs = [m.span() for m in re.finditer(r"0+", "".join("1" if c else "0" for c in covered))]
     explained = [(a, b) for a, b in runs if b - a >= 2 and q[a:b] in title]
-    if not explained or sum(covered) < 0.6 * len(q):
+    if not explained or not covers_most(q, subj):
         return None                       # the row itself names most of what is asked, or it is not the row
     keep = list(q)
     for a, b in explained:
@@ -261,14 +273,46 @@ def in_title_context(topic: str, fact: Fact) -> float | None:
     return subject_score("".join(keep), fact.subject)
 
 
+def covered_chars(q: str, subj: str) -> list[bool]:
+    """Which characters of q (squashed) stand in a bigram of the subject."""
+    grams = {subj[i:i + 2] for i in range(len(subj) - 1)}
+    covered = [False] * len(q)
+    for i in range(len(q) - 1):
+        if q[i:i + 2] in grams:
+            covered[i] = covered[i + 1] = True
+    return covered
+
+
+def covers_most(q: str, subj: str) -> bool:
+    """The subject names most of q: its bigrams cover at least 60% of q's characters."""
+    return sum(covered_chars(q, subj)) >= 0.6 * len(q)
+
+
+TOTAL_TITLE, TOTAL_ROW_MIN = 0.92, 0.6     # a total row's score for its table's title; the least that picks it
+
+
 def total_row_score(topic: str, fact: Fact) -> float:
     """A 合计/小计 row answers for its table's topic: share of the question's words in the title."""
-    title = squash(title_topic(fact.table))
-    q = re.sub(r"合计|总计|小计|总额|一共|总共", "", squash(topic))
-    if not title or len(q) < 2:
+    title = title_words(fact.table)
+    grams = total_grams(topic)
+    if not title or not grams:
         return 0.0
-    grams = {q[i:i + 2] for i in range(len(q) - 1)}
-    return 0.92 * sum(g in title for g in grams) / len(grams)
+    return TOTAL_TITLE * sum(g in title for g in grams) / len(grams)
+
+
+def total_grams(topic: str) -> set[str]:
+    """The bigrams of the topic a total row's table title is matched against (none under two characters)."""
+    q = re.sub(r"合计|总计|小计|总额|一共|总共", "", squash(topic))
+    return {q[i:i + 2] for i in range(len(q) - 1)} if len(q) >= 2 else set()
+
+
+def totals_filter(topic: str) -> TotalsFilter:
+    """The total rows a scan over many reports may pick (rank_facts): those whose table title may score
+    TOTAL_ROW_MIN — its raw title holds both characters of enough of the topic's bigrams — and the
+    prose ones (a sentence naming the topic verbatim)."""
+    grams = sorted(total_grams(topic))
+    need = math.ceil(TOTAL_ROW_MIN / TOTAL_TITLE * len(grams) - 1e-9) if grams else 0
+    return TotalsFilter(tuple(grams), need)
 
 
 def named_column(topic: str, f: Fact) -> float | None:
@@ -290,7 +334,9 @@ FUNDING_TABLE = re.compile(r"财政拨款|一般公共预算|政府性基金|国
 MONEY_MEASURES = {"预算数", "年初预算数", "调整预算数", "全年预算数", "决算数", "执行数", "增减"}
 
 
-def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
+def score_fact(q: Question, topic: str, hit: FactHit, context=None, *, best_before: bool = False) -> float:
+    """The fact's score as the answer to q; `best_before`: at most that, whatever the text before a
+    prose figure's sentence says (the report's text not read)."""
     f = hit.fact
     if f.unit == "%" and canon_measure(f.measure) == "增减":
         f = replace(f, measure="增长率")       # "增长 4.0%" is a growth rate
@@ -302,8 +348,8 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
     if f.source == "prose":
         # the text before the sentence can only add the question's words the sentence lacks:
         # when it holds them all, the report's text is not read
-        before = context(f) if context and coverage(topic, f.text) < 1.0 else ""
-        subj = max(prose_score(topic, f, before), 0.95 * subj)
+        before = context(f) if context and not best_before and coverage(topic, f.text) < 1.0 else ""
+        subj = max(prose_score(topic, f, before, best_before=best_before), 0.95 * subj)
     by_column = named_column(topic, f)
     named = by_column is not None and by_column >= subj
     if named:
@@ -313,14 +359,42 @@ def score_fact(q: Question, topic: str, hit: FactHit, context=None) -> float:
         u = min(u, 0.4)
     s = subj * measure_score(q.measure, f.measure, hit.report, f.source, f.table, named) * u
     if q.unit_hint and u == 1.0:
-        s += 0.1        # "多少台" and the fact counts 台: strong evidence of the right kind of figure
+        s += UNIT_BONUS     # "多少台" and the fact counts 台: strong evidence of the right kind of figure
     if f.source == "table" and FUNDING_TABLE.search(f.table or "") and not FUNDING_TABLE.search(q.text):
         s *= 0.97       # a 财政拨款-only table is not the department's whole figure unless asked
     if f.source == "table":
         # the table's title agrees with what the question adds to the row label
         # ("数字政府运营中心 收入" and 表2 收入总体情况表)
-        s += 0.01 + 0.08 * rest_in_title(topic, f)
+        s += TABLE_BONUS + TITLE_BONUS * rest_in_title(topic, f)
     return s
+
+
+def unit_filter(facts: FactIndex, topic: str, floor: float) -> UnitFilter | None:
+    """Of the figures counted in the unit asked ("多少万元": nearly every figure of a budget), those that
+    may score `floor` as the answer (rank_facts picks each by its unit). A table figure scores at most
+    its subject's score plus the unit, table and title bonuses (score_fact), and its subject's score
+    is above 0 only for a subject key near the topic (subject_score), reaches 1 only read under its
+    table's title when the key covers most of the topic (in_title_context), or is the rest of the topic's
+    score when a column named inside the topic is taken out (named_column: the figures of such a
+    measure are all kept). A prose figure scores at most its prose_score plus the unit bonus; without a
+    subject near the topic, its prose_score is what its clause holds of the topic's bigrams (which its
+    sentence holds both characters of) and the text around it: it is read when the sentence holds
+    enough of them. None (no narrowing) for a topic of one character."""
+    return facts.derived(("unit_filter", topic, floor), lambda: _unit_filter(facts, topic, floor))
+
+
+def _unit_filter(facts: FactIndex, topic: str, floor: float) -> UnitFilter | None:
+    t = squash(topic)
+    if len(t) < 2 or PROSE_AROUND_MAX + UNIT_BONUS >= floor:
+        return None
+    need = floor - UNIT_BONUS - TABLE_BONUS - TITLE_BONUS - 1e-9      # (a margin for rounding)
+    near = facts.keys_near(t)
+    keys = frozenset(k for k in near if subject_score(topic, k) >= need or (len(k) >= 2 and covers_most(t, k)))
+    named = tuple(sorted(m for m in facts.measures if len(squash(m)) >= 2 and squash(m) != t and squash(m) in t))
+    pairs = sorted({t[i:i + 2] for i in range(len(t) - 1)})
+    # a prose figure whose subject is not near the topic needs its clause to hold this share of the topic's bigrams
+    share = (floor - UNIT_BONUS - PROSE_AROUND_MAX - 1e-9) / PROSE_CLAUSE
+    return UnitFilter(keys, named, frozenset(near), tuple(pairs), max(1, math.ceil(share * len(pairs))))
 
 
 # "项目支出中租赁费" / "“三公”经费中公务接待费": the figure asked is the part after 中
@@ -379,20 +453,24 @@ def undated_may_answer(r: Report, year: int) -> bool:
     return r.year == year or ("政府工作报告" in (r.report_type or "") and r.year is not None and r.year == year + 1)
 
 
-def scoped(facts: FactIndex, docs, key: str, unit: str | None, year: int | None) -> list[tuple[Fact, Report]]:
+def scoped(facts: FactIndex, docs, key: str, unit: str | None, year: int | None,
+           only: UnitFilter | None = None) -> list[tuple[Fact, Report]]:
     """The facts of the reports in scope that the scan below may pick: every fact when they are held
     in memory; read from a store, only the total rows, the prose figures holding every character of
-    `key` and the facts counted in `unit`, of the year asked (FactIndex.candidates_in) — the others
-    it passes over."""
+    `key` and the facts counted in `unit` (those `only` names), of the year asked
+    (FactIndex.candidates_in) — the others it passes over."""
     known = [d for d in docs if d in facts.reports]
     undated = None if year is None else (lambda r: undated_may_answer(r, year))
     return [(f, facts.reports[f.doc_id])
-            for f in facts.candidates_in(known, "".join(dict.fromkeys(key)), unit, year, undated)]
+            for f in facts.candidates_in(known, "".join(dict.fromkeys(key)), unit, year, undated, only)]
 
 
-def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, context=None) -> list[Scored]:
+def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, context=None,
+               floor: float = 0.0) -> list[Scored]:
     """Facts of the reports `docs` (every report when empty and the store is small) that
-    answer q, best first; only facts of the period asked."""
+    answer q, best first; only facts of the period asked. With `floor`, only those scoring at least
+    that (the same list cut there): a fact that cannot reach it is not scored in full (a prose
+    figure's report text is not read for it)."""
     if not docs:
         return []
     topic = topic_query(q) or q.topic
@@ -406,14 +484,20 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
     # the whole-scope scan (total rows, verbatim prose, counted units) is for a few reports; over a
     # large scope only the subject index and the total rows are consulted
     if len(docs) <= FULL_SCAN_REPORTS:
-        pool = scoped(facts, docs, key if len(key) >= 3 else "", q.unit_hint, year)
+        # with a floor, of the figures counted in the unit asked only those that may reach it are read
+        # (not with a target asked: a target figure among the others would set the others aside)
+        only = unit_filter(facts, topic, floor) if floor and q.unit_hint and not q.asks_target else None
+        pool = scoped(facts, docs, key if len(key) >= 3 else "", q.unit_hint, year, only)
     else:
-        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs) if f.doc_id in facts.reports]
+        # of their total rows, those whose table title may name the topic, the prose ones and those
+        # counted in the unit asked: what the scan below can pick of them
+        pool = [(f, facts.reports[f.doc_id]) for f in facts.totals_in(docs, totals_filter(topic), q.unit_hint)
+                if f.doc_id in facts.reports]
     in_scope = [(f, r) for f, r in pool if in_period(f, r, year, q.asks_target, q.asks_range) and not of_a_part(f, q)]
     for f, r in in_scope:
         if f.fact_id in seen_ids:
             continue
-        if squash(f.subject) in TOTAL_KEYS and total_row_score(topic, f) >= 0.6:
+        if squash(f.subject) in TOTAL_KEYS and total_row_score(topic, f) >= TOTAL_ROW_MIN:
             seen_ids.add(f.fact_id)
             hits.append(FactHit(f, r, 0.0))
         elif (
@@ -427,18 +511,32 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
     if q.asks_target and any(h.fact.period_kind == "target" for h in hits):
         # a target asked and stated: the figures not dated as targets (last year's actuals) step aside
         hits = [h for h in hits if h.fact.period_kind == "target"]
-    scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits]
+    scored = [Scored(h, score_fact(q, topic, h, context)) for h in hits
+              if not floor or reaches(q, topic, h, floor, context)]
+    if floor:
+        scored = [s for s in scored if s.score >= floor]
     # ties: a table cell before prose, an exact figure before "约 / 突破 …", then document order (never set order)
     scored.sort(key=lambda s: (-s.score, s.hit.fact.source != "table", s.hit.fact.approx, s.hit.fact.page,
                                s.hit.report.doc_id, s.hit.fact.fact_id or 0))
     return scored[:limit]
 
 
+def reaches(q: Question, topic: str, hit: FactHit, floor: float, context) -> bool:
+    """Whether the fact may score `floor`: a prose figure whose score stays below it whatever the
+    text before its sentence says is passed over before that text is read."""
+    if hit.fact.source != "prose" or context is None:
+        return True
+    return score_fact(q, topic, hit, best_before=True) >= floor
+
+
 def same_figure(a: Fact, b: Fact) -> bool:
     return squash(a.subject) == squash(b.subject) and a.measure == b.measure and a.doc_id == b.doc_id
+
+
+COMPETING = 0.05     # a figure this close to the best one is shown beside it (competitors)
 
 
 def competitors(best: Scored, ranked: list[Scored]) -> list[Scored]:
     """Other facts for the same subject and measure in the same report (other tables)."""
     return [s for s in ranked if s is not best and same_figure(s.hit.fact, best.hit.fact)
-            and s.score >= best.score - 0.05]
+            and s.score >= best.score - COMPETING]

@@ -12,7 +12,7 @@ from index.records import Fact
 from index.search.fact_index import FactIndex
 from index.search.retrieval import Hit, Timings
 
-from .figures import Scored, competitors, rank_facts, topic_query
+from .figures import COMPETING, Scored, competitors, rank_facts, topic_query
 from .format import fact_sentence, fmt_value
 from .question import Question
 from .records import Answer, Citation, FactRef
@@ -35,10 +35,11 @@ class FactRoute:
 
     # ---- facts ---------------------------------------------------------
     def rank(self, q: Question, *, docs: tuple[str, ...] | None = None, limit: int = 40,
-             facts: FactIndex | None = None) -> list[Scored]:
-        """Facts answering q from the reports in scope (q.docs unless `docs` is given)."""
+             facts: FactIndex | None = None, floor: float = 0.0) -> list[Scored]:
+        """Facts answering q from the reports in scope (q.docs unless `docs` is given); with `floor`,
+        only those scoring at least that."""
         return rank_facts(q, self.facts if facts is None else facts, docs=q.docs if docs is None else docs,
-                          year=q.year, limit=limit, context=self.before_text)
+                          year=q.year, limit=limit, context=self.before_text, floor=floor)
 
     def before_text(self, fact) -> str:
         """The text just before a fact's sentence in its report (what the sentence is about)."""
@@ -59,7 +60,9 @@ class FactRoute:
 
     # ---- figures -------------------------------------------------------
     def figure(self, q: Question, top_k: int, timings: Timings, strict: bool = False) -> Answer | None:
-        ranked = self.rank(q)
+        # a fact is taken from FACT_MIN up, and shown beside it only what scores within COMPETING of it:
+        # nothing below FACT_MIN − COMPETING is used, so it is not ranked
+        ranked = self.rank(q, floor=FACT_MIN - COMPETING)
         if ranked and ranked[0].score >= (FACT_MIN + (0.1 if strict else 0)):
             return self.fact_answer(q, ranked[0], ranked, top_k)
         return self.figure_from_passages(q, top_k, timings, strict)

@@ -172,7 +172,7 @@ def exact_top10(store_dir: Path, queries: int = 80, seed: int = 1) -> dict:
     store = SqliteStore(store_dir)
     dim = int(store.meta("dim") or 384)
     reader = StoreReader(store.db_path)
-    ids = reader.chunk_ids()
+    ids = reader.vector_ids()          # a table of figures has no vector (index/search/vectorless.py)
     rng = np.random.default_rng(seed)
     pick = ids[rng.integers(0, len(ids), queries)]
     q = reader.vectors(pick.tolist(), dim) + rng.normal(0, 0.05, (queries, dim)).astype(np.float32)
@@ -325,8 +325,8 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
             c.execute(f"DROP INDEX {name}")
         c.execute("SET session_replication_role = replica")   # the rows are consistent: no FK trigger per row
         rows_total = 0
-        tables = ["reports", "pages", "sections", "chunks", "facts", "fact_subjects", "lex_df", "checks",
-                  "statements", "ocr_lines"]
+        tables = ["reports", "pages", "sections", "chunks", "facts", "fact_subjects", "fact_measures", "lex_df",
+                  "checks", "statements", "ocr_lines"]
         for t in tables:
             pg_cols = [r[0] for r in c.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
@@ -346,7 +346,7 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
                         e = cols.index("embedding")
                         for row in cur:
                             row = list(_clean(row))
-                            row[e] = np.frombuffer(row[e], dtype="<f4")
+                            row[e] = None if row[e] is None else np.frombuffer(row[e], dtype="<f4")
                             cp.write_row(row)
                             n += 1
                 else:
@@ -394,7 +394,7 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
     lite = SqliteStore(sqlite_dir)
     out["counts"] = store.counts()
     same = out["counts"] == lite.counts()
-    ids = [r[0] for r in lite.conn.execute("SELECT id FROM chunks ORDER BY random() LIMIT 200")]
+    ids = [r[0] for r in lite.conn.execute("SELECT id FROM chunks WHERE embedding IS NOT NULL ORDER BY random() LIMIT 200")]
     d = int(dim)
     same_vecs = bool(np.array_equal(StoreReader(lite.db_path).vectors(ids, d), store.reader().vectors(ids, d)))
     out["same_as_sqlite"] = bool(same and same_vecs)

@@ -18,10 +18,11 @@ from index.names.places import load_gazetteer
 from index.read.parse import parse_file
 from index.records import Report
 from index.search.embed import HashEmbedder
-from index.search.fact_index import FactIndex
+from index.search.fact_index import FactIndex, squash
 from index.search.lexical import default_tokenizer
 from index.search.retrieval import SearchIndex
 from index.store.base import Store
+from index.store.schema import SCHEMA_VERSION
 from qa.figures import rank_facts
 from qa.question import parse_question
 from qa.router import Engine
@@ -152,7 +153,7 @@ def test_store_of_an_earlier_schema_gains_the_doc_kind_index(make_store, tmp_pat
     else:
         names = {r[0] for r in again.conn.execute("SELECT indexname FROM pg_indexes")}
     assert "facts_doc_kind" in names
-    assert again.meta("schema") == "3"
+    assert again.meta("schema") == str(SCHEMA_VERSION)
 
 
 def test_engine_answers_the_same_with_the_shared_read(many):
@@ -167,3 +168,130 @@ def test_engine_answers_the_same_with_the_shared_read(many):
         [(r["label"], r["value"], r["doc_id"], r["page"]) for r in b.table]
     assert a.answer == b.answer and a.citations == b.citations
     assert np.isclose(a.value, b.value)
+
+
+UNIT_QUESTIONS = ("各市2021年基本支出是多少万元？", "各市2021年公务接待费是多少万元？", "各市2021年机关运行经费是多少万元？",
+                  "各市2021年一般公共预算财政拨款收入是多少万元？", "各市2021年在职人员有多少人？")
+
+
+@pytest.mark.parametrize("text", UNIT_QUESTIONS)
+def test_a_floor_keeps_the_ranking_above_it(many, text):
+    """rank_facts with a floor (a comparison takes a party's figure from FACT_MIN up) gives the ranking
+    without it cut at the floor — though of the figures counted in the unit asked it reads only those
+    that may reach the floor, and scores no prose figure in full that cannot."""
+    from qa.thresholds import FACT_MIN
+    stored = FactIndex.load(many)
+    memory = FactIndex(many.facts(), {r.doc_id: r for r in many.reports()})
+    docs = [r.doc_id for r in many.reports()]
+    shared = stored.within(docs)
+    q = replace(parse_question(text, lambda t: [], []), kind="figure")
+    assert q.unit_hint
+    def ranking(facts, d, floor=0.0) -> list[tuple]:
+        return [(s.hit.fact.fact_id, s.hit.fact.subject, s.hit.fact.measure, s.score)
+                for s in rank_facts(q, facts, docs=(d,), year=q.year, limit=40, floor=floor)]
+
+    found = 0
+    for d in docs:
+        whole = [s for s in ranking(memory, d) if s[3] >= FACT_MIN]
+        found += bool(whole)
+        for facts in (memory, stored, shared):
+            assert ranking(facts, d, FACT_MIN) == whole, (text, d)
+    assert found or text.endswith("多少人？")
+
+
+def test_unit_filter_reads_the_figures_that_may_answer(many):
+    """"多少万元": of a budget's figures counted in 万元 (nearly all) the scan reads those whose subject is
+    near the topic and the prose ones whose sentence may name it, not the rest."""
+    from qa.figures import unit_filter
+    from qa.thresholds import FACT_MIN
+    stored = FactIndex.load(many)
+    docs = [r.doc_id for r in many.reports()][:2]
+    only = unit_filter(stored, "公务接待费", FACT_MIN)
+    assert only is not None and "公务接待费" in only.keys and "一般公共服务支出" not in only.keys
+    every = stored.candidates_in(docs, "", "万元")
+    narrowed = stored.candidates_in(docs, "", "万元", only=only)
+    assert {f.fact_id for f in narrowed} < {f.fact_id for f in every}
+    assert len(narrowed) < len(every) / 3
+    kept = {f.fact_id for f in narrowed}
+    assert all(f.fact_id in kept for f in every if squash(f.subject) in only.keys
+               or (f.source == "prose" and squash(f.subject) in only.prose_keys))
+
+
+def test_prose_figure_below_the_floor_reads_no_report_text(many):
+    """A prose figure that cannot reach the floor whatever precedes its sentence is passed over before
+    the report's text is read (the context callable is asked only for the others)."""
+    from qa.thresholds import FACT_MIN
+    stored = FactIndex.load(many)
+    d = many.reports()[0].doc_id
+    q = replace(parse_question("各市2021年公务接待费是多少万元？", lambda t: [], []), kind="figure")
+    asked: list = []
+    out = rank_facts(q, stored, docs=(d,), year=q.year, limit=40, floor=FACT_MIN,
+                     context=lambda f: asked.append(f) or "")
+    every: list = []
+    rank_facts(q, stored, docs=(d,), year=q.year, limit=40, context=lambda f: every.append(f) or "")
+    assert out and len(asked) < len(every)
+
+
+def test_fact_measures_filled_on_write_and_on_open(make_store, tmp_path):
+    """The distinct measures are kept on write; a store written before schema 5 gains them on open."""
+    store = make_store(tmp_path / "store", model_name="hash-384", dim=384)
+    put_copies(store, 1)
+    want = {f.measure for f in store.facts()}
+    assert set(store.reader().measures()) == want
+    with store.tx() as c:
+        c.execute("DELETE FROM fact_measures")
+    store.close()
+    again = make_store(tmp_path / "store")
+    assert set(again.reader().measures()) == want
+
+
+@pytest.mark.parametrize("text", ["各市2021年公务接待费排名", "各市2021年公务接待费是多少万元？"])
+def test_ranking_across_places_reads_through_indexes_on_both_backends(make_store, tmp_path, monkeypatch, text):
+    """A ranking or a figure in a money unit over 12 places: a fixed number of fact queries (not one per
+    place), each of which an index serves (PostgreSQL: planned with sequential scans disabled, none
+    of the facts table is left)."""
+    store = make_store(tmp_path / "store", model_name="hash-384", dim=384)
+    put_copies(store, PLACES)
+    engine = engine_of(store)
+    conn = engine.facts.reader.conn
+    seen: list[tuple[str, tuple]] = []
+    if store.backend == "sqlite":
+        conn.set_trace_callback(lambda sql: seen.append((sql, ())))
+    else:
+        from index.store.postgres import PgConn
+        run = PgConn.execute
+        monkeypatch.setattr(PgConn, "execute", lambda self, sql, args=(): seen.append((sql, tuple(args))) or
+                            run(self, sql, args))
+    ans = engine.ask(text)
+    assert ans.route in ("ranking", "comparison")
+    assert len([r for r in ans.table if r["value"] is not None]) == PLACES
+    reads = [(sql, args) for sql, args in seen if " FROM facts" in sql and not sql.startswith("EXPLAIN")]
+    assert 0 < len(reads) <= 6, [s for s, _ in reads]
+    for sql, args in reads:
+        if store.backend == "sqlite":
+            plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "SCAN facts" not in plan, plan
+        else:
+            with conn.raw.transaction():
+                conn.raw.execute("SET LOCAL enable_seqscan = off")
+                plan = " | ".join(r[0] for r in conn.execute("EXPLAIN " + sql, args).fetchall())
+            assert "Seq Scan on facts" not in plan, plan
+
+
+@pytest.mark.parametrize("text", ["2021年本年支出合计是多少？", "2021年公务接待费是多少？", "2021年基本支出是多少万元？"])
+def test_many_reports_read_the_total_rows_the_scan_may_pick(many, monkeypatch, text):
+    """Over more reports than FULL_SCAN_REPORTS the scan looks at their total rows only: of those, the
+    ones whose table title may name the topic, the prose ones and those in the unit asked are read —
+    the ranking is the one every total row gives (held in memory)."""
+    from qa import figures
+    monkeypatch.setattr(figures, "FULL_SCAN_REPORTS", 5)
+    stored = FactIndex.load(many)
+    memory = FactIndex(many.facts(), {r.doc_id: r for r in many.reports()})
+    docs = tuple(r.doc_id for r in many.reports())
+    q = replace(parse_question(text, lambda t: [], []), kind="figure")
+    assert ranked(q, stored, docs) == ranked(q, memory, docs)
+    only = figures.totals_filter(figures.topic_query(q) or q.topic)
+    read, every = stored.totals_in(docs, only), stored.totals_in(docs)
+    assert {f.fact_id for f in read} <= {f.fact_id for f in every}
+    if "合计" not in text:
+        assert len(read) < len(every)

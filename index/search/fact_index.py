@@ -10,6 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -18,7 +19,7 @@ from index.extract.subject_keys import MEASURE_WORDS, TOTALS, is_category, squas
 from index.extract.subjects import expand_query_terms, normalise_subject
 from index.records import Fact, Report
 from index.store.base import Store
-from index.store.reader import StoreReader
+from index.store.reader import StoreReader, TotalsFilter, UnitFilter
 
 
 def column_total_view(f: Fact) -> Fact:
@@ -48,6 +49,7 @@ def bigrams(s: str) -> set[str]:
 _PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(市|区|县)|全省|全市|全区|全县|全国|我省|我市|我区|全年)(?=[\u4e00-\u9fff]{4})")
 
 
+@lru_cache(maxsize=1 << 16)        # the same subjects recur in every report: each pair scored once
 def subject_score(query: str, subject: str) -> float:
     """How well a fact subject answers a query topic, in [0, 1]. A place prefix of the
     subject ("广州市数字政府运营中心") is dropped: the question's city is a filter."""
@@ -99,6 +101,31 @@ class SubjectMatcher:
                 if s >= min_score and s > best.get(key, 0):
                     best[key] = s
         return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+    def keys_near(self, text: str) -> set[str]:
+        """The subject keys that share a bigram with `text` (squashed), and the one-character keys
+        found in it: every key whose subject_score against `text` is above 0 — when `text` has two
+        characters or more."""
+        t = squash(text)
+        out: set[str] = set()
+        for g in bigrams(t) | set(t):
+            out |= self.by_gram.get(g, set())
+        return out
+
+    def derived(self, key: tuple, make: Callable[[], object]) -> object:
+        """A value derived from this index's subject keys and measures alone (which a snapshot never
+        changes), made once per `key` (the last 256 kept): qa.figures' unit filter of a topic."""
+        kept = self.__dict__.setdefault("_derived", OrderedDict())
+        lock = self.__dict__.setdefault("_derived_lock", threading.Lock())
+        with lock:
+            if key in kept:
+                return kept[key]
+        value = make()
+        with lock:
+            kept[key] = value
+            while len(kept) > 256:
+                kept.popitem(last=False)
+        return value
 
     def flat_text(self, fact: Fact) -> str:
         """The fact's source text squashed for matching, computed once per text (bounded cache)."""
@@ -157,12 +184,18 @@ class FactIndex(SubjectMatcher):
     def facts_of(self, doc_id: str) -> list[Fact]:
         return self.by_doc.get(doc_id, [])
 
-    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+    def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
+        """The total rows of the reports `doc_ids` (held in memory: every one, whatever `only` says)."""
         wanted = set(doc_ids)
         return [f for f in self.totals if f.doc_id in wanted]
 
+    @property
+    def measures(self) -> set[str]:
+        return {f.measure for f in self.facts}
+
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
-                      undated: Undated | None = None) -> list[Fact]:
+                      undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
         """Every fact of the reports `doc_ids` (held in memory: nothing to narrow)."""
         return [f for d in doc_ids for f in self.facts_of(d)]
 
@@ -206,26 +239,34 @@ class StoredFactIndex(SubjectMatcher):
                 self._by_doc.popitem(last=False)
         return facts
 
-    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
-        return self.reader.totals_in(list(doc_ids))
+    def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
+        """The total rows of the reports `doc_ids` (with `only`, those it names: StoreReader.totals_in)."""
+        return self.reader.totals_in(list(doc_ids), only, unit)
+
+    @cached_property
+    def measures(self) -> set[str]:
+        """The distinct measures of the store's figures (fact_measures), read once."""
+        return set(self.reader.measures())
 
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
-                      undated: Undated | None = None) -> list[Fact]:
+                      undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
         """What a look at every fact of the reports `doc_ids` may pick besides a subject's facts
         (qa.figures.rank_facts): their total rows (and the columns' figures they state), their prose
-        figures whose text holds every character of `chars`, their facts whose unit holds `unit` —
-        report by report, in store order, as `facts_of` gives them; the rest is not read. A column's
-        figure seen in a 合计 row is picked only for its unit: without `unit` those views are left out.
-        With `year` and `undated` (whether a report's undated figures may describe that year), the
-        other reports give only their figures dated to that year."""
+        figures whose text holds every character of `chars`, their facts whose unit holds `unit` (with
+        `only`, of those only the ones it names) — report by report, in store order, as `facts_of`
+        gives them; the rest is not read. A column's figure seen in a 合计 row is picked only for its
+        unit: without `unit` those views are left out. With `year` and `undated` (whether a report's
+        undated figures may describe that year), the other reports give only their figures dated to
+        that year."""
         docs = sorted(set(doc_ids))
         near = docs if year is None or undated is None else [
             d for d in docs if d not in self.reports or undated(self.reports[d])]
         far = sorted(set(docs) - set(near))
         by_doc: dict[str, list[Fact]] = {}
-        found = self.reader.scan_candidates(near, chars, unit) if near else []
+        found = self.reader.scan_candidates(near, chars, unit, None, only) if near else []
         if far:
-            found += self.reader.scan_candidates(far, chars, unit, dated=year)
+            found += self.reader.scan_candidates(far, chars, unit, year, only)
         for f in found:
             by_doc.setdefault(f.doc_id, []).append(f)
         views = with_column_views if unit else list
@@ -277,14 +318,34 @@ class ScopeFacts:
         self.docs = sorted(set(doc_ids))
         self._doc_set = set(self.docs)
         self._by_key: dict[str, tuple[list[tuple[str, float]], dict[str, dict[str, list]]]] = {}
-        self._candidates: dict[tuple[str, str | None, int | None], dict[str, list[Fact]]] = {}
-        self._totals: list[Fact] | None = None
+        self._candidates: dict[tuple[str, str | None, int | None, UnitFilter | None], dict[str, list[Fact]]] = {}
+        self._totals: dict[tuple[TotalsFilter | None, str | None], list[Fact]] = {}
 
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
         return self.index.subjects_for(query, limit=limit, min_score=min_score)
 
+    def keys_near(self, text: str) -> set[str]:
+        """The subject keys that share a bigram with `text` (squashed), and the one-character keys
+        found in it: every key whose subject_score against `text` is above 0 — when `text` has two
+        characters or more."""
+        t = squash(text)
+        out: set[str] = set()
+        for g in bigrams(t) | set(t):
+            out |= self.by_gram.get(g, set())
+        return out
+
     def flat_text(self, fact: Fact) -> str:
         return self.index.flat_text(fact)
+
+    def keys_near(self, text: str) -> set[str]:
+        return self.index.keys_near(text)
+
+    def derived(self, key: tuple, make: Callable[[], object]) -> object:
+        return self.index.derived(key, make)
+
+    @property
+    def measures(self) -> set[str]:
+        return self.index.measures
 
     def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
                doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
@@ -300,26 +361,29 @@ class ScopeFacts:
                 for k, per_doc in by_doc.items()}
         return _hits(mine, keys, self.reports, set(cities), year, wanted, limit)
 
-    def totals_in(self, doc_ids: Iterable[str]) -> list[Fact]:
+    def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
         wanted = set(doc_ids)
         if not wanted <= self._doc_set:
-            return self.index.totals_in(wanted)
-        if self._totals is None:
-            self._totals = self.index.totals_in(self.docs)
-        return [f for f in self._totals if f.doc_id in wanted]
+            return self.index.totals_in(wanted, only, unit)
+        if (only, unit) not in self._totals:
+            self._totals[(only, unit)] = self.index.totals_in(self.docs, only, unit)
+        return [f for f in self._totals[(only, unit)] if f.doc_id in wanted]
 
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
-                      undated: Undated | None = None) -> list[Fact]:
+                      undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
         """(`undated` is a function of `year` alone: one read per year.)"""
         if not set(doc_ids) <= self._doc_set:
-            return self.index.candidates_in(doc_ids, chars, unit, year, undated)
-        if (chars, unit, year) not in self._candidates:
+            return self.index.candidates_in(doc_ids, chars, unit, year, undated, only)
+        asked = (chars, unit, year, only)
+        if asked not in self._candidates:
             by_doc: dict[str, list[Fact]] = {}
-            for f in self.index.candidates_in(self.docs, chars, unit, year, undated):
+            for f in self.index.candidates_in(self.docs, chars, unit, year, undated, only):
                 by_doc.setdefault(f.doc_id, []).append(f)
-            self._candidates[(chars, unit, year)] = by_doc
-        by_doc = self._candidates[(chars, unit, year)]
+            self._candidates[asked] = by_doc
+        by_doc = self._candidates[asked]
         return [f for d in doc_ids for f in by_doc.get(d, [])]
 
 
-__all__ = ["FactIndex", "StoredFactIndex", "FactHit", "TOTALS", "MEASURE_WORDS", "subject_score", "squash", "normalise_subject"]
+__all__ = ["FactIndex", "StoredFactIndex", "FactHit", "TotalsFilter", "UnitFilter", "TOTALS", "MEASURE_WORDS", "subject_score", "squash",
+           "normalise_subject"]

@@ -120,6 +120,11 @@ class Store(ABC):
                           "ON CONFLICT DO NOTHING")
                 c.execute("INSERT INTO fact_subjects SELECT DISTINCT view_key FROM facts "
                           "WHERE view_key IS NOT NULL ON CONFLICT DO NOTHING")
+        if c.execute("SELECT 1 FROM fact_measures LIMIT 1").fetchone() is None and \
+                c.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is not None:
+            with self.tx() as c:       # schema 5: the distinct measures of a store written before
+                c.execute("INSERT INTO fact_measures SELECT DISTINCT measure FROM facts WHERE true "
+                          "ON CONFLICT DO NOTHING")
         if c.execute("SELECT value FROM meta WHERE key='lex_docs'").fetchone() is None:
             with self.tx() as c:
                 self._rebuild_lex_stats(c)
@@ -333,6 +338,8 @@ class Store(ABC):
         stored = [_with(f, doc_id=doc_id, fact_id=i) for f, i in zip(facts, ids)]
         keys = {subject_key(f.subject) for f in stored} | {view_key(f.subject, f.measure) for f in stored}
         c.executemany("INSERT INTO fact_subjects VALUES (?) ON CONFLICT DO NOTHING", [(k,) for k in keys if k is not None])
+        c.executemany("INSERT INTO fact_measures VALUES (?) ON CONFLICT DO NOTHING",
+                      [(m,) for m in sorted({f.measure for f in stored})])
         return stored
 
     @staticmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from index.extract.subject_keys import TOTALS
 from index.records import Chunk, Fact
-from index.store.schema import FACT_ORDER, chunk_from_row, fact_from_row
+from index.store.schema import FACT_ORDER, chunk_from_row, facts_from_rows
 
 CHUNK_COLS = "id, chunk_id, doc_id, section_path, page_start, page_end, kind, text"
 
@@ -27,9 +28,30 @@ def as_json(values: Iterable) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class UnitFilter:
+    """Of the facts counted in the unit asked, those a scan reads (StoreReader.scan_candidates): the
+    facts of the subject keys `keys`, those of the measures `measures` (as stored), and the prose
+    figures of the subject keys `prose_keys` or whose text holds both characters of `min_pairs` of `pairs`."""
+    keys: frozenset[str]
+    measures: tuple[str, ...] = ()
+    prose_keys: frozenset[str] = frozenset()
+    pairs: tuple[str, ...] = ()
+    min_pairs: int = 1
+
+
+@dataclass(frozen=True)
+class TotalsFilter:
+    """Of the total rows of many reports, those a scan reads (StoreReader.totals_in): the ones whose table
+    title holds both characters of `min_pairs` of `pairs`, the prose ones, and those counted in a unit."""
+    pairs: tuple[str, ...]
+    min_pairs: int
+
+
 class StoreReader:
     IN_LIST = "IN (SELECT value FROM json_each(?))"     # a column's value is one of a list bound as one parameter
     HOLDS = "instr({col}, ?) > 0"                        # a text column holds a string
+    AS_NUMBER = "({})"                                   # a condition counted as 1 (true) or 0
 
     @staticmethod
     def list_arg(values: Iterable) -> object:
@@ -54,6 +76,10 @@ class StoreReader:
     def subject_keys(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT key FROM fact_subjects ORDER BY key")]   # one order, any backend
 
+    def measures(self) -> list[str]:
+        """The distinct measures (column names) of the store's figures, as stored."""
+        return [r[0] for r in self.conn.execute("SELECT measure FROM fact_measures ORDER BY measure")]
+
     def count_facts(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
 
@@ -68,20 +94,19 @@ class StoreReader:
         if doc_ids is not None:
             sql += f" AND facts.doc_id {self.IN_LIST}"
             args.append(self.list_arg(doc_ids))
-        return [fact_from_row(r) for r in self.conn.execute(sql + FACT_ORDER, args)]
+        return facts_from_rows(self.conn.execute(sql + FACT_ORDER, args))
 
     def facts_of(self, doc_id: str) -> list[Fact]:
-        return [fact_from_row(r) for r in self.conn.execute(
-            "SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,))]
+        return facts_from_rows(self.conn.execute("SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,)))
 
     def scan_candidates(self, doc_ids: Sequence[str], chars: str, unit: str | None,
-                        dated: int | None = None) -> list[Fact]:
+                        dated: int | None = None, only: UnitFilter | None = None) -> list[Fact]:
         """The facts of the reports `doc_ids` that a look at every one of their facts can pick
         besides the facts of a subject key (qa.figures.rank_facts): their total rows, their prose
         figures whose text holds every character of `chars` (none when `chars` is empty), their
-        facts whose unit holds `unit`; with `dated`, only those whose own period covers that year.
-        Ordered by fact_id. Read through facts_key and facts_doc_kind (doc, source, unit): the other
-        facts of those reports are never read."""
+        facts whose unit holds `unit` (with `only`, of those the ones it names); with `dated`,
+        only those whose own period covers that year. Ordered by fact_id. Read through facts_key
+        and facts_doc_kind (doc, source, unit): the other facts of those reports are never read."""
         docs = self.list_arg(doc_ids)
         period = "" if dated is None else " AND (period_year = ? OR (period_year <= ? AND period_end >= ?))"
         years = [] if dated is None else [dated, dated, dated]
@@ -91,15 +116,48 @@ class StoreReader:
             parts.append(f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND source = 'prose' AND "
                          + " AND ".join([self.HOLDS.format(col="text")] * len(chars)) + period)
             args += [docs, *chars, *years]
-        if unit:
+        if unit and only is None:
             parts.append(f"SELECT * FROM facts WHERE fact_id IN (SELECT fact_id FROM facts "
                          f"WHERE doc_id {self.IN_LIST} AND {self.HOLDS.format(col='unit')}{period})")
             args += [docs, unit, *years]
-        return [fact_from_row(r) for r in self.conn.execute(" UNION ".join(parts) + " ORDER BY fact_id", args)]
+        elif unit:
+            for sql, more in self._unit_parts(only):
+                parts.append(sql + period)
+                args += [docs, unit, *more, *years]
+        return facts_from_rows(self.conn.execute(" UNION ".join(parts) + " ORDER BY fact_id", args))
 
-    def totals_in(self, doc_ids: Sequence[str]) -> list[Fact]:
-        """The 合计/总计/小计 rows of the reports `doc_ids`, in store order."""
-        return self.facts_by_key("subject_key", TOTALS, doc_ids)
+    def _unit_parts(self, only: UnitFilter) -> list[tuple[str, list]]:
+        """(SQL, its arguments after the reports and the unit) of each part of `only`."""
+        head = f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND {self.HOLDS.format(col='unit')}"
+        out = []
+        if only.keys:
+            out.append((f"{head} AND subject_key {self.IN_LIST}", [self.list_arg(sorted(only.keys))]))
+        if only.measures:
+            out.append((f"{head} AND measure {self.IN_LIST}", [self.list_arg(only.measures)]))
+        holds = self.HOLDS.format(col="text")
+        pairs = " + ".join([self.AS_NUMBER.format(f"{holds} AND {holds}")] * len(only.pairs)) or "0"
+        out.append((f"{head} AND source = 'prose' AND (subject_key {self.IN_LIST} OR {pairs} >= ?)",
+                    [self.list_arg(sorted(only.prose_keys)), *[c for p in only.pairs for c in p], only.min_pairs]))
+        return out
+
+    def totals_in(self, doc_ids: Sequence[str], only: TotalsFilter | None = None,
+                  unit: str | None = None) -> list[Fact]:
+        """The 合计/总计/小计 rows of the reports `doc_ids`, in store order; with `only`, those it names
+        (and those whose unit holds `unit`)."""
+        if only is None:
+            return self.facts_by_key("subject_key", TOTALS, doc_ids)
+        holds = self.HOLDS.format(col="facts.tbl")
+        named = [" + ".join([self.AS_NUMBER.format(f"{holds} AND {holds}")] * len(only.pairs)) + " >= ?"] \
+            if only.pairs else []
+        args: list = [c for p in only.pairs for c in p] + ([only.min_pairs] if only.pairs else [])
+        named.append("facts.source = 'prose'")
+        if unit:
+            named.append(self.HOLDS.format(col="facts.unit"))
+            args.append(unit)
+        sql = (f"SELECT facts.* FROM facts JOIN reports USING(doc_id) WHERE facts.subject_key {self.IN_LIST} "
+               f"AND facts.doc_id {self.IN_LIST} AND ({' OR '.join(named)})")
+        return facts_from_rows(self.conn.execute(sql + FACT_ORDER, [self.list_arg(TOTALS), self.list_arg(doc_ids),
+                                                                    *args]))
 
     # ---- chunks ----------------------------------------------------------
     def chunk_ids(self, doc_ids: Sequence[str] | None = None) -> np.ndarray:

@@ -7,7 +7,8 @@ import sqlite3
 
 from index.records import Chunk, Fact, Report, ReportVersion, Statement
 
-SCHEMA_VERSION = 4          # 3: facts_doc_kind (SCALE_SCHEMA); 4: a chunk may have no vector (NULL embedding)
+SCHEMA_VERSION = 5          # 3: facts_doc_kind (SCALE_SCHEMA); 4: a chunk may have no vector (NULL embedding);
+                            # 5: fact_measures (the distinct measures, filled once on open)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,14 +77,16 @@ CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
 # What lookups need at scale without holding the store in memory: facts by subject key within
 # the reports in scope, the prose facts of a report and its facts by unit (facts_doc_kind, schema 3:
 # a comparison across every place reads those, never every fact of every report), the distinct
-# subject keys, and the BM25 corpus statistics (document frequency per token, chunk count and total
-# length in meta) kept in step with every write. Created on open when missing (a store of an
-# earlier schema gains them then, once).
+# subject keys and the distinct measures (columns: fact_measures, schema 5 — whether any figure's
+# column may be named inside a question's topic), and the BM25 corpus statistics (document frequency
+# per token, chunk count and total length in meta) kept in step with every write. Created on open when
+# missing (a store of an earlier schema gains them then, once).
 SCALE_SCHEMA = """
 CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
 CREATE INDEX IF NOT EXISTS facts_view ON facts(view_key, doc_id) WHERE view_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS facts_doc_kind ON facts(doc_id, source, unit, fact_id);
 CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fact_measures (measure TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 # every replaced report, kept: its metadata and its original bytes, written in the transaction
@@ -142,6 +145,24 @@ def fact_from_row(row: sqlite3.Row) -> Fact:
                 approx=bool(row["approx"]), qualifier=row["qualifier"], doc_id=row["doc_id"],
                 fact_id=row["fact_id"], period_year=row["period_year"], period_end=row["period_end"],
                 period_kind=row["period_kind"] or "", origin=row["origin"] or "", confidence=row["confidence"])
+
+
+def facts_from_rows(cursor) -> list[Fact]:
+    """Every row of a query over the facts table (`SELECT facts.*`), as fact_from_row reads them: the
+    columns found by name once per query, then read by position (a fact read is ~2× faster)."""
+    at: dict[str, int] = {}
+    for i, d in enumerate(cursor.description or ()):
+        at.setdefault(getattr(d, "name", None) or d[0], i)     # a column named twice: the first
+    (subject, subject_raw, measure, value, unit, page, text, source, tbl, section_path, approx, qualifier, doc_id,
+     fact_id, period_year, period_end, period_kind, origin, confidence) = (at[k] for k in (
+        "subject", "subject_raw", "measure", "value", "unit", "page", "text", "source", "tbl", "section_path",
+        "approx", "qualifier", "doc_id", "fact_id", "period_year", "period_end", "period_kind", "origin",
+        "confidence"))
+    return [Fact(subject=r[subject], subject_raw=r[subject_raw], measure=r[measure], value=r[value], unit=r[unit],
+                 page=r[page], text=r[text], source=r[source], table=r[tbl], section_path=r[section_path],
+                 approx=bool(r[approx]), qualifier=r[qualifier], doc_id=r[doc_id], fact_id=r[fact_id],
+                 period_year=r[period_year], period_end=r[period_end], period_kind=r[period_kind] or "",
+                 origin=r[origin] or "", confidence=r[confidence]) for r in cursor]
 
 
 def chunk_from_row(row: sqlite3.Row) -> Chunk:
