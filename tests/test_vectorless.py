@@ -17,6 +17,7 @@ from index.records import Chunk
 from index.search.embed import HashEmbedder
 from index.search.retrieval import Filters, SearchIndex
 from index.search.vectorless import figures_only, needs_vector
+from index.store.schema import SCHEMA_VERSION
 from index.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +101,7 @@ def test_a_store_written_before_schema_4_takes_chunks_without_vectors(tmp_path):
     con.close()
     store = SqliteStore(root, model_name="hash-384", dim=384)
     notnull = {r[1]: r[3] for r in store.conn.execute("PRAGMA table_info(chunks)")}
-    assert notnull["embedding"] == 0 and store.meta("schema") == "4"
+    assert notnull["embedding"] == 0 and store.meta("schema") == str(SCHEMA_VERSION)
     assert store.counts()["chunks"] == first.chunks                  # nothing lost in the copy
     second = ingest_file(store, emb, SHANWEI)
     assert store.count_vectors() == first.chunks + second.embedded
