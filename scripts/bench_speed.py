@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from index.ingest.bulk import bulk_ingest, default_workers  # noqa: E402
 from index.search.embed import SentenceTransformerEmbedder, cpu_threads, make_embedder  # noqa: E402
-from index.settings import Settings  # noqa: E402
 from index.search.vectorless import every_chunk, needs_vector  # noqa: E402
+from index.settings import Settings  # noqa: E402
 from index.store.sqlite import SqliteStore  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "realdata"

@@ -129,8 +129,8 @@ def test_reindex_leaves_the_tables_of_figures_without_vectors(tmp_path):
 
 
 def test_qa_embed_figure_tables_gives_every_chunk_a_vector(tmp_path, monkeypatch):
-    from service.state import State
     from index.settings import Settings
+    from service.state import State
     monkeypatch.setenv("QA_EMBED_FIGURE_TABLES", "1")
     (tmp_path / "none").mkdir()
     settings = Settings(store=tmp_path / "store", corpus=tmp_path / "none", embed_backend="hash",

@@ -34,8 +34,8 @@ from index.ingest.report import (
 from index.read.ocr import page_ocr_from
 from index.records import Chunk
 from index.search.embed import Embedder
-from index.search.vectorless import needs_vector
 from index.search.lexical import default_tokenizer
+from index.search.vectorless import needs_vector
 from index.store.base import Store
 
 PR_SET_PDEATHSIG = 1

@@ -324,16 +324,6 @@ class ScopeFacts:
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
         return self.index.subjects_for(query, limit=limit, min_score=min_score)
 
-    def keys_near(self, text: str) -> set[str]:
-        """The subject keys that share a bigram with `text` (squashed), and the one-character keys
-        found in it: every key whose subject_score against `text` is above 0 — when `text` has two
-        characters or more."""
-        t = squash(text)
-        out: set[str] = set()
-        for g in bigrams(t) | set(t):
-            out |= self.by_gram.get(g, set())
-        return out
-
     def flat_text(self, fact: Fact) -> str:
         return self.index.flat_text(fact)
 
