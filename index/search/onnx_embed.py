@@ -17,7 +17,8 @@ class OnnxEmbedder(PrefixedEncoder):
     backend = "onnx"
 
     def __init__(self, model_dir: str | Path, onnx_file: str | Path, *, name: str | None = None,
-                 num_threads: int | None = None, max_seq_length: int = 512):
+                 num_threads: int | None = None, max_seq_length: int = 512,
+                 batch_tokens: int | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -40,7 +41,11 @@ class OnnxEmbedder(PrefixedEncoder):
         self.name = name or model_dir.name
         self.passage_prefix, self.query_prefix = default_prefixes(self.name)
         self.dim = int(self._encode(["x"]).shape[1])
+        self.batch_tokens = batch_tokens
         self._lock = threading.Lock()
+
+    def _lengths(self, texts: list[str]) -> list[int]:
+        return [sum(e.attention_mask) for e in self.tokenizer.encode_batch(texts)]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         enc = self.tokenizer.encode_batch(texts)

@@ -49,14 +49,39 @@ def _l2(x: np.ndarray) -> np.ndarray:
     return (x / np.maximum(n, 1e-12)).astype(np.float32, copy=False)
 
 
+def token_batches(lengths: Sequence[int], max_count: int, max_tokens: int | None = None) -> list[list[int]]:
+    """Indices of texts grouped into batches, longest first. A model pads every text of a batch to
+    the longest: a file's 31 passages of 17 to 512 tokens in one batch cost 31 × 512 tokens of work
+    for 3,700 real ones. So with `max_tokens` a batch holds texts of about one length - each at
+    most max(32 tokens, 20 %) shorter than the batch's first - and at most `max_tokens` tokens once
+    padded (a longer text goes alone); always at most `max_count` texts. Without, `max_count` texts
+    a batch (docs/benchmarks.md §1b)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    cap = max(1, int(max_count))
+    out: list[list[int]] = []
+    for i in order:
+        if out and len(out[-1]) < cap and fits(lengths[out[-1][0]], lengths[i], len(out[-1]), max_tokens):
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def fits(longest: int, length: int, n: int, max_tokens: int | None) -> bool:
+    """A text of `length` tokens may join a batch of `n` texts padded to `longest`."""
+    if not max_tokens:
+        return True
+    return (n + 1) * max(1, longest) <= max_tokens and longest - length <= max(32, longest // 5)
+
+
 def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: int,
-             batch_size: int, progress: Progress | None) -> np.ndarray:
-    """Encode in length-sorted batches (less padding), return rows in input order."""
+             batch_size: int, progress: Progress | None, lengths: Sequence[int] | None = None,
+             max_tokens: int | None = None) -> np.ndarray:
+    """Encode in length-sorted batches (`token_batches`; lengths default to characters), return
+    rows in input order."""
     out = np.empty((len(texts), dim), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-    bs = max(1, int(batch_size))
-    for s in range(0, len(order), bs):
-        idx = order[s:s + bs]
+    sizes = [len(t) for t in texts] if lengths is None else list(lengths)
+    for idx in token_batches(sizes, batch_size, max_tokens):
         out[idx] = encode([texts[i] for i in idx])
         if progress is not None:
             progress(len(idx))
@@ -65,20 +90,27 @@ def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: i
 
 class PrefixedEncoder:
     """Shared by the embedders that encode prefixed texts with one `_encode(list) -> array` under a
-    lock: sets `passage_prefix`, `query_prefix`, `dim`, `_lock` and `_encode` in their constructor."""
+    lock: sets `passage_prefix`, `query_prefix`, `dim`, `_lock` and `_encode` in their constructor,
+    and `_lengths` (tokens of each text, as the model will read them) when it has a tokenizer.
+    `batch_tokens` caps a batch's padded tokens (None: batches of `batch_size` texts)."""
     passage_prefix: str
     query_prefix: str
     dim: int
     _lock: threading.Lock
+    batch_tokens: int | None = None
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
+
+    def _lengths(self, texts: list[str]) -> list[int]:
+        return [len(t) for t in texts]
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 32,
                        progress: Progress | None = None) -> np.ndarray:
         texts = [self.passage_prefix + t for t in _clean(texts)]
         with self._lock:
-            return _batched(self._encode, texts, self.dim, batch_size, progress)
+            lengths = self._lengths(texts) if self.batch_tokens and texts else None
+            return _batched(self._encode, texts, self.dim, batch_size, progress, lengths, self.batch_tokens)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
