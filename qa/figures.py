@@ -536,7 +536,19 @@ def same_figure(a: Fact, b: Fact) -> bool:
 COMPETING = 0.05     # a figure this close to the best one is shown beside it (competitors)
 
 
+def same_item(a: Fact, b: Fact) -> bool:
+    return squash(a.subject) == squash(b.subject) and a.measure == b.measure
+
+
+def twin_files(a: Report, b: Report) -> bool:
+    """Two files of one report: the same organization, place, year and type (a report published
+    in parts, or two files the store keeps side by side), not the same file."""
+    return a.doc_id != b.doc_id and a.identity() == b.identity()
+
+
 def competitors(best: Scored, ranked: list[Scored]) -> list[Scored]:
-    """Other facts for the same subject and measure in the same report (other tables)."""
-    return [s for s in ranked if s is not best and same_figure(s.hit.fact, best.hit.fact)
-            and s.score >= best.score - COMPETING]
+    """Other facts for the same subject and measure in the same report (other tables) or in another
+    file of the same report (twin_files)."""
+    return [s for s in ranked if s is not best and s.score >= best.score - COMPETING
+            and (same_figure(s.hit.fact, best.hit.fact)
+                 or (same_item(s.hit.fact, best.hit.fact) and twin_files(s.hit.report, best.hit.report)))]

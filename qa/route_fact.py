@@ -30,6 +30,25 @@ def squash_text(text: str) -> str:
 
 
 
+def differing_notes(ref: FactRef, differing: list[Scored]) -> list[str]:
+    """What the answer says of the same item stated with another value: in another table of its
+    report, or in another file of the same report (same organization, place, year and type)."""
+    notes = []
+    here = [o for o in differing if o.hit.fact.doc_id == ref.fact.doc_id]
+    twins = [o for o in differing if o.hit.fact.doc_id != ref.fact.doc_id]
+    if here:
+        notes.append("同一项目在其他表中数值不同：" + "；".join(
+            f"{o.hit.fact.table or o.hit.fact.section_path} 第 {o.hit.fact.page} 页 "
+            f"{fmt_value(o.hit.fact.value)} {o.hit.fact.unit}" for o in here[:3])
+            + f"。此处采用 {ref.fact.table or '正文'} 的数值。")
+    if twins:
+        notes.append("注意：同一机构同年同类的另一份文件给出不同数值：" + "；".join(
+            f"《{o.hit.report.title}》（文件 {o.hit.report.source_path}）第 {o.hit.fact.page} 页 "
+            f"{fmt_value(o.hit.fact.value)} {o.hit.fact.unit}" for o in twins[:3])
+            + f"。上面的数值取自文件 {ref.report.source_path}。")
+    return notes
+
+
 class FactRoute:
     """Methods of Engine that answer from the fact table."""
 
@@ -106,16 +125,11 @@ class FactRoute:
         ref = FactRef(best.hit.fact, best.hit.report, best.score)
         others = competitors(best, ranked)
         refs = [ref] + [FactRef(s.hit.fact, s.hit.report, s.score) for s in others[:4]]
-        notes = []
         differing = [o for o in others if abs(o.hit.fact.value - ref.fact.value) > 1e-9]
-        if differing:
-            notes.append("同一项目在其他表中数值不同：" + "；".join(
-                f"{o.hit.fact.table or o.hit.fact.section_path} 第 {o.hit.fact.page} 页 "
-                f"{fmt_value(o.hit.fact.value)} {o.hit.fact.unit}" for o in differing[:3])
-                + f"。此处采用 {ref.fact.table or '正文'} 的数值。")
+        notes = differing_notes(ref, differing)
         text = fact_sentence(ref, q.lang)
         if notes and q.lang != "en":
-            text += " " + notes[0]
+            text += " " + " ".join(notes)
         cits = tuple(dict.fromkeys(self.fact_citation(r) for r in refs))[:top_k]
         return Answer(kind="fact", answer=text, value=ref.fact.value, unit=ref.fact.unit,
                       facts=tuple(refs), citations=cits, confidence=min(1.0, best.score),
