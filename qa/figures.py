@@ -529,8 +529,6 @@ def reaches(q: Question, topic: str, hit: FactHit, floor: float, context) -> boo
     return score_fact(q, topic, hit, best_before=True) >= floor
 
 
-def same_figure(a: Fact, b: Fact) -> bool:
-    return squash(a.subject) == squash(b.subject) and a.measure == b.measure and a.doc_id == b.doc_id
 
 
 COMPETING = 0.05     # a figure this close to the best one is shown beside it (competitors)
@@ -550,5 +548,5 @@ def competitors(best: Scored, ranked: list[Scored]) -> list[Scored]:
     """Other facts for the same subject and measure in the same report (other tables) or in another
     file of the same report (twin_files)."""
     return [s for s in ranked if s is not best and s.score >= best.score - COMPETING
-            and (same_figure(s.hit.fact, best.hit.fact)
-                 or (same_item(s.hit.fact, best.hit.fact) and twin_files(s.hit.report, best.hit.report)))]
+            and same_item(s.hit.fact, best.hit.fact)
+            and (s.hit.fact.doc_id == best.hit.fact.doc_id or twin_files(s.hit.report, best.hit.report))]

@@ -27,9 +27,6 @@ def squash_text(text: str) -> str:
     return re.sub(r"\s+", "", to_halfwidth(text or ""))
 
 
-
-
-
 def differing_notes(ref: FactRef, differing: list[Scored]) -> list[str]:
     """What the answer says of the same item stated with another value: in another table of its
     report, or in another file of the same report (same organization, place, year and type)."""

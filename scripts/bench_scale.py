@@ -59,14 +59,15 @@ def parse_pool(pdfs: list[Path], log) -> list[dict]:
     two right answers (at 10,000 reports the reference, computed alone, disagreed with its twin)."""
     tok, hasher, out = default_tokenizer(), HashEmbedder(), []
     for path in pdfs:
-        if any(p["core"] == path.name.split("_")[0] for p in out):
+        core = path.name.split("_")[0]
+        if any(p["core"] == core for p in out):
             log(f"scale pool: {path.name} skipped (an organization already in the pool)")
             continue
         doc = parse_file(path)
         facts = extract_facts(doc.tables, doc.paragraphs)
         texts = [c.embed_text() for c in doc.chunks]
         out.append({"doc": doc, "facts": facts, "tokens": [" ".join(tok.tokenize(t)) for t in texts],
-                    "vecs": hasher.embed_passages(texts), "core": path.name.split("_")[0], "name": path.name})
+                    "vecs": hasher.embed_passages(texts), "core": core, "name": path.name})
         log(f"scale pool: {path.name} {doc.pages} p, {len(doc.chunks)} chunks, {len(facts)} facts")
     return out
 
