@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     embed_batch_tokens: int = 0
     ingest_workers: int = 0       # parsing processes for `qa ingest` (0: one per core but one)
     embed_threads: int = 0        # threads of the passage embedder (0: every core this process may use)
+    # batches the passage embedder encodes at once on a CPU, each on its own thread with its share of
+    # `embed_threads` (QA_EMBED_STREAMS; 0: one per core, at most 8; 1: one batch at a time)
+    embed_streams: int = 0
     # Passage vectors already computed, keyed by model + text (QA_EMBED_CACHE; "" or "off" = none)
     embed_cache: Path | None = Field(default=PROJECT_ROOT / ".cache" / "embeddings.sqlite")
     # Retrieval

@@ -6,8 +6,9 @@ PDFs and characters/s for the city work reports, and the share spent embedding.
 * before — the defaults before issue 21: sentence-transformers fp32, one embedding thread beside
   the parsing worker, every chunk embedded, no embedding cache;
 * after — today's defaults (Settings()): sentence-transformers in bfloat16 where the CPU computes it
-  natively (AMX / AVX512-BF16; fp32 elsewhere) on every core, in batches of texts of about one
-  length (long and short passages apart, not 32 padded to the longest), a text repeated
+  natively (AMX / AVX512-BF16; fp32 elsewhere) on every core (one batch per core at once, a thread
+  each), in batches of texts of about one length (long and short passages apart, not 32 padded to
+  the longest), a text repeated
   within the run embedded once, the embedding cache on (an empty file: nothing from an earlier run),
   tables of figures left without a vector (index/search/vectorless.py).
 
@@ -47,7 +48,8 @@ SPEED_NOTE = ("`bulk_ingest` (what `qa ingest` runs: one parsing worker, this pr
               "fresh store, on the same files, back to back. **before** = the defaults before issue 21: "
               "sentence-transformers fp32 with one thread beside the parsing worker, every chunk embedded, no "
               "embedding cache. **after** = today's defaults: sentence-transformers in bfloat16 (the CPU's AMX / "
-              "AVX512-BF16; fp32 where it has neither) on every core, in batches of texts of about one length "
+              "AVX512-BF16; fp32 where it has neither) on every core (one batch per core at once, a thread "
+              "each), in batches of texts of about one length "
               "(not padded to the longest of a file), a text "
               "repeated within the run embedded once (through the embedding cache, an empty file here), tables of "
               "figures left without a vector (BM25 and the fact table answer them). Models "
@@ -75,13 +77,15 @@ def step_embedders(settings: Settings, workers: int, cache: Path) -> dict:
     """The pipelines measured: before, the steps one at a time, after (builders, called when run)."""
     from index.search.onnx_embed import OnnxEmbedder
     one = max(1, cpu_threads() - workers)
-    st = lambda precision, threads=None: SentenceTransformerEmbedder(  # noqa: E731
-        settings.model_path, name=settings.model_name, num_threads=threads, precision=precision)
+    st = lambda precision, threads=None, streams=1: SentenceTransformerEmbedder(  # noqa: E731
+        settings.model_path, name=settings.model_name, num_threads=threads, precision=precision,
+        streams=streams)
     return {
         "before": lambda: before_embedder(settings, workers),
         "st fp32, every core": lambda: st("fp32"),
         "st bf16, one thread": lambda: st("bf16", one),
         "st bf16, every core": lambda: st("bf16"),
+        "st bf16, a batch per core at once": lambda: st("bf16", None, cpu_threads()),
         "ONNX int8, every core": lambda: OnnxEmbedder(settings.model_path, settings.onnx_model,
                                                       name=settings.model_name),
         "after, tables of figures embedded too": lambda: make_embedder(
@@ -171,7 +175,7 @@ def main() -> int:
     res = measure(sets, ["before", "after"], settings)
     if args.steps:
         first = next(iter(sets))
-        steps = measure({first: sets[first]}, list(step_embedders(settings, 1, Path("x")))[1:6], settings)
+        steps = measure({first: sets[first]}, list(step_embedders(settings, 1, Path("x")))[1:7], settings)
         res["runs"][first].update(steps["runs"][first])
     print(markdown(res))
     if args.json:

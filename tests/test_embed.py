@@ -105,6 +105,28 @@ def test_token_batches_group_texts_of_about_one_length():
     assert token_batches([], 32, 1024) == []
 
 
+def test_streams_encode_batches_on_threads_in_input_order():
+    """Several batches at once, each stream's thread set up once; rows and progress as one stream."""
+    import threading
+    from index.search.prefixed import _batched
+    texts = [f"文本{i}" + "长" * (i * 7 % 23) for i in range(40)]
+    setups, threads = [], set()
+
+    def encode(batch: list[str]) -> np.ndarray:
+        threads.add(threading.get_ident())
+        time.sleep(0.002)
+        return np.array([[len(t), int(t[2:].rstrip("长") or 0)] for t in batch], dtype=np.float32)
+
+    seen: list[int] = []
+    one = _batched(encode, texts, 2, 4, None)
+    many = _batched(encode, texts, 2, 4, seen.append, streams=3,
+                    stream_setup=lambda: setups.append(threading.get_ident()))
+    assert np.array_equal(one, many) and [int(x) for x in many[:, 1]] == list(range(40))
+    assert sum(seen) == 40 and len(seen) == 10
+    assert 1 <= len(setups) <= 3 and len(set(setups)) == len(setups)
+    assert _batched(encode, texts[:3], 2, 4, None, streams=3).shape == (3, 2)   # one batch: no pool
+
+
 def test_default_prefixes():
     assert default_prefixes("multilingual-e5-small") == ("passage: ", "query: ")
     assert default_prefixes("/x/models/multilingual-e5-small") == ("passage: ", "query: ")
@@ -233,6 +255,28 @@ def test_token_budget_batches_give_the_same_vectors(model_dir):
     capped.batch_tokens = None
     b = capped.embed_passages(texts)
     assert np.sum(a * b, axis=1).min() > 0.9999
+
+
+@pytest.mark.slow
+def test_streams_give_the_same_vectors(model_dir):
+    """Two batches at once, one thread each (the CPU default), embed what one batch at a time does."""
+    from index.search.embed import SentenceTransformerEmbedder
+    texts = SENTENCES * 3 + ["；".join(SENTENCES)]
+    e = SentenceTransformerEmbedder(model_dir, batch_tokens=256, streams=2, num_threads=2)
+    assert (e.streams, e._stream_threads) == (2, 1)
+    a = e.embed_passages(texts, batch_size=4)
+    e.streams = 1
+    b = e.embed_passages(texts, batch_size=4)
+    assert np.sum(a * b, axis=1).min() > 0.99999
+
+
+def test_embed_streams_setting():
+    from index.search.embed import embed_streams
+    s = SimpleNamespace(embed_streams=0)
+    assert embed_streams(s, "cpu", 2) == 2 and embed_streams(s, "cpu", 32) == 8
+    assert embed_streams(s, "cuda", 8) == 1
+    assert embed_streams(SimpleNamespace(embed_streams=3), "cpu", 2) == 3
+    assert embed_streams(SimpleNamespace(embed_streams=-1), "cpu", 2) == 1
 
 
 @pytest.mark.slow

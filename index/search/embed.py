@@ -81,7 +81,7 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
                  name: str | None = None, passage_prefix: str | None = None,
                  query_prefix: str | None = None, num_threads: int | None = None,
                  max_seq_length: int | None = None, precision: str = "fp32",
-                 batch_tokens: int | None = None):
+                 batch_tokens: int | None = None, streams: int = 1):
         sleeping_waits()
         import torch
         from sentence_transformers import SentenceTransformer
@@ -97,8 +97,14 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
         self.precision, self.device_type = precision, device.partition(":")[0]
         # the vectors of each precision are cached apart (index/search/embed.py CachedEmbedder)
         self.backend = "st" if precision == "fp32" else "st-bf16"
+        threads = num_threads or cpu_threads()
         if device == "cpu":
-            torch.set_num_threads(num_threads or cpu_threads())
+            torch.set_num_threads(threads)
+        # batches encoded at once, each on its own thread with its share of the cores: on 2 cores two
+        # one-thread streams embed ~1.5× the tokens of one two-thread stream (small matrices and
+        # attention heads of 32 dimensions keep one op from filling two cores; docs/benchmarks.md §1b)
+        self.streams = max(1, int(streams)) if device == "cpu" else 1
+        self._stream_threads = max(1, threads // self.streams)
         p = Path(src)
         if p.is_dir():
             if not (p / "modules.json").exists() and not (p / "config.json").exists():
@@ -108,6 +114,8 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
                 f"embedding model not found at {p}; build it with "
                 f"`python scripts/build_model.py {p}`")
         self.model = SentenceTransformer(src, device=device, local_files_only=True)
+        self.model.eval()
+        self._tokenize_lock = threading.Lock()     # a fast tokenizer is not safe across threads
         if max_seq_length:
             self.model.max_seq_length = max_seq_length
         self.name = name or p.name
@@ -125,13 +133,22 @@ class SentenceTransformerEmbedder(PrefixedEncoder):
         ids = self.model.tokenizer(texts, truncation=True, max_length=self.model.max_seq_length)["input_ids"]
         return [len(i) for i in ids]
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _stream_setup(self) -> None:
         import torch
+        torch.set_num_threads(self._stream_threads)     # this thread's OpenMP team only
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """One batch, as SentenceTransformer.encode computes it (tokenize, forward, L2-normalise),
+        callable from several threads at once (the tokenizer under a lock)."""
+        import torch
+        from sentence_transformers.util import batch_to_device
+        with self._tokenize_lock:
+            features = self.model.preprocess(texts)
         with torch.inference_mode(), torch.autocast(self.device_type, dtype=torch.bfloat16,
                                                     enabled=self.precision == "bf16"):
-            v = self.model.encode(texts, batch_size=max(1, len(texts)), convert_to_numpy=True,
-                                  normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(v, dtype=np.float32)
+            v = self.model(batch_to_device(features, self.model.device))["sentence_embedding"]
+            v = torch.nn.functional.normalize(v.float(), p=2, dim=1)
+        return v.cpu().numpy().astype(np.float32, copy=False)
 
 
 def native_bf16() -> bool:
@@ -442,6 +459,15 @@ def batch_tokens(settings, device: str) -> int | None:
     return n or (16384 if device == "cpu" else 65536)
 
 
+def embed_streams(settings, device: str, threads: int | None) -> int:
+    """`QA_EMBED_STREAMS` resolved: batches encoded at once (0, the default: one per core the
+    embedder may use, at most 8, on a CPU; one on a GPU)."""
+    n = int(getattr(settings, "embed_streams", 0) or 0)
+    if device != "cpu":
+        return 1
+    return max(1, n) if n else min(8, threads or cpu_threads())
+
+
 def _build(backend: str, settings, role: str = "passage") -> Embedder:
     backend = (backend or "st").lower()
     name = str(getattr(settings, "model_name", E5_SMALL))
@@ -454,7 +480,8 @@ def _build(backend: str, settings, role: str = "passage") -> Embedder:
         precision = passage_precision(getattr(settings, "embed_precision", "fp32"), device) \
             if role == "passage" else "fp32"
         return SentenceTransformerEmbedder(settings.model_path, device, name=name, num_threads=threads,
-                                           precision=precision, batch_tokens=batch_tokens(settings, device))
+                                           precision=precision, batch_tokens=batch_tokens(settings, device),
+                                           streams=embed_streams(settings, device, threads) if role == "passage" else 1)
     if backend == "onnx":
         from index.search.onnx_embed import OnnxEmbedder
         return OnnxEmbedder(settings.model_path, settings.onnx_model, name=name, num_threads=threads,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Callable, Sequence
 
 import numpy as np
@@ -76,15 +78,22 @@ def fits(longest: int, length: int, n: int, max_tokens: int | None) -> bool:
 
 def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: int,
              batch_size: int, progress: Progress | None, lengths: Sequence[int] | None = None,
-             max_tokens: int | None = None) -> np.ndarray:
+             max_tokens: int | None = None, streams: int = 1,
+             stream_setup: Callable[[], None] | None = None) -> np.ndarray:
     """Encode in length-sorted batches (`token_batches`; lengths default to characters), return
-    rows in input order."""
+    rows in input order. With `streams` > 1, that many batches are encoded at once, each on its own
+    thread (`stream_setup` runs first in each: its share of the cores)."""
     out = np.empty((len(texts), dim), dtype=np.float32)
     sizes = [len(t) for t in texts] if lengths is None else list(lengths)
-    for idx in token_batches(sizes, batch_size, max_tokens):
-        out[idx] = encode([texts[i] for i in idx])
-        if progress is not None:
-            progress(len(idx))
+    batches = token_batches(sizes, batch_size, max_tokens)
+    run = lambda idx: encode([texts[i] for i in idx])  # noqa: E731
+    parallel = streams > 1 and len(batches) > 1
+    with (ThreadPoolExecutor(min(streams, len(batches)), initializer=stream_setup) if parallel
+          else nullcontext()) as pool:
+        for idx, vecs in zip(batches, pool.map(run, batches) if parallel else map(run, batches)):
+            out[idx] = vecs
+            if progress is not None:
+                progress(len(idx))
     return out
 
 
@@ -92,12 +101,18 @@ class PrefixedEncoder:
     """Shared by the embedders that encode prefixed texts with one `_encode(list) -> array` under a
     lock: sets `passage_prefix`, `query_prefix`, `dim`, `_lock` and `_encode` in their constructor,
     and `_lengths` (tokens of each text, as the model will read them) when it has a tokenizer.
-    `batch_tokens` caps a batch's padded tokens (None: batches of `batch_size` texts)."""
+    `batch_tokens` caps a batch's padded tokens (None: batches of `batch_size` texts); `streams`
+    batches are encoded at once, each on its own thread after `_stream_setup` (an embedder sets it
+    only when its `_encode` may run on several threads at once)."""
     passage_prefix: str
     query_prefix: str
     dim: int
     _lock: threading.Lock
     batch_tokens: int | None = None
+    streams: int = 1
+
+    def _stream_setup(self) -> None:
+        """Runs first in each stream's thread (an embedder gives it its share of the cores)."""
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -110,7 +125,8 @@ class PrefixedEncoder:
         texts = [self.passage_prefix + t for t in _clean(texts)]
         with self._lock:
             lengths = self._lengths(texts) if self.batch_tokens and texts else None
-            return _batched(self._encode, texts, self.dim, batch_size, progress, lengths, self.batch_tokens)
+            return _batched(self._encode, texts, self.dim, batch_size, progress, lengths, self.batch_tokens,
+                            self.streams, self._stream_setup)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
