@@ -454,15 +454,15 @@ def undated_may_answer(r: Report, year: int) -> bool:
 
 
 def scoped(facts: FactIndex, docs, key: str, unit: str | None, year: int | None,
-           only: UnitFilter | None = None) -> list[tuple[Fact, Report]]:
+           only: UnitFilter | None = None, totals: TotalsFilter | None = None) -> list[tuple[Fact, Report]]:
     """The facts of the reports in scope that the scan below may pick: every fact when they are held
-    in memory; read from a store, only the total rows, the prose figures holding every character of
-    `key` and the facts counted in `unit` (those `only` names), of the year asked
+    in memory; read from a store, only the total rows (those `totals` names), the prose figures holding
+    every character of `key` and the facts counted in `unit` (those `only` names), of the year asked
     (FactIndex.candidates_in) — the others it passes over."""
     known = [d for d in docs if d in facts.reports]
     undated = None if year is None else (lambda r: undated_may_answer(r, year))
     return [(f, facts.reports[f.doc_id])
-            for f in facts.candidates_in(known, "".join(dict.fromkeys(key)), unit, year, undated, only)]
+            for f in facts.candidates_in(known, "".join(dict.fromkeys(key)), unit, year, undated, only, totals)]
 
 
 def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, context=None,
@@ -487,7 +487,9 @@ def rank_facts(q: Question, facts: FactIndex, *, docs, year, limit: int = 40, co
         # with a floor, of the figures counted in the unit asked only those that may reach it are read
         # (not with a target asked: a target figure among the others would set the others aside)
         only = unit_filter(facts, topic, floor) if floor and q.unit_hint and not q.asks_target else None
-        pool = scoped(facts, docs, key if len(key) >= 3 else "", q.unit_hint, year, only)
+        # of the total rows, only those whose table title may name the topic (totals_filter), the prose
+        # ones and those counted in the unit asked: the others score below TOTAL_ROW_MIN, unpicked
+        pool = scoped(facts, docs, key if len(key) >= 3 else "", q.unit_hint, year, only, totals_filter(topic))
     else:
         # of their total rows, those whose table title may name the topic, the prose ones and those
         # counted in the unit asked: what the scan below can pick of them

@@ -21,6 +21,8 @@ from .sentences import overlap, split_sentences
 from .thresholds import FACT_MIN, SENTENCE_FIGURE_MIN
 
 DOC_TEXTS_CACHED = 128
+PAGES_CACHED = 1024          # pages read for before_text (a comparison across every city reads 200)
+BEFORE_CHARS = 100
 
 
 def squash_text(text: str) -> str:
@@ -58,11 +60,19 @@ class FactRoute:
                           year=q.year, limit=limit, context=self.before_text, floor=floor)
 
     def before_text(self, fact) -> str:
-        """The text just before a fact's sentence in its report (what the sentence is about)."""
-        flat = self._doc_text(fact.doc_id)
-        key = re.sub(r"\s+", "", to_halfwidth(fact.text or ""))[:16]
-        i = flat.find(key) if key else -1
-        return flat[max(0, i - 100):i] if i > 0 else ""
+        """The text just before a fact's sentence in its report (what the sentence is about): the
+        100 characters before the sentence's start, found in the report's text on the fact's page and
+        the one before; in the whole text when it is not there or starts too close to it (a
+        comparison across every city at 10,000 reports reads 200 reports' pages, not their text)."""
+        key = squash_text(fact.text)[:16]
+        if not key:
+            return ""
+        at_start, flat = self._near_text(fact.doc_id, fact.page)
+        i = flat.find(key)
+        if i < 0 or (i < BEFORE_CHARS and not at_start):
+            flat = self._doc_text(fact.doc_id)
+            i = flat.find(key)
+        return flat[max(0, i - BEFORE_CHARS):i] if i > 0 else ""
 
     def _doc_text(self, doc_id: str) -> str:
         """A report's passages squashed into one string, built once per report."""
@@ -70,8 +80,18 @@ class FactRoute:
         if doc_id not in cache:
             if len(cache) >= DOC_TEXTS_CACHED:      # the reports most recently asked about
                 cache.pop(next(iter(cache), None), None)
-            cache[doc_id] = re.sub(r"\s+", "", to_halfwidth(self.search.doc_text(doc_id)))
+            cache[doc_id] = squash_text(self.search.doc_text(doc_id))
         return cache[doc_id]
+
+    def _near_text(self, doc_id: str, page: int) -> tuple[bool, str]:
+        """A report's passages on `page` and the one before, squashed (SearchIndex.text_near)."""
+        cache = self.__dict__.setdefault("_near_cache", {})
+        if (doc_id, page) not in cache:
+            if len(cache) >= PAGES_CACHED:
+                cache.pop(next(iter(cache), None), None)
+            at_start, text = self.search.text_near(doc_id, page)
+            cache[(doc_id, page)] = (at_start, squash_text(text))
+        return cache[(doc_id, page)]
 
 
     # ---- figures -------------------------------------------------------

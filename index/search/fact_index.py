@@ -195,7 +195,8 @@ class FactIndex(SubjectMatcher):
         return {f.measure for f in self.facts}
 
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
-                      undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
+                      undated: Undated | None = None, only: UnitFilter | None = None,
+                      totals: TotalsFilter | None = None) -> list[Fact]:
         """Every fact of the reports `doc_ids` (held in memory: nothing to narrow)."""
         return [f for d in doc_ids for f in self.facts_of(d)]
 
@@ -250,9 +251,11 @@ class StoredFactIndex(SubjectMatcher):
         return set(self.reader.measures())
 
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
-                      undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
+                      undated: Undated | None = None, only: UnitFilter | None = None,
+                      totals: TotalsFilter | None = None) -> list[Fact]:
         """What a look at every fact of the reports `doc_ids` may pick besides a subject's facts
-        (qa.figures.rank_facts): their total rows (and the columns' figures they state), their prose
+        (qa.figures.rank_facts): their total rows (with `totals`, only those it names, the prose ones and
+        those counted in `unit`) and the columns' figures they state, their prose
         figures whose text holds every character of `chars`, their facts whose unit holds `unit` (with
         `only`, of those only the ones it names) — report by report, in store order, as `facts_of`
         gives them; the rest is not read. A column's figure seen in a 合计 row is picked only for its
@@ -264,9 +267,9 @@ class StoredFactIndex(SubjectMatcher):
             d for d in docs if d not in self.reports or undated(self.reports[d])]
         far = sorted(set(docs) - set(near))
         by_doc: dict[str, list[Fact]] = {}
-        found = self.reader.scan_candidates(near, chars, unit, None, only) if near else []
+        found = self.reader.scan_candidates(near, chars, unit, None, only, totals) if near else []
         if far:
-            found += self.reader.scan_candidates(far, chars, unit, year, only)
+            found += self.reader.scan_candidates(far, chars, unit, year, only, totals)
         for f in found:
             by_doc.setdefault(f.doc_id, []).append(f)
         views = with_column_views if unit else list
@@ -318,7 +321,7 @@ class ScopeFacts:
         self.docs = sorted(set(doc_ids))
         self._doc_set = set(self.docs)
         self._by_key: dict[str, tuple[list[tuple[str, float]], dict[str, dict[str, list]]]] = {}
-        self._candidates: dict[tuple[str, str | None, int | None, UnitFilter | None], dict[str, list[Fact]]] = {}
+        self._candidates: dict[tuple, dict[str, list[Fact]]] = {}
         self._totals: dict[tuple[TotalsFilter | None, str | None], list[Fact]] = {}
 
     def subjects_for(self, query: str, *, limit: int = 12, min_score: float = 0.45) -> list[tuple[str, float]]:
@@ -361,14 +364,15 @@ class ScopeFacts:
         return [f for f in self._totals[(only, unit)] if f.doc_id in wanted]
 
     def candidates_in(self, doc_ids: Sequence[str], chars: str, unit: str | None, year: int | None = None,
-                      undated: Undated | None = None, only: UnitFilter | None = None) -> list[Fact]:
+                      undated: Undated | None = None, only: UnitFilter | None = None,
+                      totals: TotalsFilter | None = None) -> list[Fact]:
         """(`undated` is a function of `year` alone: one read per year.)"""
         if not set(doc_ids) <= self._doc_set:
-            return self.index.candidates_in(doc_ids, chars, unit, year, undated, only)
-        asked = (chars, unit, year, only)
+            return self.index.candidates_in(doc_ids, chars, unit, year, undated, only, totals)
+        asked = (chars, unit, year, only, totals)
         if asked not in self._candidates:
             by_doc: dict[str, list[Fact]] = {}
-            for f in self.index.candidates_in(self.docs, chars, unit, year, undated, only):
+            for f in self.index.candidates_in(self.docs, chars, unit, year, undated, only, totals):
                 by_doc.setdefault(f.doc_id, []).append(f)
             self._candidates[asked] = by_doc
         by_doc = self._candidates[asked]

@@ -189,6 +189,12 @@ class SearchIndex:
         """A report's passages joined, in order (read from the store)."""
         return "".join(self.reader.chunk_texts(doc_id))
 
+    def text_near(self, doc_id: str, page: int) -> tuple[bool, str]:
+        """A report's passages on `page` and the page before, joined in order, and whether they start
+        at the report's start."""
+        first, texts = self.reader.chunk_texts_near(doc_id, page)
+        return first, "".join(texts)
+
     def chunks_of(self, doc_ids: Sequence[str] | None = None) -> dict[int, Chunk]:
         """Chunk rows (by id) of some reports, every report when None: for tests and tools."""
         ids = self.reader.chunk_ids(doc_ids)

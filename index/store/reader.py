@@ -100,9 +100,11 @@ class StoreReader:
         return facts_from_rows(self.conn.execute("SELECT * FROM facts WHERE doc_id=? ORDER BY fact_id", (doc_id,)))
 
     def scan_candidates(self, doc_ids: Sequence[str], chars: str, unit: str | None,
-                        dated: int | None = None, only: UnitFilter | None = None) -> list[Fact]:
+                        dated: int | None = None, only: UnitFilter | None = None,
+                        totals: TotalsFilter | None = None) -> list[Fact]:
         """The facts of the reports `doc_ids` that a look at every one of their facts can pick
-        besides the facts of a subject key (qa.figures.rank_facts): their total rows, their prose
+        besides the facts of a subject key (qa.figures.rank_facts): their total rows (with `totals`,
+        those it names, the prose ones and those whose unit holds `unit`: totals_named), their prose
         figures whose text holds every character of `chars` (none when `chars` is empty), their
         facts whose unit holds `unit` (with `only`, of those the ones it names); with `dated`,
         only those whose own period covers that year. Ordered by fact_id. Read through facts_key
@@ -110,8 +112,9 @@ class StoreReader:
         docs = self.list_arg(doc_ids)
         period = "" if dated is None else " AND (period_year = ? OR (period_year <= ? AND period_end >= ?))"
         years = [] if dated is None else [dated, dated, dated]
-        parts = [f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND subject_key {self.IN_LIST}{period}"]
-        args: list = [docs, self.list_arg(TOTALS), *years]
+        named, named_args = self.totals_named(totals, unit, "tbl", "source", "unit")
+        parts = [f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND subject_key {self.IN_LIST}{named}{period}"]
+        args: list = [docs, self.list_arg(TOTALS), *named_args, *years]
         if chars:
             parts.append(f"SELECT * FROM facts WHERE doc_id {self.IN_LIST} AND source = 'prose' AND "
                          + " AND ".join([self.HOLDS.format(col="text")] * len(chars)) + period)
@@ -125,6 +128,23 @@ class StoreReader:
                 parts.append(sql + period)
                 args += [docs, unit, *more, *years]
         return facts_from_rows(self.conn.execute(" UNION ".join(parts) + " ORDER BY fact_id", args))
+
+    def totals_named(self, only: TotalsFilter | None, unit: str | None, tbl: str, source: str,
+                     unit_col: str) -> tuple[str, list]:
+        """(" AND (…)", its arguments): of the total rows, those whose table title holds both characters
+        of `only.min_pairs` of its pairs, the prose ones and, with `unit`, those whose unit holds it
+        ("" and no arguments without `only`)."""
+        if only is None:
+            return "", []
+        holds = self.HOLDS.format(col=tbl)
+        named = [" + ".join([self.AS_NUMBER.format(f"{holds} AND {holds}")] * len(only.pairs)) + " >= ?"] \
+            if only.pairs else []
+        args: list = [c for p in only.pairs for c in p] + ([only.min_pairs] if only.pairs else [])
+        named.append(f"{source} = 'prose'")
+        if unit:
+            named.append(self.HOLDS.format(col=unit_col))
+            args.append(unit)
+        return f" AND ({' OR '.join(named)})", args
 
     def _unit_parts(self, only: UnitFilter) -> list[tuple[str, list]]:
         """(SQL, its arguments after the reports and the unit) of each part of `only`."""
@@ -146,16 +166,9 @@ class StoreReader:
         (and those whose unit holds `unit`)."""
         if only is None:
             return self.facts_by_key("subject_key", TOTALS, doc_ids)
-        holds = self.HOLDS.format(col="facts.tbl")
-        named = [" + ".join([self.AS_NUMBER.format(f"{holds} AND {holds}")] * len(only.pairs)) + " >= ?"] \
-            if only.pairs else []
-        args: list = [c for p in only.pairs for c in p] + ([only.min_pairs] if only.pairs else [])
-        named.append("facts.source = 'prose'")
-        if unit:
-            named.append(self.HOLDS.format(col="facts.unit"))
-            args.append(unit)
+        named, args = self.totals_named(only, unit, "facts.tbl", "facts.source", "facts.unit")
         sql = (f"SELECT facts.* FROM facts JOIN reports USING(doc_id) WHERE facts.subject_key {self.IN_LIST} "
-               f"AND facts.doc_id {self.IN_LIST} AND ({' OR '.join(named)})")
+               f"AND facts.doc_id {self.IN_LIST}{named}")
         return facts_from_rows(self.conn.execute(sql + FACT_ORDER, [self.list_arg(TOTALS), self.list_arg(doc_ids),
                                                                     *args]))
 
@@ -207,6 +220,14 @@ class StoreReader:
 
     def chunk_texts(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT text FROM chunks WHERE doc_id=? ORDER BY id", (doc_id,))]
+
+    def chunk_texts_near(self, doc_id: str, page: int) -> tuple[bool, list[str]]:
+        """The texts of a report's chunks on `page` or the page before, in order, and whether the first
+        of them is the report's first chunk."""
+        rows = self.conn.execute(
+            "SELECT id, text, id=(SELECT MIN(id) FROM chunks WHERE doc_id=?) FROM chunks "
+            "WHERE doc_id=? AND page_end>=? AND page_start<=? ORDER BY id", (doc_id, doc_id, page - 1, page)).fetchall()
+        return (bool(rows[0][2]) if rows else False), [r[1] for r in rows]
 
     def vectors(self, ids: Sequence[int], dim: int) -> np.ndarray:
         """Stored vectors of chunk rows `ids`, in that order."""
