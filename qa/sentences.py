@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 _SPLIT = re.compile(r"(?<=[。！？；!?;])|\n+")
 
@@ -48,8 +49,9 @@ def best_sentences(query: str | list[str], text: str, n: int = 2, min_score: flo
     (a lead-in like "三是全省率先创建“无证明城市”。") carries the sentence after it."""
     sents = split_sentences(text)
     scored = []
+    by_weight = weighted_scorer(query, weight) if weight else None
     for i, s in enumerate(sents):
-        sc = weighted_overlap(query, s, weight) if weight else overlap(" ".join(query) if isinstance(query, list) else query, s)
+        sc = by_weight(s) if by_weight else overlap(" ".join(query) if isinstance(query, list) else query, s)
         if extend and len(s) < 40 and i + 1 < len(sents):
             s = s + ("" if s[-1] in "。！？；!?;" else " ") + sents[i + 1]
         scored.append((s, sc))
@@ -66,10 +68,21 @@ def weighted_overlap(query: str | list[str], sentence: str, weight) -> float:
     """Share of the query's bigram weight (e.g. corpus idf) that the sentence contains:
     rare words like “无证明城市” count, generic ones like 成效/情况 barely. `query` is a
     text (bigrams within its space-separated parts) or a list of words."""
+    return weighted_scorer(query, weight)(sentence)
+
+
+def weighted_scorer(query: str | list[str], weight) -> Callable[[str], float]:
+    """weighted_overlap of `query` as a function of the sentence: the query's bigrams and their
+    weights found once for all the sentences scored."""
     parts = query if isinstance(query, list) else query.split()
     grams_ = {p[i:i + 2] for p in map(fold, parts) for i in range(len(p) - 1)}
     if not grams_:
-        return overlap(" ".join(parts), sentence)
-    s = fold(sentence)
-    total = sum(weight(g) for g in grams_) or 1.0
-    return sum(weight(g) for g in grams_ if g in s) / total
+        joined = " ".join(parts)
+        return lambda sentence: overlap(joined, sentence)
+    weights = {g: weight(g) for g in grams_}
+    total = sum(weights.values()) or 1.0
+
+    def score(sentence: str) -> float:
+        s = fold(sentence)
+        return sum(w for g, w in weights.items() if g in s) / total
+    return score

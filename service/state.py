@@ -11,6 +11,8 @@ from typing import Callable
 
 from index.ingest.report import IngestResult, Overrides, ingest_path
 from index.ingest.restore import restore_version
+from index.names import english
+from index.names.places import load_gazetteer
 from index.read.ocr import page_ocr_from
 from index.search.embed import Embedder, embedder_name, make_embedder
 from index.search.fact_index import FactIndex
@@ -65,6 +67,7 @@ class State:
                         weights=(self.settings.dense_weight, self.settings.lexical_weight), store=self.store,
                         today=self.settings.today)
         default_tokenizer().tokenize("预热 warm-up")      # jieba loads its dictionary once, here
+        english.prepare(load_gazetteer())                # the places' English names, once, here
         self.query_embedder.embed_query("预热 warm-up")
         return Snapshot(search, facts, engine)
 
