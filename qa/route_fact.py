@@ -21,12 +21,13 @@ from .sentences import overlap, split_sentences
 from .thresholds import FACT_MIN, SENTENCE_FIGURE_MIN
 
 DOC_TEXTS_CACHED = 128
-PAGES_CACHED = 1024          # pages read for before_text (a comparison across every city reads 200)
+HEADS_CACHED = 512           # reports read as far as a page for before_text (across every city: 200)
 BEFORE_CHARS = 100
 
 
 def squash_text(text: str) -> str:
-    return re.sub(r"\s+", "", to_halfwidth(text or ""))
+    """No whitespace, full-width digits and signs as ASCII (str.split's whitespace is re's \\s)."""
+    return "".join(to_halfwidth(text or "").split())
 
 
 def differing_notes(ref: FactRef, differing: list[Scored]) -> list[str]:
@@ -61,15 +62,16 @@ class FactRoute:
 
     def before_text(self, fact) -> str:
         """The text just before a fact's sentence in its report (what the sentence is about): the
-        100 characters before the sentence's start, found in the report's text on the fact's page and
-        the one before; in the whole text when it is not there or starts too close to it (a
-        comparison across every city at 10,000 reports reads 200 reports' pages, not their text)."""
+        BEFORE_CHARS characters before the first place the report's text holds the sentence's start.
+        That place is looked for in the report's text as far as the fact's page (a prefix of it: a
+        first place there is the report's first), else in the whole text - a comparison across every
+        city at 10,000 reports reads 200 reports' first pages, not their whole text."""
         key = squash_text(fact.text)[:16]
         if not key:
             return ""
-        at_start, flat = self._near_text(fact.doc_id, fact.page)
+        flat = self._doc_head(fact.doc_id, fact.page)
         i = flat.find(key)
-        if i < 0 or (i < BEFORE_CHARS and not at_start):
+        if i < 0:
             flat = self._doc_text(fact.doc_id)
             i = flat.find(key)
         return flat[max(0, i - BEFORE_CHARS):i] if i > 0 else ""
@@ -83,15 +85,21 @@ class FactRoute:
             cache[doc_id] = squash_text(self.search.doc_text(doc_id))
         return cache[doc_id]
 
-    def _near_text(self, doc_id: str, page: int) -> tuple[bool, str]:
-        """A report's passages on `page` and the one before, squashed (SearchIndex.text_near)."""
-        cache = self.__dict__.setdefault("_near_cache", {})
-        if (doc_id, page) not in cache:
-            if len(cache) >= PAGES_CACHED:
-                cache.pop(next(iter(cache), None), None)
-            at_start, text = self.search.text_near(doc_id, page)
-            cache[(doc_id, page)] = (at_start, squash_text(text))
-        return cache[(doc_id, page)]
+    def _doc_head(self, doc_id: str, page: int) -> str:
+        """A report's passages squashed, from its start at least as far as those starting on `page`
+        (the whole text when built already), extended when a later page is asked for."""
+        whole = self.__dict__.get("_doc_cache", {}).get(doc_id)
+        if whole is not None:
+            return whole
+        heads = self.__dict__.setdefault("_head_cache", {})
+        last_id, upto, flat = heads.get(doc_id, (0, -1, ""))
+        if page > upto:
+            if doc_id not in heads and len(heads) >= HEADS_CACHED:
+                heads.pop(next(iter(heads), None), None)
+            last_id, more = self.search.doc_text_to_page(doc_id, page, last_id)
+            upto, flat = page, flat + squash_text(more)
+            heads[doc_id] = (last_id, upto, flat)
+        return flat
 
 
     # ---- figures -------------------------------------------------------

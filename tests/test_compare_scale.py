@@ -295,3 +295,38 @@ def test_many_reports_read_the_total_rows_the_scan_may_pick(many, monkeypatch, t
     assert {f.fact_id for f in read} <= {f.fact_id for f in every}
     if "合计" not in text:
         assert len(read) < len(every)
+
+
+def test_total_rows_read_are_those_whose_title_may_name_the_topic(many):
+    """Of the total rows of the reports in scope, the scan reads those whose table title may name the
+    topic (totals_filter), the prose ones and those counted in the unit asked: every total row that
+    can be picked (total_row_score ≥ TOTAL_ROW_MIN) is among them, and far from every total row."""
+    from qa.figures import TOTAL_ROW_MIN, total_row_score, totals_filter
+    stored = FactIndex.load(many)
+    docs = [r.doc_id for r in many.reports()][:3]
+    for topic in ("公务接待费", "基本支出", "一般公共预算财政拨款支出"):
+        every = [f for f in stored.candidates_in(docs, "", None) if squash(f.subject) in ("合计", "总计", "小计")]
+        named = {f.fact_id for f in stored.candidates_in(docs, "", None, totals=totals_filter(topic))}
+        assert named < {f.fact_id for f in every} or not every
+        assert all(f.fact_id in named for f in every
+                   if total_row_score(topic, f) >= TOTAL_ROW_MIN or f.source == "prose"), topic
+    assert len(named) < len(every) / 2
+
+
+def test_text_before_a_figure_is_read_from_its_page(many):
+    """The text before a prose figure's sentence, read from its page and the page before, is what the
+    report's whole text gives (the 100 characters before the sentence's first place in it)."""
+    import re as re_
+    from index.extract.numbers import to_halfwidth
+    store = many
+    engine = Engine(search=SearchIndex.load(store, ann_threshold=10_000), facts=FactIndex.load(store),
+                    embedder=HashEmbedder(dim=384), store=store)
+    d = store.reports()[0].doc_id
+    whole = re_.sub(r"\s+", "", to_halfwidth(engine.search.doc_text(d)))
+    prose = [f for f in FactIndex.load(store).reader.facts_of(d) if f.source == "prose"]
+    assert len(prose) > 20
+    for f in prose:
+        key = re_.sub(r"\s+", "", to_halfwidth(f.text))[:16]
+        i = whole.find(key)
+        assert engine.before_text(f) == (whole[max(0, i - 100):i] if i > 0 else ""), f.text
+    assert d not in engine.__dict__.get("_doc_cache", {})      # found in the report's first pages

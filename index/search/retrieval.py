@@ -189,11 +189,11 @@ class SearchIndex:
         """A report's passages joined, in order (read from the store)."""
         return "".join(self.reader.chunk_texts(doc_id))
 
-    def text_near(self, doc_id: str, page: int) -> tuple[bool, str]:
-        """A report's passages on `page` and the page before, joined in order, and whether they start
-        at the report's start."""
-        first, texts = self.reader.chunk_texts_near(doc_id, page)
-        return first, "".join(texts)
+    def doc_text_to_page(self, doc_id: str, page: int, after_id: int = 0) -> tuple[int, str]:
+        """The report's passages after chunk `after_id` joined, as far as the last one starting on or
+        before `page`, and the id of that last one (`after_id` when there are none)."""
+        rows = self.reader.chunk_texts_to_page(doc_id, page, after_id)
+        return (rows[-1][0] if rows else after_id), "".join(t for _, t in rows)
 
     def chunks_of(self, doc_ids: Sequence[str] | None = None) -> dict[int, Chunk]:
         """Chunk rows (by id) of some reports, every report when None: for tests and tools."""

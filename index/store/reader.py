@@ -221,13 +221,12 @@ class StoreReader:
     def chunk_texts(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT text FROM chunks WHERE doc_id=? ORDER BY id", (doc_id,))]
 
-    def chunk_texts_near(self, doc_id: str, page: int) -> tuple[bool, list[str]]:
-        """The texts of a report's chunks on `page` or the page before, in order, and whether the first
-        of them is the report's first chunk."""
-        rows = self.conn.execute(
-            "SELECT id, text, id=(SELECT MIN(id) FROM chunks WHERE doc_id=?) FROM chunks "
-            "WHERE doc_id=? AND page_end>=? AND page_start<=? ORDER BY id", (doc_id, doc_id, page - 1, page)).fetchall()
-        return (bool(rows[0][2]) if rows else False), [r[1] for r in rows]
+    def chunk_texts_to_page(self, doc_id: str, page: int, after_id: int = 0) -> list[tuple[int, str]]:
+        """(id, text) of a report's chunks in order, after chunk `after_id` up to the last one that starts
+        on or before `page`: the start of the report's text, as far as that page."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, text FROM chunks WHERE doc_id=? AND id>? AND id<=(SELECT MAX(id) FROM chunks "
+            "WHERE doc_id=? AND page_start<=?) ORDER BY id", (doc_id, after_id, doc_id, page))]
 
     def vectors(self, ids: Sequence[int], dim: int) -> np.ndarray:
         """Stored vectors of chunk rows `ids`, in that order."""
