@@ -330,3 +330,18 @@ def test_text_before_a_figure_is_read_from_its_page(many):
         i = whole.find(key)
         assert engine.before_text(f) == (whole[max(0, i - 100):i] if i > 0 else ""), f.text
     assert d not in engine.__dict__.get("_doc_cache", {})      # found in the report's first pages
+
+
+@pytest.mark.parametrize("text", ["公务接待费是多少？", "一般公共预算财政拨款收入是多少万元？"])
+def test_every_report_in_scope_reads_without_a_list_of_them(many, text):
+    """A question naming no place has every report in scope: the store is read without a list of
+    every report's id (scope_arg), and ranks what the facts held in memory rank."""
+    stored = FactIndex.load(many)
+    memory = FactIndex(many.facts(), {r.doc_id: r for r in many.reports()})
+    docs = tuple(r.doc_id for r in many.reports())
+    assert stored.scope_arg(docs) is None and stored.scope_arg(docs[:3]) == sorted(docs[:3])
+    q = replace(parse_question(text, lambda t: [], []), kind="figure")
+
+    def ranking(facts) -> list[tuple]:
+        return [(s.hit.fact.fact_id, s.score) for s in rank_facts(q, facts, docs=docs, year=None, limit=40)]
+    assert ranking(stored) == ranking(memory) and ranking(stored)

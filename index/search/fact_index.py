@@ -243,7 +243,14 @@ class StoredFactIndex(SubjectMatcher):
     def totals_in(self, doc_ids: Iterable[str], only: TotalsFilter | None = None,
                   unit: str | None = None) -> list[Fact]:
         """The total rows of the reports `doc_ids` (with `only`, those it names: StoreReader.totals_in)."""
-        return self.reader.totals_in(list(doc_ids), only, unit)
+        return self.reader.totals_in(self.scope_arg(doc_ids), only, unit)
+
+    def scope_arg(self, doc_ids: Iterable[str]) -> list[str] | None:
+        """The reports a read is limited to, None when they are every report of the snapshot (a question
+        naming no place): at 10,000 reports a list of every id costs the database more than it saves,
+        and what is read of other reports (written since) is set aside by the callers' reports."""
+        docs = sorted(set(doc_ids))
+        return None if len(docs) >= len(self.reports) and all(d in self.reports for d in docs) else docs
 
     @cached_property
     def measures(self) -> set[str]:
@@ -289,7 +296,7 @@ class StoredFactIndex(SubjectMatcher):
     def lookup(self, query: str, *, cities: Iterable[str] = (), year: int | None = None,
                doc_ids: Iterable[str] = (), limit: int = 40) -> list[FactHit]:
         keys = self.subjects_for(query)
-        by_key = self.by_key([k for k, _ in keys], sorted(set(doc_ids)) or None)
+        by_key = self.by_key([k for k, _ in keys], self.scope_arg(doc_ids) if doc_ids else None)
         return _hits(by_key, keys, self.reports, set(cities), year, set(doc_ids), limit)
 
     def within(self, doc_ids: Iterable[str]) -> "ScopeFacts":

@@ -82,9 +82,12 @@ def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: i
              stream_setup: Callable[[], None] | None = None) -> np.ndarray:
     """Encode in length-sorted batches (`token_batches`; lengths default to characters), return
     rows in input order. With `streams` > 1, that many batches are encoded at once, each on its own
-    thread (`stream_setup` runs first in each: its share of the cores)."""
+    thread (`stream_setup` runs first in each: its share of the cores), and a batch holds at most
+    1/streams of the texts."""
     out = np.empty((len(texts), dim), dtype=np.float32)
     sizes = [len(t) for t in texts] if lengths is None else list(lengths)
+    if streams > 1:         # a report's 43 passages as 22 + 21, not 32 + 11: both streams busy
+        batch_size = min(batch_size, max(1, -(-len(texts) // streams)))
     batches = token_batches(sizes, batch_size, max_tokens)
     run = lambda idx: encode([texts[i] for i in idx])  # noqa: E731
     parallel = streams > 1 and len(batches) > 1

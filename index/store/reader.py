@@ -160,17 +160,17 @@ class StoreReader:
                     [self.list_arg(sorted(only.prose_keys)), *[c for p in only.pairs for c in p], only.min_pairs]))
         return out
 
-    def totals_in(self, doc_ids: Sequence[str], only: TotalsFilter | None = None,
+    def totals_in(self, doc_ids: Sequence[str] | None, only: TotalsFilter | None = None,
                   unit: str | None = None) -> list[Fact]:
-        """The 合计/总计/小计 rows of the reports `doc_ids`, in store order; with `only`, those it names
-        (and those whose unit holds `unit`)."""
+        """The 合计/总计/小计 rows of the reports `doc_ids` (None: every report), in store order; with
+        `only`, those it names (and those whose unit holds `unit`)."""
         if only is None:
             return self.facts_by_key("subject_key", TOTALS, doc_ids)
         named, args = self.totals_named(only, unit, "facts.tbl", "facts.source", "facts.unit")
-        sql = (f"SELECT facts.* FROM facts JOIN reports USING(doc_id) WHERE facts.subject_key {self.IN_LIST} "
-               f"AND facts.doc_id {self.IN_LIST}{named}")
-        return facts_from_rows(self.conn.execute(sql + FACT_ORDER, [self.list_arg(TOTALS), self.list_arg(doc_ids),
-                                                                    *args]))
+        within = "" if doc_ids is None else f"AND facts.doc_id {self.IN_LIST}"
+        sql = f"SELECT facts.* FROM facts JOIN reports USING(doc_id) WHERE facts.subject_key {self.IN_LIST} {within}{named}"
+        docs = [] if doc_ids is None else [self.list_arg(doc_ids)]
+        return facts_from_rows(self.conn.execute(sql + FACT_ORDER, [self.list_arg(TOTALS), *docs, *args]))
 
     # ---- chunks ----------------------------------------------------------
     def chunk_ids(self, doc_ids: Sequence[str] | None = None) -> np.ndarray:
