@@ -8,6 +8,7 @@ by value when the question ranks or the figures share a unit.
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -271,14 +272,28 @@ def passage_rows(engine: Routes, q: Question, parties: list[Group], top_k: int,
     rows: list[dict] = []
     cits: list[Citation] = []
     one = lambda g: passage_row_of(engine, q, g, party_question(q, g, False), False, timings)  # noqa: E731
-    with ThreadPoolExecutor(PARTY_THREADS) as pool:
-        for start in range(0, len(parties), PARTY_THREADS):
-            for row, cited in pool.map(one, parties[start:start + PARTY_THREADS]):
-                rows.append(row)
-                cits.extend(cited)
-                if settled(rows, cits, top_k):
-                    return rows, cits
+    pool = party_pool()
+    for start in range(0, len(parties), PARTY_THREADS):
+        for row, cited in pool.map(one, parties[start:start + PARTY_THREADS]):
+            rows.append(row)
+            cits.extend(cited)
+            if settled(rows, cits, top_k):
+                return rows, cits
     return rows, cits
+
+
+_POOL: list[ThreadPoolExecutor] = []
+_POOL_LOCK = threading.Lock()
+
+
+def party_pool() -> ThreadPoolExecutor:
+    """The threads parties are searched on, kept for the life of the process: each keeps its own
+    store connection (a PostgreSQL connection per thread), so an ask opens none (a pool per ask would
+    open two connections each time and leave them to the store)."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(PARTY_THREADS, thread_name_prefix="qa-parties"))
+        return _POOL[0]
 
 
 def settled(rows: list[dict], cits: list[Citation], top_k: int) -> bool:

@@ -345,3 +345,21 @@ def test_every_report_in_scope_reads_without_a_list_of_them(many, text):
     def ranking(facts) -> list[tuple]:
         return [(s.hit.fact.fact_id, s.score) for s in rank_facts(q, facts, docs=docs, year=None, limit=40)]
     assert ranking(stored) == ranking(memory) and ranking(stored)
+
+
+def test_passage_comparisons_keep_their_threads_and_connections(many):
+    """A comparison of passages searches its parties on threads kept for the process: later asks open
+    no new thread, nor (PostgreSQL) a new connection."""
+    import threading
+    from qa.compare import PARTY_THREADS
+    engine = engine_of(many)
+    question = "各市政务服务热线建设情况"
+    assert engine.ask(question).route == "comparison"
+    conns = getattr(getattr(many, "_conns", None), "_all", [])
+
+    def held() -> tuple[int, int]:
+        return sum(t.name.startswith("qa-parties") for t in threading.enumerate()), len(conns)
+    before = held()
+    for _ in range(3):
+        engine.ask(question)
+    assert held() == before and 1 <= before[0] <= PARTY_THREADS
