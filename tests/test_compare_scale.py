@@ -329,7 +329,8 @@ def test_text_before_a_figure_is_read_from_its_page(many):
         key = re_.sub(r"\s+", "", to_halfwidth(f.text))[:16]
         i = whole.find(key)
         assert engine.before_text(f) == (whole[max(0, i - 100):i] if i > 0 else ""), f.text
-    assert d not in engine.__dict__.get("_doc_cache", {})      # found in the report's first pages
+    heads = engine.__dict__.get("_head_cache", {})
+    assert d in heads and len(heads[d][2]) < len(whole)        # most were found in the report's first pages
 
 
 @pytest.mark.parametrize("text", ["公务接待费是多少？", "一般公共预算财政拨款收入是多少万元？"])
