@@ -64,16 +64,10 @@ def numbers_in(text: str) -> list[str]:
     return re.findall(r"\d+(?:[,，]\d{3})*(?:\.\d+)?", text)
 
 
-def weighted_overlap(query: str | list[str], sentence: str, weight) -> float:
-    """Share of the query's bigram weight (e.g. corpus idf) that the sentence contains:
-    rare words like “无证明城市” count, generic ones like 成效/情况 barely. `query` is a
-    text (bigrams within its space-separated parts) or a list of words."""
-    return weighted_scorer(query, weight)(sentence)
-
-
 def weighted_scorer(query: str | list[str], weight) -> Callable[[str], float]:
-    """weighted_overlap of `query` as a function of the sentence: the query's bigrams and their
-    weights found once for all the sentences scored."""
+    """A sentence's share of the query's bigram weight (e.g. corpus idf): rare words like “无证明城市”
+    count, generic ones like 成效/情况 barely. `query` is a text (bigrams within its space-separated
+    parts) or a list of words; its bigrams and their weights are found once for every sentence scored."""
     parts = query if isinstance(query, list) else query.split()
     grams_ = {p[i:i + 2] for p in map(fold, parts) for i in range(len(p) - 1)}
     if not grams_:

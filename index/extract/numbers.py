@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９．，－＋％　：（）",
-    "0123456789.,-+% :()",
-)
+_FULLWIDTH_PAIRS = tuple(zip("０１２３４５６７８９．，－＋％　：（）", "0123456789.,-+% :()"))
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2,
              "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
@@ -27,9 +24,6 @@ SUFFIX_QUALIFIERS = ("多", "余", "以上", "左右", "以下", "以内", "上�
 
 # an Arabic number as written in reports: 20,864.64 / -3.5 / 1835 / 56.50%
 NUM_RE = re.compile(r"(?<![\d.])[-−+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])[-−+]?\d+(?:\.\d+)?")
-
-
-_FULLWIDTH_PAIRS = tuple((chr(a), chr(b)) for a, b in _FULLWIDTH.items())
 
 
 def to_halfwidth(text: str) -> str:
