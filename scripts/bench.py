@@ -961,7 +961,8 @@ def main_scale(args) -> int:
         admin = None
         if "postgres" in backends:
             pg_srv, admin, res["postgres"] = bs.start_postgres(pg_datadir, log)
-        pool = bs.parse_pool([p for p in FULL_PDFS if "_" in p.name and p.exists() and p != FULL_PDFS[0]], log)
+        pool = bs.parse_pool([p for p in FULL_PDFS if "_" in p.name and p.exists() and p != FULL_PDFS[0]], log,
+                             make_embedder(settings, "passage"))
         cities = bs.city_places()
         base = work / "base" / "store"
         if not (args.reuse and (base / "qa.sqlite").exists()):
@@ -969,7 +970,8 @@ def main_scale(args) -> int:
             state, _ = build_base_store(settings, base)
             state.store.close()
             del state
-        refs = bs.scoped_questions(pool, cities, [i for i in SCALE_PICKS if i < min(sizes)], work, log)
+        refs = bs.scoped_questions(pool, cities, [i for i in SCALE_PICKS if i < min(sizes)], work, log,
+                                   make_embedder(settings, "query"))
         res["scoped_questions"] = refs
         prev = base
         for n in sizes:
@@ -1080,11 +1082,11 @@ def scale_report(res: dict) -> str:
     row("build s (SQLite: put_report per report; PostgreSQL: COPY of the SQLite rows)",
         lambda s, r, b: f"{s['build_s']:.0f} (+{s['added']} reports)" if b == "sqlite" else
         f"{r['build']['copy_s']:.0f} COPY ({r['build']['rows']:,} rows)")
-    row("PostgreSQL: secondary indexes s / VACUUM ANALYZE s / HNSW index s",
+    row("PostgreSQL: secondary indexes s / VACUUM ANALYZE s / vector index s",
         lambda s, r, b: "–" if b == "sqlite" else
-        f"{r['build']['index_s']:.0f} / {r['build']['vacuum_analyze_s']:.0f} / {r['build']['hnsw_s']:.0f}")
-    row("database on disk MB (PostgreSQL: of which HNSW)", lambda s, r, b: f"{s['db_mb']:,.0f}" if b == "sqlite" else
-        f"{r['build']['db_mb']:,.0f} ({r['build']['hnsw_mb']:,.0f})")
+        f"{r['build']['index_s']:.0f} / {r['build']['vacuum_analyze_s']:.0f} / {r['build'].get('ann_s', r['build'].get('hnsw_s', 0)):.0f}")
+    row("database on disk MB (PostgreSQL: of which the vector index)", lambda s, r, b: f"{s['db_mb']:,.0f}" if b == "sqlite" else
+        f"{r['build']['db_mb']:,.0f} ({r['build'].get('ann_mb', r['build'].get('hnsw_mb', 0)):,.0f})")
     row("same records as the SQLite store", lambda s, r, b: "–" if b == "sqlite" else
         ("yes" if r["build"]["same_as_sqlite"] else "**no**"))
     row("first start s (SQLite: FAISS file built)", lambda s, r, b: f"{r['first_start_s']:.1f}")
@@ -1107,6 +1109,8 @@ def scale_report(res: dict) -> str:
         lambda s, r, b: f"{r['ann']['recall@10']:.3f} ({r['ann']['p50_ms']:.1f} / {r['ann']['p95_ms']:.1f})")
     row("ANN recall@10 vs exact, the questions' own vectors", lambda s, r, b: (
         "–" if r["ann"].get("questions_recall@10") is None else f"{r['ann']['questions_recall@10']:.3f}"))
+    row("vector index entries (one per distinct vector) / chunks with a vector", lambda s, r, b: (
+        f"{r['ann']['entries']:,} / {r['ann']['chunks']:,}" if r["ann"].get("entries") else f"every chunk / {r['ann']['chunks']:,}"))
     row("load average (1 min) before / after", lambda s, r, b: f"{r['load_before'][0]:.1f} / {r['load_after'][0]:.1f}")
     header = ["", *[f"{int(n):,} · {'SQLite + FAISS' if b == 'sqlite' else 'PostgreSQL + pgvector'}" for n, b, _ in cols]]
     wrong = [f"- {n} {b}: {w['q']} → {w['got']} (want {w['want']})" for n, b, e in cols

@@ -218,11 +218,14 @@ def test_schema_made_by_a_dba_serves_an_unprivileged_role(pg_server, tmp_path):
 
 # ---------------------------------------------------------------- the dense side in PostgreSQL
 def test_pgvector_search_stays_in_scope_on_every_path(pg_server, tmp_path, monkeypatch):
-    """Exact (small store / small scope) and HNSW (wide scope: the nearest of the index kept when
-    in scope, else the scope exactly) give the scope's own chunks, nearest first."""
+    """Exact (small store / small scope) and the IVFFlat index (wide scope: the nearest of the index
+    kept when in scope, else the scope exactly) give the scope's own chunks, nearest first. The two copies of the
+    汕尾 report repeat its passages that do not name the organization, vector for vector: the index
+    holds each vector once, a search gives every chunk that has it."""
     import numpy as np
     import index.store.postgres as store_pg
     from index.search.embed import HashEmbedder
+    from index.store.vectors import ivf_lists
     from index.ingest.report import ingest_file
     emb = HashEmbedder()
     store = PgStore(pg_server.new_database(), tmp_path / "cache", model_name="hash-384", dim=384)
@@ -238,14 +241,21 @@ def test_pgvector_search_stays_in_scope_on_every_path(pg_server, tmp_path, monke
         order = np.argsort(-(vecs[inside] @ q), kind="stable")
         exact = [int(i) for i in ids[inside][order][:10]]
         everywhere = [int(i) for i in ids[np.argsort(-(vecs @ q), kind="stable")][:10]]
-        assert [i for i, _ in reader.search_vectors(q, 10, scope)] == exact              # exact: small scope
-        assert [i for i, _ in reader.search_vectors(q, 10, None, exact=True)] == everywhere
-        hnsw = [i for i, _ in reader.search_vectors(q, 10, None)]
+        flat_side = store.search_vectors(reader, store.generation(), 10**9)
+        assert flat_side.kind == "pgvector-flat" and store.ann_lists() is None        # no index below the threshold
+        hnsw_side = store.search_vectors(reader, store.generation(), 0)                  # the index past 0 entries
+        assert hnsw_side.kind == "pgvector-ivf" and store.ann_lists() == ivf_lists(hnsw_side.entries)
+        assert store.ensure_ann_index(hnsw_side.entries, 0) == store.ann_lists()      # built once, not again
+        assert hnsw_side.entries == flat_side.entries == len(ids) - len(hnsw_side.groups)
+        assert hnsw_side.entries < hnsw_side.ntotal == len(ids)
+        assert [i for i, _ in hnsw_side.search(q, 10, scope)] == exact                   # exact: small scope
+        assert [i for i, _ in flat_side.search(q, 10)] == everywhere
+        hnsw = [i for i, _ in hnsw_side.search(q, 10)]
         assert len(set(hnsw) & set(everywhere)) >= 9                                     # HNSW, no scope
         monkeypatch.setattr(store_pg, "EXACT_SCOPE_MAX", 10)                              # the scope is "wide"
-        wide = [i for i, _ in reader.search_vectors(q, 10, scope)]
+        wide = [i for i, _ in hnsw_side.search(q, 10, scope)]
         assert set(wide) <= set(scope.tolist()) and len(set(wide) & set(exact)) >= 9
-        monkeypatch.setattr(store_pg, "MAX_EF", 5)                  # too few of the scope among the nearest
-        assert [i for i, _ in reader.search_vectors(q, 10, scope)] == exact
+        monkeypatch.setattr(store_pg, "WIDE_ROWS", 5)               # too few of the scope among the nearest
+        assert [i for i, _ in hnsw_side.search(q, 10, scope)] == exact
     finally:
         store.close()

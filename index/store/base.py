@@ -37,6 +37,7 @@ from index.store.schema import (
     statement_from_row,
     version_from_row,
 )
+from index.store.vector_groups import main_flags, vector_key
 
 Vectors = Union[np.ndarray, Sequence["np.ndarray | None"]]   # one per chunk; None: the chunk has no vector
 
@@ -128,6 +129,28 @@ class Store(ABC):
         if c.execute("SELECT value FROM meta WHERE key='lex_docs'").fetchone() is None:
             with self.tx() as c:
                 self._rebuild_lex_stats(c)
+        if c.execute("SELECT value FROM meta WHERE key='vector_keys'").fetchone() is None:
+            self._fill_vector_keys()
+
+    def _fill_vector_keys(self, batch: int = 20_000) -> None:
+        """A store written before schema 6 (meta `vector_keys` unset; a new store passes through at
+        once): each vector's digest, and its first chunk made its main, in one transaction (a store
+        opened meanwhile sees all of it or none)."""
+        with self.tx() as c:
+            c.execute(SET_META, ("vector_keys", "1"))
+            last = filled = 0
+            while True:
+                rows = c.execute("SELECT id, embedding FROM chunks WHERE id > ? AND embedding IS NOT NULL "
+                                 "AND vec_key IS NULL ORDER BY id LIMIT ?", (last, batch)).fetchall()
+                if not rows:
+                    break
+                vecs = self._vectors_of([r[1] for r in rows], 0)
+                c.executemany("UPDATE chunks SET vec_key=? WHERE id=?",
+                              [(vector_key(v), int(r[0])) for r, v in zip(rows, vecs)])
+                last, filled = int(rows[-1][0]), filled + len(rows)
+            if filled:
+                self._regroup_vectors(c)
+                c.execute(ADD_META, (1, "generation"))       # the vector index holds mains only now
 
     @staticmethod
     def _rebuild_lex_stats(c: sqlite3.Connection) -> None:
@@ -165,7 +188,10 @@ class Store(ABC):
         for doc_id in doc_ids:
             tokens = [r[0] for r in c.execute("SELECT tokens FROM chunks WHERE doc_id=?", (doc_id,))]
             self._move_lex_stats(c, tokens, -1)
+            held = [r[0] for r in c.execute("SELECT DISTINCT vec_key FROM chunks WHERE doc_id=? AND vec_main=1 "
+                                            "AND vec_key IS NOT NULL", (doc_id,))]
             c.execute("DELETE FROM reports WHERE doc_id=?", (doc_id,))
+            self._promote_copies(c, held)
 
     # ---- versions: replaced reports kept, listed, restorable ------------------------
     def _keep_versions(self, c, doc_ids: Sequence[str], replaced_by: str) -> dict[str, int]:
@@ -315,12 +341,35 @@ class Store(ABC):
         c.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
                       [(doc_id, s.section_id, s.path, s.title, s.level, s.page_start,
                         s.page_end) for s in sections])
+        keys = [vector_key(v) for v in vecs]
+        mains = main_flags(keys, self._held_keys(c, keys))
         c.executemany(
             "INSERT INTO chunks (chunk_id,doc_id,section_path,page_start,page_end,kind,text,tokens,"
-            "embedding) VALUES (?,?,?,?,?,?,?,?,?)",
+            "embedding,vec_key,vec_main) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(ch.chunk_id, doc_id, ch.section_path, ch.page_start, ch.page_end, ch.kind,
-              ch.text, tok, self._nullable_vector(vecs[i])) for i, (ch, tok) in enumerate(zip(chunks, tokens))])
+              ch.text, tok, self._nullable_vector(vecs[i]), keys[i], mains[i])
+             for i, (ch, tok) in enumerate(zip(chunks, tokens))])
         self._move_lex_stats(c, list(tokens), 1)
+
+    @staticmethod
+    def _held_keys(c, keys: Sequence[str | None]) -> set[str]:
+        """Of the vector digests `keys`, those whose vector is already in the index (a stored chunk holds it)."""
+        return {k for k in dict.fromkeys(keys) if k is not None and c.execute(
+            "SELECT 1 FROM chunks WHERE vec_key=? AND vec_main=1 LIMIT 1", (k,)).fetchone()}
+
+    @staticmethod
+    def _promote_copies(c, keys: Sequence[str]) -> None:
+        """After their main chunks were deleted: the first remaining copy of each vector holds its entry."""
+        c.executemany("UPDATE chunks SET vec_main=1 WHERE id=(SELECT MIN(id) FROM chunks WHERE vec_key=?)",
+                      [(k,) for k in keys])
+
+    @staticmethod
+    def _regroup_vectors(c) -> None:
+        """Every vector's main chunk set again from the digests: the first chunk holding it."""
+        c.execute("UPDATE chunks SET vec_main=0 WHERE vec_key IS NOT NULL AND vec_main=1 AND id > "
+                  "(SELECT MIN(m.id) FROM chunks m WHERE m.vec_key = chunks.vec_key)")
+        c.execute("UPDATE chunks SET vec_main=1 WHERE vec_main=0 AND (vec_key IS NULL OR id = "
+                  "(SELECT MIN(m.id) FROM chunks m WHERE m.vec_key = chunks.vec_key))")
 
     @staticmethod
     def _insert_facts(c, doc_id: str, facts: Sequence[Fact]) -> list[Fact]:
@@ -418,8 +467,9 @@ class Store(ABC):
     def replace_vectors(self, ids: Sequence[int], vectors: Vectors) -> None:
         """New vectors of chunks (`qa reindex`); None: the chunk keeps none."""
         with self.transaction() as c:
-            c.executemany("UPDATE chunks SET embedding=? WHERE id=?",
-                          [(self._nullable_vector(v), int(i)) for i, v in zip(ids, vectors)])
+            c.executemany("UPDATE chunks SET embedding=?, vec_key=?, vec_main=1 WHERE id=?",
+                          [(self._nullable_vector(v), vector_key(v), int(i)) for i, v in zip(ids, vectors)])
+            self._regroup_vectors(c)
 
     # ---- reads ---------------------------------------------------------
     def count_chunks(self) -> int:

@@ -8,7 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from index.store.reader import StoreReader
-from index.store.vectors import FLAT, HNSW, VectorIndex
+from index.store.vectors import FLAT, IVF, VectorIndex
 
 BATCH = 50_000
 
@@ -28,7 +28,8 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
     """The FAISS file, brought up to the store's generation by adding the vectors of new
     chunks and removing those of deleted ones (never a rebuild for an ingest); built from the
     vectors kept in SQLite when the file is missing or unreadable. A chunk without a vector
-    (index/search/vectorless.py) is not in it: BM25 and the facts find it."""
+    (index/search/vectorless.py) is not in it: BM25 and the facts find it; nor is a chunk whose
+    vector another chunk holds (index/store/vector_groups.py)."""
     params = store.read_params()
     dim = int(store.meta("dim") or params.get("dim") or 384)
     index = None
@@ -37,16 +38,17 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
             index = VectorIndex.load(store.index_path, ann_threshold=ann_threshold)
         except RuntimeError:  # faiss cannot read the file: rebuilt from SQLite below
             index = None
-    if index is not None and index.dim != dim:
-        index = None
+    if index is not None and (index.dim != dim or index.kind not in (FLAT, IVF)):
+        index = None                  # another model's, or an HNSW file of schema 5 (now IVF above the threshold)
     if index is not None and params.get("generation") == generation and params.get("count") == index.ntotal:
         return index
-    live = reader.vector_ids()
+    live = reader.indexed_vector_ids()
     loaded = index is not None
-    if index is None:
-        kind = HNSW if len(live) > ann_threshold else FLAT
-        index = VectorIndex(dim, kind, ann_threshold=ann_threshold)
-        stale, missing = np.zeros(0, np.int64), live
+    if index is None:                 # built at once from every vector: IVF's cells are trained on them all
+        stale, missing = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        vecs = [reader.vectors(live[i:i + BATCH].tolist(), dim) for i in range(0, len(live), BATCH)]
+        index = VectorIndex.build(live, np.vstack(vecs) if vecs else np.zeros((0, dim), np.float32), dim,
+                                  ann_threshold=ann_threshold)
     else:
         have = index.ids()
         stale, missing = np.setdiff1d(have, live), np.setdiff1d(live, have)

@@ -19,6 +19,7 @@ import numpy as np
 from index.extract.subject_keys import TOTALS
 from index.records import Chunk, Fact
 from index.store.schema import FACT_ORDER, chunk_from_row, facts_from_rows
+from index.store.vector_groups import VectorGroups
 
 CHUNK_COLS = "id, chunk_id, doc_id, section_path, page_start, page_end, kind, text"
 
@@ -186,6 +187,18 @@ class StoreReader:
         """Row ids of the chunks that have a vector (a table of figures has none), ascending."""
         rows = self.conn.execute("SELECT id FROM chunks WHERE embedding IS NOT NULL ORDER BY id")
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def indexed_vector_ids(self) -> np.ndarray:
+        """Row ids of the chunks whose vector is in the vector index: one per distinct vector
+        (index/store/vector_groups.py), ascending."""
+        rows = self.conn.execute("SELECT id FROM chunks WHERE embedding IS NOT NULL AND vec_main = 1 ORDER BY id")
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def vector_groups(self) -> VectorGroups:
+        """The chunks whose vector another chunk holds in the index, with that chunk's id."""
+        rows = self.conn.execute("SELECT c.id, m.id FROM chunks c JOIN chunks m ON m.vec_key = c.vec_key "
+                                 "AND m.vec_main = 1 WHERE c.vec_main = 0").fetchall()
+        return VectorGroups.from_pairs((r[0] for r in rows), (r[1] for r in rows))
 
     def without_vector(self, ids: Sequence[int]) -> set[int]:
         """Those of the chunk rows `ids` that have no vector."""

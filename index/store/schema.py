@@ -7,8 +7,9 @@ import sqlite3
 
 from index.records import Chunk, Fact, Report, ReportVersion, Statement
 
-SCHEMA_VERSION = 5          # 3: facts_doc_kind (SCALE_SCHEMA); 4: a chunk may have no vector (NULL embedding);
-                            # 5: fact_measures (the distinct measures, filled once on open)
+SCHEMA_VERSION = 6          # 3: facts_doc_kind (SCALE_SCHEMA); 4: a chunk may have no vector (NULL embedding);
+                            # 5: fact_measures (the distinct measures, filled once on open);
+                            # 6: vec_key / vec_main, one index entry per distinct vector (vector_groups.py)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
     doc_id TEXT NOT NULL REFERENCES reports(doc_id) ON DELETE CASCADE,
     section_path TEXT NOT NULL, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
-    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB);
+    kind TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB,
+    vec_key TEXT, vec_main INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS facts (
     fact_id INTEGER PRIMARY KEY,
@@ -79,7 +81,8 @@ CREATE INDEX IF NOT EXISTS reports_place ON reports(place_code, year);
 # a comparison across every place reads those, never every fact of every report), the distinct
 # subject keys and the distinct measures (columns: fact_measures, schema 5 — whether any figure's
 # column may be named inside a question's topic), and the BM25 corpus statistics (document frequency
-# per token, chunk count and total length in meta) kept in step with every write. Created on open when
+# per token, chunk count and total length in meta) kept in step with every write; the chunks by vector
+# digest and the copies of a vector (schema 6: index/store/vector_groups.py). Created on open when
 # missing (a store of an earlier schema gains them then, once).
 SCALE_SCHEMA = """
 CREATE INDEX IF NOT EXISTS facts_key ON facts(subject_key, doc_id);
@@ -88,6 +91,8 @@ CREATE INDEX IF NOT EXISTS facts_doc_kind ON facts(doc_id, source, unit, fact_id
 CREATE TABLE IF NOT EXISTS fact_subjects (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS fact_measures (measure TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lex_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunks_vec_key ON chunks(vec_key, vec_main, id) WHERE vec_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS chunks_copies ON chunks(id, vec_key) WHERE vec_main = 0;
 """
 # every replaced report, kept: its metadata and its original bytes, written in the transaction
 # that replaces it (a store written before gains the table on open). AUTOINCREMENT: a version id
@@ -110,6 +115,7 @@ ADDED_COLUMNS = {
     "reports": (("place_code", "TEXT"), ("place", "TEXT"), ("province", "TEXT"), ("district", "TEXT"),
                 ("org_level", "TEXT"), ("identity", "TEXT"),
                 ("evidence", "TEXT NOT NULL DEFAULT '[]'"), ("unsure", "TEXT NOT NULL DEFAULT '[]'")),
+    "chunks": (("vec_key", "TEXT"), ("vec_main", "INTEGER NOT NULL DEFAULT 1")),
     "facts": (("period_year", "INTEGER"), ("period_end", "INTEGER"), ("period_kind", "TEXT NOT NULL DEFAULT ''"),
               ("origin", "TEXT NOT NULL DEFAULT ''"), ("confidence", "REAL"),
               ("subject_key", "TEXT"), ("view_key", "TEXT")),

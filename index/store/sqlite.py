@@ -30,6 +30,7 @@ from index.store.schema import (
     SET_META,
     VERSIONS_SCHEMA,
 )
+from index.store.vector_groups import GroupedVectors
 
 
 class SqliteStore(Store):
@@ -73,9 +74,10 @@ class SqliteStore(Store):
         """Indexed reads for the answering snapshots (one read connection per thread)."""
         return StoreReader(self.db_path)
 
-    def search_vectors(self, reader, generation: int, ann_threshold: int):
-        """The ANN index the snapshot searches: the FAISS file, brought up to date."""
-        return load_or_build_vectors(self, reader, generation, ann_threshold)
+    def search_vectors(self, reader, generation: int, ann_threshold: int) -> GroupedVectors:
+        """The ANN index the snapshot searches: the FAISS file, brought up to date, one entry per
+        distinct vector, with the chunks that copy one."""
+        return GroupedVectors(load_or_build_vectors(self, reader, generation, ann_threshold), reader.vector_groups())
 
     # ---- vectors and original files ---------------------------------------
     @staticmethod

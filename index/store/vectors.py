@@ -1,4 +1,12 @@
-"""FAISS wrapper: exact inner-product search for small stores, HNSW for big ones.
+"""FAISS wrapper: exact inner-product search for small stores, IVF (inverted lists) for big ones.
+
+Why IVF above the threshold, not HNSW (measured at 10,000 reports, docs/benchmarks.md §7 session 12):
+a province store holds thousands of near-copies of each template passage (the same section of the
+same organization in every city and year) and a few reports unlike any other. HNSW's beam fills with
+one family of near-copies and never reaches a small report's passages: recall@10 0.43 on the bench's
+questions (粤智助覆盖情况 lost its passage); an inverted-list index scans whole cells nearest the
+query: 0.99, built in 25 s instead of 400 s, and a delete re-adds without a new graph. HNSW stays
+available (`kind="hnsw"`).
 
 Ids are the int64 chunk row ids from SQLite.  Vectors are expected L2-normalised, so
 scores are cosines.  Both kinds are wrapped in IndexIDMap2, so `reconstruct(id)` works
@@ -8,13 +16,16 @@ IndexFlatIP and IndexHNSWFlat in faiss-cpu 1.15 (the selector is translated to t
 inner index's positions).
 
 HNSW cannot delete: `remove()` rebuilds the graph from the remaining vectors, which
-IndexHNSWFlat keeps in its own storage (no external copy needed).  The store can also
+IndexHNSWFlat keeps in its own storage (no external copy needed); IVF is rebuilt the same way
+(its cells trained again on what remains: seconds, not a graph).  The store can also
 rebuild from the vectors it keeps in SQLite with `VectorIndex.build(ids, vecs, ...)`.
 
-For HNSW with a small filter (fewer than `exact_filter_max` allowed ids) the search is
+For HNSW and IVF with a small filter (fewer than `exact_filter_max` allowed ids) the search is
 exact over just the allowed vectors (a filtered graph walk gets poor recall when
-few nodes pass); the same exact path is the fallback if a filtered HNSW search comes
-back short of k.
+few nodes pass); the same exact path is the fallback if a filtered search comes
+back short of k. IVF: `nlist` ≈ √n cells trained on the vectors themselves (k-means) when the index
+is built, and again when it has grown past 4× what it was trained on or is rebuilt; `nprobe`
+cells searched.
 """
 from __future__ import annotations
 
@@ -26,7 +37,10 @@ from typing import Iterable
 import faiss
 import numpy as np
 
-FLAT, HNSW = "flat", "hnsw"
+FLAT, HNSW, IVF = "flat", "hnsw", "ivf"
+IVF_NPROBE = 64          # cells searched (recall@10 0.995 on the 10k bench's questions with 1,024 cells)
+IVF_MIN_LISTS = 16
+IVF_TRAIN_PER_LIST = 64  # k-means sample: at most this many vectors per cell
 
 
 def _ids(ids: Iterable[int] | np.ndarray) -> np.ndarray:
@@ -43,27 +57,32 @@ def _vecs(vecs: np.ndarray, dim: int) -> np.ndarray:
 
 
 class VectorIndex:
-    """`kind` is "flat" (exact) or "hnsw"; chosen by `ann_threshold` when given:
-    flat while ntotal <= ann_threshold, hnsw above (converted on add / remove)."""
+    """`kind` is "flat" (exact), "ivf" or "hnsw"; chosen by `ann_threshold` when given:
+    flat while ntotal <= ann_threshold, ivf above (converted on add / remove)."""
 
     def __init__(self, dim: int, kind: str | None = None, *, ann_threshold: int | None = None,
                  hnsw_m: int = 32, ef_construction: int = 200, ef_search: int = 512,
-                 exact_filter_max: int = 20_000):
+                 nprobe: int = IVF_NPROBE, exact_filter_max: int = 20_000):
         self.dim = int(dim)
         self.ann_threshold = ann_threshold
         self.hnsw_m, self.ef_construction, self.ef_search = hnsw_m, ef_construction, ef_search
+        self.nprobe = nprobe
         self.exact_filter_max = exact_filter_max
         self.kind = kind or FLAT
-        if self.kind not in (FLAT, HNSW):
-            raise ValueError(f"kind must be 'flat' or 'hnsw', not {kind!r}")
-        self._index = self._new(self.kind)
+        if self.kind not in (FLAT, HNSW, IVF):
+            raise ValueError(f"kind must be 'flat', 'ivf' or 'hnsw', not {kind!r}")
+        self._index = self._new(self.kind, np.zeros((0, self.dim), np.float32))
         self._idset: set[int] = set()
         self._pos: tuple[np.ndarray, np.ndarray] | None = None  # (sorted ids, positions)
 
     # ------------------------------------------------------------------ building
-    def _new(self, kind: str) -> faiss.IndexIDMap2:
+    def _new(self, kind: str, train: np.ndarray) -> faiss.IndexIDMap2:
+        """An empty index of `kind`; IVF's cells trained on `train` (the vectors it is built over)."""
         if kind == FLAT:
             inner = faiss.IndexFlatIP(self.dim)
+        elif kind == IVF:
+            inner = _trained_ivf(self.dim, train)
+            inner.nprobe = min(self.nprobe, inner.nlist)
         else:
             inner = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = self.ef_construction
@@ -75,7 +94,14 @@ class VectorIndex:
     def _kind_for(self, n: int) -> str:
         if self.ann_threshold is None:
             return self.kind
-        return HNSW if n > self.ann_threshold else FLAT
+        return IVF if n > self.ann_threshold else FLAT
+
+    def _outgrown(self, n: int) -> bool:
+        """An IVF index of `n` vectors whose cells were trained on a quarter of that or less (or on nothing)."""
+        if self.kind != IVF:
+            return False
+        inner = faiss.downcast_index(self._index.index)
+        return not inner.is_trained or ivf_lists(n) >= 2 * inner.nlist
 
     @classmethod
     def build(cls, ids, vecs, dim: int | None = None, *, ann_threshold: int | None = None,
@@ -87,14 +113,15 @@ class VectorIndex:
             raise ValueError("dim is needed for an empty index")
         ids = _ids(ids)
         if kind is None:
-            kind = HNSW if ann_threshold is not None and len(ids) > ann_threshold else FLAT
-        vi = cls(dim, kind, ann_threshold=ann_threshold, **kw)
-        vi._add(ids, _vecs(vecs, dim) if len(ids) else np.zeros((0, dim), np.float32))
+            kind = IVF if ann_threshold is not None and len(ids) > ann_threshold else FLAT
+        vecs = _vecs(vecs, dim) if len(ids) else np.zeros((0, dim), np.float32)
+        vi = cls(dim, FLAT, ann_threshold=ann_threshold, **kw)
+        vi._rebuild(ids, vecs, kind)
         return vi
 
     def _rebuild(self, ids: np.ndarray, vecs: np.ndarray, kind: str) -> None:
         self.kind = kind
-        self._index = self._new(kind)
+        self._index = self._new(kind, vecs)
         self._idset = set()
         self._add(ids, vecs)
 
@@ -145,7 +172,8 @@ class VectorIndex:
         ids = _ids(ids)
         vecs = _vecs(vecs, self.dim) if len(ids) else np.zeros((0, self.dim), np.float32)
         target = self._kind_for(self.ntotal + len(ids))
-        if target != self.kind:  # crossing ann_threshold: rebuild as the other kind
+        if target != self.kind or self._outgrown(self.ntotal + len(ids)):
+            # crossing ann_threshold: rebuilt as the other kind; an IVF grown 4×: its cells trained again
             old_ids, old_vecs = self.vectors()
             self._rebuild(np.concatenate([old_ids, ids]), np.concatenate([old_vecs, vecs]), target)
         else:
@@ -195,12 +223,12 @@ class VectorIndex:
         if len(allowed) == 0:
             return []
         k = min(k, n, len(allowed))
-        if self.kind == HNSW and len(allowed) <= self.exact_filter_max:
+        if self.kind != FLAT and len(allowed) <= self.exact_filter_max:
             return self._exact_subset(q, k, allowed)
         # a filter that every id in the index passes (a scope of every report) is no filter:
         # the same results without building a selector over half a million ids
         res = self._search(q, k, None if self._covers_all(allowed) else allowed)
-        if len(res) < k and self.kind == HNSW:  # filtered graph walk came back short
+        if len(res) < k and self.kind != FLAT:  # a filtered graph walk / cell scan came back short
             return self._exact_subset(q, k, allowed)
         return res
 
@@ -208,6 +236,9 @@ class VectorIndex:
         if self.kind == HNSW:
             params = faiss.SearchParametersHNSW()
             params.efSearch = max(self.ef_search, 2 * k)
+        elif self.kind == IVF:
+            params = faiss.SearchParametersIVF()
+            params.nprobe = faiss.downcast_index(self._index.index).nprobe
         else:
             params = faiss.SearchParameters()
         sel = None
@@ -231,11 +262,17 @@ class VectorIndex:
         return len(allowed) == self.ntotal and bool(np.array_equal(allowed, self._sorted_ids()[0]))
 
     def _storage(self) -> np.ndarray:
-        """[ntotal, dim] view (no copy) of the vectors held by the inner index."""
+        """[ntotal, dim] view (no copy) of the vectors held by the inner index (flat and HNSW)."""
         inner = faiss.downcast_index(self._index.index)
         flat = faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
         n = self.ntotal
         return faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)
+
+    def _at(self, pos: np.ndarray) -> np.ndarray:
+        """The vectors at index positions `pos` (IVF: read from its cells through the direct map)."""
+        if self.kind != IVF:
+            return self._storage()[pos]
+        return faiss.downcast_index(self._index.index).reconstruct_batch(np.asarray(pos, dtype=np.int64))
 
     def _exact_subset(self, q: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
         sorted_ids, order = self._sorted_ids()
@@ -246,7 +283,7 @@ class VectorIndex:
         if len(j) == 0:
             return []
         ids, pos = sorted_ids[j], order[j]
-        s = self._storage()[pos] @ q[0]
+        s = self._at(pos) @ q[0]
         top = np.argsort(-s, kind="stable")[:k]
         return [(int(ids[t]), float(s[t])) for t in top]
 
@@ -273,10 +310,38 @@ class VectorIndex:
         if not isinstance(idx, faiss.IndexIDMap2):
             raise ValueError(f"{path}: not an IndexIDMap2 ({type(idx).__name__})")
         inner = faiss.downcast_index(idx.index)
-        kind = HNSW if isinstance(inner, faiss.IndexHNSW) else FLAT
-        vi = cls(idx.d, kind, ann_threshold=ann_threshold, **kw)
+        kind = HNSW if isinstance(inner, faiss.IndexHNSW) else IVF if isinstance(inner, faiss.IndexIVF) else FLAT
+        vi = cls(idx.d, FLAT, ann_threshold=ann_threshold, **kw)
+        vi.kind = kind
         if kind == HNSW:
             inner.hnsw.efSearch = vi.ef_search
+        elif kind == IVF:
+            inner.nprobe = min(vi.nprobe, inner.nlist)
+            inner.make_direct_map(True)
         vi._index = idx
         vi._idset = set(vi.ids().tolist())
         return vi
+
+
+def ivf_lists(n: int) -> int:
+    """IVF cells for n vectors: about √n (1,000 at a million; 693 at the 10k bench's 480,000), at
+    least 4 vectors a cell."""
+    return max(1, min(max(IVF_MIN_LISTS, int(round(np.sqrt(max(n, 1))))), n // 4))
+
+
+def _trained_ivf(dim: int, vecs: np.ndarray) -> faiss.IndexIVFFlat:
+    """An IVF index (inner product) whose cells are k-means centroids of `vecs` (a sample of at most
+    IVF_TRAIN_PER_LIST per cell, drawn with a fixed seed: the same vectors give the same index); its
+    direct map lets the vectors of given positions be read back (the exact search of a small scope)."""
+    nlist = ivf_lists(len(vecs))
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    sample = vecs
+    if len(vecs) > IVF_TRAIN_PER_LIST * nlist:
+        pick = np.random.default_rng(0).choice(len(vecs), IVF_TRAIN_PER_LIST * nlist, replace=False)
+        sample = vecs[np.sort(pick)]
+    if len(sample):
+        ivf.cp.min_points_per_centroid = 1      # a small index trains without warnings
+        ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
+    ivf.set_direct_map_type(faiss.DirectMap.Array)
+    return ivf
