@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     rrf_k: int = 20
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
-    ann_threshold: int = 50_000   # switch FAISS to HNSW past this many chunks
+    ann_threshold: int = 50_000   # exact search up to this many distinct vectors, IVF past it (both backends)
     chunk_chars: int = 400
     # Limits
     max_question_chars: int = 500

@@ -22,11 +22,10 @@ when that report is alone in a store.
 
 PostgreSQL + pgvector, side by side: the same store copied row for row into a PgStore (one
 database per size in a PostgreSQL 16 + pgvector server started here with pgserver, unix socket
-only): schema created by `PgStore`, its secondary and HNSW indexes dropped, every table loaded
-with COPY, then the secondary indexes, VACUUM ANALYZE and the HNSW index (m 32, ef_construction
-200, over one entry per distinct vector as `PgStore` builds it; maintenance_work_mem 2 GB, parallel
-maintenance workers) built after the load, each timed. The same questions are asked of `qa serve`
-with QA_DATABASE_URL set, and recall@10 is the served search (ef_search 512) against exact.
+only): schema created by `PgStore`, its secondary indexes dropped, every table loaded with COPY,
+then the secondary indexes and VACUUM ANALYZE, each timed. The same questions are asked of `qa serve`
+with QA_DATABASE_URL set (its first start builds the FAISS file in its local folder from the
+database's vectors), and recall@10 is the served search against exact.
 """
 from __future__ import annotations
 
@@ -201,7 +200,7 @@ def check_answers(server, questions: list[dict], timeout: float = 120) -> dict:
 def exact_top10(store_dir: Path, queries: int = 80, seed: int = 1, questions: Sequence[str] = ()) -> dict:
     """Recall queries (stored vectors plus noise, then the `questions` as the service embeds them) and
     their exact top-10 by inner product over every stored vector: the reference for both the FAISS
-    file and pgvector's HNSW. A question's vector lies farther from every passage than a stored
+    file on both backends. A question's vector lies farther from every passage than a stored
     vector plus noise: an index whose graph strands it (thousands of identical template passages)
     is seen there."""
     store = SqliteStore(store_dir)
@@ -265,8 +264,8 @@ def ann_recall(store_dir: Path, queries: int = 80, seed: int = 1, ref: dict | No
 
 
 def pg_recall(url: str, root: Path, ref: dict) -> dict:
-    """recall@10 of the search `qa serve` runs over pgvector's HNSW index (ef_search 512; one entry per
-    distinct vector, copies expanded) vs exact."""
+    """recall@10 of the search `qa serve` runs over a PostgreSQL store (the FAISS file in its local
+    folder, kept in step with the database; one entry per distinct vector, copies expanded) vs exact."""
     from index.store.postgres import PgStore
     store = PgStore(url, root)
     try:
@@ -372,7 +371,7 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
         idx = [r[0] for r in c.execute(
             "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT IN "
             "(SELECT conname FROM pg_constraint)").fetchall()]
-        for name in idx:                         # secondary indexes and HNSW: built after the load
+        for name in idx:                         # secondary indexes: built after the load
             c.execute(f"DROP INDEX {name}")
         c.execute("SET session_replication_role = replica")   # the rows are consistent: no FK trigger per row
         rows_total = 0
@@ -429,20 +428,9 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
         t = time.perf_counter()
         c.execute("VACUUM ANALYZE")
         out["vacuum_analyze_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        from index.settings import Settings as _S
-        from index.store.postgres import IVF_INDEX
-        built = PgStore(url, root)                # the vector index as `qa serve` builds it past the threshold
-        try:
-            groups = built.reader().vector_groups()
-            out["ann_lists"] = built.ensure_ann_index(built.count_chunks() - len(groups), _S().ann_threshold)
-        finally:
-            built.close()
-        out["ann_s"] = time.perf_counter() - t
         c.execute("CHECKPOINT")
         out["build_s"] = time.perf_counter() - t0
         out["db_mb"] = c.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
-        out["ann_mb"] = c.execute("SELECT pg_relation_size(%s)", (IVF_INDEX,)).fetchone()[0] / 2**20
     # the copy holds what the SQLite store holds
     store = PgStore(url, root)
     lite = SqliteStore(sqlite_dir)
@@ -456,6 +444,6 @@ def copy_to_postgres(sqlite_dir: Path, admin_url: str, db: str, root: Path, log)
     store.close()
     src.close()
     out["url"] = url
-    log(f"postgres {db}: copy {out['copy_s']:.0f}s, indexes {out['index_s']:.0f}s, IVFFlat ({out['ann_lists']} lists) {out['ann_s']:.0f}s, "
+    log(f"postgres {db}: copy {out['copy_s']:.0f}s, indexes {out['index_s']:.0f}s, "
         f"{out['db_mb']:.0f} MB, same as SQLite: {out['same_as_sqlite']} {out['counts']}")
     return out

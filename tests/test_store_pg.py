@@ -217,18 +217,17 @@ def test_schema_made_by_a_dba_serves_an_unprivileged_role(pg_server, tmp_path):
 
 
 # ---------------------------------------------------------------- the dense side in PostgreSQL
-def test_pgvector_search_stays_in_scope_on_every_path(pg_server, tmp_path, monkeypatch):
-    """Exact (small store / small scope) and the IVFFlat index (wide scope: the nearest of the index
-    kept when in scope, else the scope exactly) give the scope's own chunks, nearest first. The two copies of the
-    汕尾 report repeat its passages that do not name the organization, vector for vector: the index
-    holds each vector once, a search gives every chunk that has it."""
+def test_postgres_store_searches_a_local_faiss_file_in_step_with_the_database(pg_server, tmp_path):
+    """The vectors live in the database; each machine searches them in a FAISS file in its local folder
+    (exact below the threshold, IVF past it), one entry per distinct vector: the two copies of the
+    汕尾 report repeat its passages that do not name the organization, vector for vector, and a search
+    gives every chunk that has it. A file of another database under the same folder is not used."""
     import numpy as np
-    import index.store.postgres as store_pg
-    from index.search.embed import HashEmbedder
-    from index.store.vectors import ivf_lists
     from index.ingest.report import ingest_file
+    from index.search.embed import HashEmbedder
     emb = HashEmbedder()
-    store = PgStore(pg_server.new_database(), tmp_path / "cache", model_name="hash-384", dim=384)
+    url = pg_server.new_database()
+    store = PgStore(url, tmp_path / "cache", model_name="hash-384", dim=384)
     try:
         for p in (*sorted(CORPUS.glob("*.txt")), *copies(tmp_path, 2)):
             ingest_file(store, emb, p)
@@ -242,20 +241,23 @@ def test_pgvector_search_stays_in_scope_on_every_path(pg_server, tmp_path, monke
         exact = [int(i) for i in ids[inside][order][:10]]
         everywhere = [int(i) for i in ids[np.argsort(-(vecs @ q), kind="stable")][:10]]
         flat_side = store.search_vectors(reader, store.generation(), 10**9)
-        assert flat_side.kind == "pgvector-flat" and store.ann_lists() is None        # no index below the threshold
-        hnsw_side = store.search_vectors(reader, store.generation(), 0)                  # the index past 0 entries
-        assert hnsw_side.kind == "pgvector-ivf" and store.ann_lists() == ivf_lists(hnsw_side.entries)
-        assert store.ensure_ann_index(hnsw_side.entries, 0) == store.ann_lists()      # built once, not again
-        assert hnsw_side.entries == flat_side.entries == len(ids) - len(hnsw_side.groups)
-        assert hnsw_side.entries < hnsw_side.ntotal == len(ids)
-        assert [i for i, _ in hnsw_side.search(q, 10, scope)] == exact                   # exact: small scope
+        assert flat_side.kind == "flat" and (tmp_path / "cache" / "vectors.faiss").exists()
+        assert store.read_params()["store_id"] == store.meta("store_id")
+        assert flat_side.entries < flat_side.ntotal == len(ids) - len(reader.without_vector(ids.tolist()))
         assert [i for i, _ in flat_side.search(q, 10)] == everywhere
-        hnsw = [i for i, _ in hnsw_side.search(q, 10)]
-        assert len(set(hnsw) & set(everywhere)) >= 9                                     # HNSW, no scope
-        monkeypatch.setattr(store_pg, "EXACT_SCOPE_MAX", 10)                              # the scope is "wide"
-        wide = [i for i, _ in hnsw_side.search(q, 10, scope)]
-        assert set(wide) <= set(scope.tolist()) and len(set(wide) & set(exact)) >= 9
-        monkeypatch.setattr(store_pg, "WIDE_ROWS", 5)               # too few of the scope among the nearest
-        assert [i for i, _ in hnsw_side.search(q, 10, scope)] == exact
+        assert [i for i, _ in flat_side.search(q, 10, scope)] == exact
+        ivf_side = store.search_vectors(reader, store.generation(), 0)             # IVF past 0 entries
+        assert ivf_side.kind == "ivf" and ivf_side.entries == flat_side.entries
+        assert [i for i, _ in ivf_side.search(q, 10, scope)] == exact                # a small scope: exact
+        assert len(set(i for i, _ in ivf_side.search(q, 10)) & set(everywhere)) >= 9
     finally:
         store.close()
+    # the database recreated under the same local folder: the file there is of another store
+    other = pg_server.new_database()
+    again = PgStore(other, tmp_path / "cache", model_name="hash-384", dim=384)
+    try:
+        ingest_file(again, emb, sorted(CORPUS.glob("*.txt"))[0])
+        served = again.search_vectors(again.reader(), again.generation(), 10**9)
+        assert served.ntotal == again.count_vectors() and again.read_params()["store_id"] == again.meta("store_id")
+    finally:
+        again.close()

@@ -12,7 +12,7 @@ from index.ingest.report import ingest_file
 from index.search.embed import HashEmbedder
 from index.search.retrieval import Filters, SearchIndex
 from index.store.vector_groups import GroupedVectors, VectorGroups, main_flags, vector_key
-from index.store.vectors import FLAT, HNSW, VectorIndex
+from index.store.vectors import FLAT, HNSW, IVF, VectorIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 SHANWEI = next((ROOT / "corpus").glob("汕尾*.txt"))
@@ -76,7 +76,7 @@ def exact(ids, vecs, q, k, allowed=None):
     return [(int(ids[keep][o]), float(s[o])) for o in order]
 
 
-@pytest.mark.parametrize("kind", [FLAT, HNSW])
+@pytest.mark.parametrize("kind", [FLAT, IVF, HNSW])
 def test_grouped_search_is_an_exact_search_over_every_chunk(kind):
     ids, vecs, flags, groups = corpus_with_copies()
     index = VectorIndex.build(ids[flags], vecs[flags], kind=kind)
@@ -89,7 +89,7 @@ def test_grouped_search_is_an_exact_search_over_every_chunk(kind):
             got, want = served.search(q, 20, allowed), exact(ids, vecs, q, 20, allowed)
             if kind == FLAT:
                 assert [i for i, _ in got] == [i for i, _ in want]
-            else:                                    # HNSW: approximate, but among copies ties are kept
+            else:                                    # IVF, HNSW: approximate; among copies ties are kept
                 assert sum(s >= want[-1][1] - 1e-6 for _, s in got) >= 19
             assert np.allclose([s for _, s in got], [float(vecs[np.searchsorted(ids, i)] @ q) for i, _ in got],
                                atol=1e-5)
@@ -97,12 +97,13 @@ def test_grouped_search_is_an_exact_search_over_every_chunk(kind):
                 assert set(i for i, _ in got) <= set(scope.tolist())
 
 
-def test_an_hnsw_graph_of_distinct_vectors_finds_queries_that_copies_strand():
+@pytest.mark.parametrize("kind", [IVF, HNSW])
+def test_an_index_of_distinct_vectors_finds_what_copies_would_crowd_out(kind):
     """The case the groups exist for: 3,000 passages of their own and 20 template passages held
-    by 150 chunks each. Over one entry per vector the graph finds (nearly) every exact top 10
+    by 150 chunks each. Over one entry per vector the index finds (nearly) every exact top 10
     by score; the copies never cost it recall."""
     ids, vecs, flags, groups = corpus_with_copies(seed=3)
-    served = GroupedVectors(VectorIndex.build(ids[flags], vecs[flags], kind=HNSW, ef_search=64), groups)
+    served = GroupedVectors(VectorIndex.build(ids[flags], vecs[flags], kind=kind, ef_search=64), groups)
     rng = np.random.default_rng(11)
     found = []
     for q in cone(rng, 60):
@@ -134,15 +135,11 @@ def mains_per_key(store) -> dict:
 
 
 def assert_entries(store, idx, groups: dict) -> None:
-    """The index holds one entry per distinct vector; every other chunk with a vector is a copy. (The
-    pgvector side counts its entries as rows, those without a vector among them: counting vectors
-    would read the whole table.)"""
+    """The index holds one entry per distinct vector; every other chunk with a vector is a copy."""
     copies = sum(n - 1 for _, n in groups.values())
     assert len(idx.vectors.groups) == copies > 0
-    if store.backend == "sqlite":
-        assert idx.vectors.entries == len(groups) and idx.vectors.ntotal == store.count_vectors()
-    else:
-        assert idx.vectors.entries == store.count_chunks() - copies and idx.vectors.ntotal == store.count_chunks()
+    assert idx.vectors.entries == len(groups) and idx.vectors.ntotal == store.count_vectors()
+    assert store.read_params()["count"] == len(groups)                # the FAISS file: distinct vectors
 
 
 def test_the_store_keeps_one_main_chunk_per_vector(make_store, tmp_path):
@@ -157,8 +154,6 @@ def test_the_store_keeps_one_main_chunk_per_vector(make_store, tmp_path):
     assert len(shared) >= 3                            # passages that do not name the department
     idx = SearchIndex.load(store, ann_threshold=50_000)
     assert_entries(store, idx, groups)
-    if store.backend == "sqlite":
-        assert store.read_params()["count"] == len(groups)            # the FAISS file: distinct vectors
     q = emb.embed_query("公务接待费")
     hits = idx.vectors.search(q, 30)
     assert len({i for i, _ in hits}) == 30
@@ -201,9 +196,13 @@ def test_a_store_written_before_gains_the_groups_on_open(make_store, tmp_path):
     with store.tx() as c:
         c.execute("UPDATE chunks SET vec_key = NULL, vec_main = 1")
         c.execute("DELETE FROM meta WHERE key = 'vector_keys'")
+        if store.backend == "postgres":           # schema 5's HNSW index over every chunk's vector
+            c.execute("CREATE INDEX chunks_hnsw ON chunks USING hnsw (embedding vector_ip_ops)")
     generation = store.generation()
     again = make_store(tmp_path / "store")
     assert mains_per_key(again) == want
+    if again.backend == "postgres":
+        assert not again.conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'chunks_hnsw'").fetchone()
     assert again.generation() == generation + 1
     assert_entries(again, SearchIndex.load(again, ann_threshold=50_000), want)
     assert make_store(tmp_path / "store").generation() == generation + 1          # filled once

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import replace
@@ -21,6 +22,8 @@ from index.errors import NotFound, StoreMismatch
 from index.extract.subject_keys import subject_key, view_key
 from index.names.places import LEVEL_SQL
 from index.records import Check, Chunk, Fact, OcrLine, Report, ReportVersion, Section, Statement
+from index.store.faiss_file import load_or_build_vectors
+from index.store.files import atomic_write_text
 from index.store.identity import corrected, fact_periods, statement_periods
 from index.store.schema import (
     ADD_META,
@@ -37,7 +40,7 @@ from index.store.schema import (
     statement_from_row,
     version_from_row,
 )
-from index.store.vector_groups import main_flags, vector_key
+from index.store.vector_groups import GroupedVectors, main_flags, vector_key
 
 Vectors = Union[np.ndarray, Sequence["np.ndarray | None"]]   # one per chunk; None: the chunk has no vector
 
@@ -69,9 +72,29 @@ class Store(ABC):
     def reader(self):
         """Indexed reads for the answering snapshots."""
 
-    @abstractmethod
-    def search_vectors(self, reader, generation: int, ann_threshold: int):
-        """The vector index a snapshot searches."""
+    def search_vectors(self, reader, generation: int, ann_threshold: int) -> GroupedVectors:
+        """The vector index a snapshot searches: the FAISS file kept in the store's local folder
+        (`root`), brought up to the store's generation; one entry per distinct vector, with the
+        chunks that copy one. On PostgreSQL each machine keeps its own file, built from the
+        database's vectors once and then kept in step by generation (index/store/faiss_file.py)."""
+        return GroupedVectors(load_or_build_vectors(self, reader, generation, ann_threshold), reader.vector_groups())
+
+    @property
+    def params_path(self) -> Path:
+        return self.root / "params.json"
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "vectors.faiss"
+
+    def read_params(self) -> dict:
+        """The FAISS file's parameters (model, dimension, kind, count, generation, the store's id)."""
+        if not self.params_path.exists():
+            return {}
+        return json.loads(self.params_path.read_text(encoding="utf-8"))
+
+    def write_params(self, params: dict) -> None:
+        atomic_write_text(self.params_path, json.dumps(params, ensure_ascii=False, indent=1))
 
     @staticmethod
     @abstractmethod
@@ -246,6 +269,7 @@ class Store(ABC):
         with self.tx():
             self.conn.execute(INIT_META, ("schema", str(SCHEMA_VERSION)))
             self.conn.execute(INIT_META, ("generation", "0"))
+            self.conn.execute(INIT_META, ("store_id", uuid.uuid4().hex))   # a FAISS file names the store it is of
             if model_name is not None:
                 self.conn.execute(INIT_META, ("model_name", model_name))
             if dim is not None:

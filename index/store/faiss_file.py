@@ -38,8 +38,10 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
             index = VectorIndex.load(store.index_path, ann_threshold=ann_threshold)
         except RuntimeError:  # faiss cannot read the file: rebuilt from SQLite below
             index = None
-    if index is not None and (index.dim != dim or index.kind not in (FLAT, IVF)):
-        index = None                  # another model's, or an HNSW file of schema 5 (now IVF above the threshold)
+    if index is not None and (index.dim != dim or index.kind != (IVF if index.ntotal > ann_threshold else FLAT)):
+        index = None                  # another model's; an HNSW file of schema 5; built for another threshold
+    if index is not None and params.get("store_id") != store.meta("store_id"):
+        index = None                  # a file of another store (a database recreated under the same folder)
     if index is not None and params.get("generation") == generation and params.get("count") == index.ntotal:
         return index
     live = reader.indexed_vector_ids()
@@ -60,5 +62,5 @@ def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int
     if not loaded or len(stale) or len(missing):      # a change of metadata only (qa edit): the file stands
         index.save(store.index_path)
     store.write_params({"model_name": store.meta("model_name"), "dim": dim, "kind": index.kind,
-                        "count": int(index.ntotal), "generation": generation})
+                        "count": int(index.ntotal), "generation": generation, "store_id": store.meta("store_id")})
     return index

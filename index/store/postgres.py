@@ -3,9 +3,9 @@
 The same records, facts, statements, chunks and vectors as the embedded store, and the same
 interface: `PgStore` is a `Store` whose connection speaks the SQL written once in
 `index.store` (`?` parameters, standard upserts, rows read by name or position). What
-differs lives here: the schema (identity keys, `vector(dim)` with an IVFFlat index past the threshold, the original
-files as `bytea`), the vector values, a writer lock, and the search (pgvector instead of a
-FAISS file).
+differs lives here: the schema (identity keys, `vector(dim)`, the original files as `bytea`), the
+vector values and a writer lock. The vector search is FAISS's on both backends: each machine keeps
+the FAISS file in its local folder, in step with the database's generation.
 
 Several `qa serve` replicas share one database; `qa ingest` may run on several machines at
 once: each report goes in (or out) in one transaction that first locks the `generation` row,
@@ -29,8 +29,6 @@ from index.store.base import Store
 from index.store.files import atomic_write_bytes
 from index.store.reader import StoreReader
 from index.store.schema import ADD_META, ADDED_COLUMNS, SCHEMA_VERSION
-from index.store.vector_groups import GroupedVectors
-from index.store.vectors import IVF_NPROBE, ivf_lists
 
 # text columns compare as SQLite does (by code point), whatever the database's locale
 T = 'TEXT COLLATE "C"'
@@ -123,23 +121,12 @@ TABLES = ("meta", "reports", "files", "pages", "sections", "chunks", "facts", "f
           "checks", "statements", "ocr_lines", "versions")
 SCHEMA_INDEX = re.compile(r"CREATE INDEX IF NOT EXISTS (?P<name>\w+) ON (?P<table>\w+)[^;]*")
 SCHEMA_LOCK = 7_402_611      # pg_advisory_xact_lock key: replicas starting together create the schema once
-ANN_LOCK = 7_402_612         # pg_try_advisory_xact_lock key: one process builds the vector index at a time
-EXACT_SCOPE_MAX = 20_000     # a scope up to this many chunks is searched exactly (as the FAISS side does)
-WIDE_ROWS = 1000             # rows an index scan reads for a wide scope (the nearest of them in the scope kept)
-MIN_WIDE_HITS = 20           # a wider scope whose nearest WIDE_ROWS chunks hold fewer of its own is searched exactly
-IVF_INDEX = "chunks_ivf"     # IVFFlat over one entry per distinct vector (vec_main = 1), built past the threshold
-OLD_INDEXES = ("chunks_hnsw", "chunks_hnsw_main")   # HNSW of schema 5 (every vector) and of early schema 6
-# Why IVFFlat and not HNSW (docs/benchmarks.md §7, session 12): at 10,000 reports pgvector's HNSW found 0.31
-# of the exact top 10 for the bench's questions (a small report among thousands of near-copies of template
-# passages strands its graph walk); an inverted-list index reads the cells nearest the question whatever
-# surrounds them. Below the threshold the search is exact and no index is kept (nothing to maintain).
-
-
-def ivf_index_sql(lists: int) -> str:
-    """The IVFFlat index over the vectors of the main chunks, with `lists` cells (k-means over the rows
-    present when it is built: so it is built once the store is past the threshold, and again at 4×)."""
-    return (f"CREATE INDEX {IVF_INDEX} ON chunks USING ivfflat (embedding vector_ip_ops) "
-            f"WITH (lists = {int(lists)}) WHERE vec_main = 1")
+# Vector indexes of earlier versions, dropped on open: HNSW over every vector (schema 5), HNSW and IVFFlat over
+# one entry per distinct vector (early schema 6). The vector search runs in FAISS on each machine (a file in the
+# local folder, kept in step with the database: index/store/faiss_file.py), as on the embedded store: at
+# 10,000 reports pgvector's HNSW found 0.31 and its IVFFlat 0.49 of the exact top 10 for the bench's questions,
+# FAISS's IVF 0.998 (docs/benchmarks.md §7, session 12). The database keeps the vectors (`vector(dim)`).
+OLD_INDEXES = ("chunks_hnsw", "chunks_hnsw_main", "chunks_ivf")
 
 
 def vector_index_sql(dim: int) -> str:
@@ -220,7 +207,6 @@ class PgConn:
         if not self.vector_ready and self.raw.execute(
                 "SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone():
             register_vector(self.raw)
-            self.raw.execute(f"SET ivfflat.probes = {IVF_NPROBE}")
             self.vector_ready = True
 
     def execute(self, sql: str, args: Iterable = ()) -> psycopg.Cursor:
@@ -364,46 +350,18 @@ class PgStore(Store):
                               "SET value = excluded.value", (str(SCHEMA_VERSION),))
 
     def _ensure_vector_index(self, dim: int) -> None:
-        """The chunks' vectors typed with their dimension; an HNSW index of an earlier version dropped
-        (the IVFFlat index is built by `ensure_ann_index` once the store is past the threshold)."""
+        """The chunks' vectors typed with their dimension; a vector index of an earlier version dropped
+        (the search runs in FAISS: `Store.search_vectors`)."""
         c = self.conn
         with c.raw.transaction():
             c.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
             typed = c.raw.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
                                   "attrelid = 'chunks'::regclass AND attname = 'embedding'").fetchone()[0]
-            if typed != f"vector({dim})" or c.raw.execute(
-                    "SELECT 1 FROM pg_indexes WHERE tablename = 'chunks' AND indexname = ANY(%s)",
-                    (list(OLD_INDEXES),)).fetchone():
+            if typed != f"vector({dim})":
                 c.raw.execute(vector_index_sql(dim))
-
-    def ann_lists(self) -> int | None:
-        """The cells of the IVFFlat index (None: no index)."""
-        row = self.conn.raw.execute("SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                    "WHERE c.relname = %s AND n.nspname = current_schema()", (IVF_INDEX,)).fetchone()
-        if row is None:
-            return None
-        opts = dict(o.split("=", 1) for o in (row[0] or []))
-        return int(opts.get("lists", 100))
-
-    def ensure_ann_index(self, entries: int, ann_threshold: int) -> int | None:
-        """The IVFFlat index a store past `ann_threshold` entries is searched with: built when missing,
-        and again when the store has grown 4× past what its cells were drawn from. One process builds
-        it (the others go on with what there is: the exact search, or the index as it was). A role
-        that may not create it gets the exact search. Returns the index's cells (None: no index)."""
-        lists = self.ann_lists()
-        if entries <= ann_threshold or (lists is not None and ivf_lists(entries) < 2 * lists):
-            return lists
-        c = self.conn
-        try:
-            with c.raw.transaction():
-                if not c.raw.execute(f"SELECT pg_try_advisory_xact_lock({ANN_LOCK})").fetchone()[0]:
-                    return lists
-                c.raw.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                c.raw.execute(f"DROP INDEX IF EXISTS {IVF_INDEX}")
-                c.raw.execute(ivf_index_sql(ivf_lists(entries)))
-        except psycopg.errors.InsufficientPrivilege:
-            return lists
-        return self.ann_lists()
+            for (name,) in c.raw.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND "
+                                         "indexname = ANY(%s)", (list(OLD_INDEXES),)).fetchall():
+                c.raw.execute(f"DROP INDEX IF EXISTS {name}")
 
     def check_dim(self, dim: int) -> None:
         super().check_dim(dim)
@@ -414,13 +372,11 @@ class PgStore(Store):
         super().clear_vectors_model(model_name, dim)
         c = self.conn
         with c.raw.transaction():
-            for name in (IVF_INDEX, *OLD_INDEXES):
-                c.raw.execute(f"DROP INDEX IF EXISTS {name}")
             c.raw.execute("ALTER TABLE chunks ALTER COLUMN embedding TYPE vector")
 
     def _fill_vector_keys(self, batch: int = 20_000) -> None:
         """Schema 6 on a database made before: its HNSW index over every chunk's vector dropped first (each
-        row updated would be inserted into it again); `ensure_ann_index` builds the IVFFlat one."""
+        row updated would be inserted into it again)."""
         with self.conn.raw.transaction():
             self.conn.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
             for name in OLD_INDEXES:
@@ -479,20 +435,12 @@ class PgStore(Store):
     def reader(self) -> "PgStoreReader":
         return PgStoreReader(self._conns)
 
-    def search_vectors(self, reader: "PgStoreReader", generation: int, ann_threshold: int) -> GroupedVectors:
-        """pgvector's search over one entry per distinct vector, with the chunks that copy one."""
-        dim = int(self.meta("dim") or 0)
-        groups = reader.vector_groups()
-        entries = self.count_chunks() - len(groups)
-        lists = self.ensure_ann_index(entries, ann_threshold) if dim else None
-        return GroupedVectors(PgVectors(reader, dim, entries, exact=lists is None or entries <= ann_threshold), groups)
-
     def close(self) -> None:
         self._conns.close()
 
 
 class PgStoreReader(StoreReader):
-    """`StoreReader`'s indexed reads over the shared connections, and the vector search."""
+    """`StoreReader`'s indexed reads over the shared connections."""
 
     IN_LIST = "= ANY(?)"
     HOLDS = "strpos({col}, ?) > 0"
@@ -517,69 +465,8 @@ class PgStoreReader(StoreReader):
             "SELECT id, embedding FROM chunks WHERE id = ANY(?)", ([int(i) for i in ids],))}
         return np.stack([as_array(got[int(i)]) for i in ids])
 
-    def search_vectors(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None, *,
-                       exact: bool = False) -> list[tuple[int, float]]:
-        """(chunk id, inner product) of the k nearest main chunks, within `allowed` chunk ids when
-        given: exact when asked (a small store, or no index) or over a scope of up to EXACT_SCOPE_MAX
-        chunks, else the IVFFlat index (ivfflat.probes cells)."""
-        q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(-1))
-        c = self.conn
-        if exact or (allowed is not None and len(allowed) <= EXACT_SCOPE_MAX):
-            return self._exact(q, k, allowed)
-        # the index, unfiltered (a WHERE on the ids makes the planner sort every row of the scope
-        # instead); a wide scope keeps the nearest of its own among the WIDE_ROWS nearest
-        limit = WIDE_ROWS if allowed is not None else k
-        rows = c.execute("SELECT id, embedding <#> ? AS d FROM chunks WHERE vec_main = 1 ORDER BY d LIMIT ?",
-                         (q, limit)).fetchall()
-        found = [(int(r[0]), -float(r[1])) for r in rows if r[1] is not None]     # (a chunk without a vector)
-        if allowed is None:
-            return found[:k]
-        scope = np.asarray(allowed, dtype=np.int64)          # ascending: chunk ids come ordered by id
-        ids = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
-        pos = np.minimum(np.searchsorted(scope, ids), len(scope) - 1)
-        kept = [hit for hit, inside in zip(found, scope[pos] == ids) if inside][:k]
-        if len(kept) < min(k, MIN_WIDE_HITS):
-            return self._exact(q, k, allowed)    # the scope is a small part of the store (slow at this size)
-        return kept
-
-    def _exact(self, q: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        """Every chunk (of the scope) scored: `-(a <#> q)` is not the index's ordering, so no index scan."""
-        if allowed is None:
-            rows = self.conn.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks WHERE embedding IS NOT NULL "
-                                     "AND vec_main = 1 ORDER BY s DESC, id LIMIT ?", (q, k)).fetchall()
-        else:
-            rows = self.conn.execute("SELECT id, -(embedding <#> ?) AS s FROM chunks WHERE id = ANY(?) "
-                                     "AND embedding IS NOT NULL ORDER BY s DESC, id LIMIT ?", (q, [int(i) for i in allowed], k)).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows]
-
     def close(self) -> None:
         """The connections belong to the store; it closes them."""
 
 
-class PgVectors:
-    """The dense side of a snapshot over a PostgreSQL store (what `VectorIndex` is for FAISS):
-    exact up to the threshold (as FAISS is flat below QA_ANN_THRESHOLD), the IVFFlat index above."""
-
-    def __init__(self, reader: PgStoreReader, dim: int, ntotal: int, *, exact: bool):
-        self.reader, self.dim, self.ntotal = reader, dim, ntotal
-        self.exact = exact
-        self.kind = "pgvector-flat" if self.exact else "pgvector-ivf"
-
-    def __len__(self) -> int:
-        return self.ntotal
-
-    def without_vector(self, ids: Sequence[int]) -> set[int]:
-        """Those of `ids` whose chunk has no vector (a table of figures)."""
-        return self.reader.without_vector(ids)
-
-    def ids(self) -> np.ndarray:
-        """The chunks whose vector is in the index, ascending."""
-        return self.reader.indexed_vector_ids()
-
-    def search(self, vec: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
-        if allowed_ids is not None and not len(allowed_ids):
-            return []
-        return self.reader.search_vectors(vec, k, allowed_ids, exact=self.exact)
-
-
-__all__ = ["PgStore", "PgStoreReader", "PgVectors", "Row", "schema_sql", "to_pg"]
+__all__ = ["PgStore", "PgStoreReader", "Row", "schema_sql", "to_pg"]

@@ -17,8 +17,7 @@ import numpy as np
 
 from index.errors import NotFound
 from index.store.base import Store
-from index.store.faiss_file import load_or_build_vectors
-from index.store.files import atomic_write_bytes, atomic_write_text
+from index.store.files import atomic_write_bytes
 from index.store.reader import StoreReader
 from index.store.schema import (
     ADD_META,
@@ -30,7 +29,6 @@ from index.store.schema import (
     SET_META,
     VERSIONS_SCHEMA,
 )
-from index.store.vector_groups import GroupedVectors
 
 
 class SqliteStore(Store):
@@ -46,8 +44,6 @@ class SqliteStore(Store):
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "files").mkdir(exist_ok=True)
         self.db_path = self.root / "qa.sqlite"
-        self.params_path = self.root / "params.json"
-        self.index_path = self.root / "vectors.faiss"
         self.conn = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -73,11 +69,6 @@ class SqliteStore(Store):
     def reader(self):
         """Indexed reads for the answering snapshots (one read connection per thread)."""
         return StoreReader(self.db_path)
-
-    def search_vectors(self, reader, generation: int, ann_threshold: int) -> GroupedVectors:
-        """The ANN index the snapshot searches: the FAISS file, brought up to date, one entry per
-        distinct vector, with the chunks that copy one."""
-        return GroupedVectors(load_or_build_vectors(self, reader, generation, ann_threshold), reader.vector_groups())
 
     # ---- vectors and original files ---------------------------------------
     @staticmethod
@@ -127,14 +118,6 @@ class SqliteStore(Store):
         self.conn.execute("DROP TABLE chunks")
         self.conn.execute("ALTER TABLE chunks_v4 RENAME TO chunks")
         self.conn.execute("CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id)")
-
-    def read_params(self) -> dict:
-        if not self.params_path.exists():
-            return {}
-        return json.loads(self.params_path.read_text(encoding="utf-8"))
-
-    def write_params(self, params: dict) -> None:
-        atomic_write_text(self.params_path, json.dumps(params, ensure_ascii=False, indent=1))
 
     # ---- writes --------------------------------------------------------
     @contextmanager
