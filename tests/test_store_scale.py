@@ -15,7 +15,6 @@ from index.search.lexical import LexicalIndex, Tokenizer
 from index.search.retrieval import Filters, SearchIndex
 from index.store.base import Store
 from index.store.sqlite import SqliteStore
-from index.store.reader import StoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -82,9 +81,8 @@ def test_stored_fact_lookup_equals_in_memory(store):
     assert stored.totals_in(docs) == memory.totals_in(docs)
 
 
-def test_faiss_file_is_updated_not_rebuilt(sqlite_store, tmp_path):
-    """The embedded store's FAISS file (PostgreSQL keeps the vectors in the table's HNSW index)."""
-    store = sqlite_store
+def test_faiss_file_is_updated_not_rebuilt(store, tmp_path):
+    """The FAISS file in the store's folder (on PostgreSQL: the machine's own, from the database)."""
     idx = SearchIndex.load(store, ann_threshold=10_000)
     before = set(idx.vectors.ids().tolist())
     doc = store.reports()[0].doc_id
@@ -94,7 +92,7 @@ def test_faiss_file_is_updated_not_rebuilt(sqlite_store, tmp_path):
     ingest_file(store, HashEmbedder(dim=384), p, )
     idx2 = SearchIndex.load(store, ann_threshold=10_000)
     ids = set(idx2.vectors.ids().tolist())
-    assert ids == set(StoreReader(store.db_path).vector_ids().tolist())     # the chunks that have a vector
+    assert ids == set(store.reader().vector_ids().tolist())     # the chunks that have a vector
     assert ids & before and ids - before      # kept what stayed, added the new report's chunks
     assert store.read_params()["generation"] == store.generation()
 

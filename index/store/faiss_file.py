@@ -1,5 +1,6 @@
-"""The FAISS file of an embedded store, kept in step with SQLite: loaded, then brought up to the
-store's generation by adding the vectors of new chunks and removing those of deleted ones."""
+"""The FAISS file of a store (in its local folder: beside SQLite, or each machine's own for PostgreSQL),
+kept in step with the store: loaded, then brought up to the store's generation by adding the vectors
+of new chunks and removing those of deleted ones."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,7 @@ class FaissHost(Protocol):
 def load_or_build_vectors(store: FaissHost, reader: StoreReader, generation: int, ann_threshold: int) -> VectorIndex:
     """The FAISS file, brought up to the store's generation by adding the vectors of new
     chunks and removing those of deleted ones (never a rebuild for an ingest); built from the
-    vectors kept in SQLite when the file is missing or unreadable. A chunk without a vector
+    vectors kept in the store when the file is missing or unreadable. A chunk without a vector
     (index/search/vectorless.py) is not in it: BM25 and the facts find it; nor is a chunk whose
     vector another chunk holds (index/store/vector_groups.py)."""
     params = store.read_params()

@@ -7,7 +7,6 @@ rebuilding the index from the vectors held in SQLite. No pickle anywhere.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
