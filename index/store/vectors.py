@@ -9,10 +9,10 @@ query: 0.99, built in 25 s instead of 400 s, and a delete re-adds without a new 
 available (`kind="hnsw"`).
 
 Ids are the int64 chunk row ids from SQLite.  Vectors are expected L2-normalised, so
-scores are cosines.  Both kinds are wrapped in IndexIDMap2, so `reconstruct(id)` works
+scores are cosines.  Every kind is wrapped in IndexIDMap2, so `reconstruct(id)` works
 and a filter (`allowed_ids`) is applied INSIDE the search through
-faiss.SearchParameters(sel=IDSelectorBatch) - supported by IndexIDMap2 over both
-IndexFlatIP and IndexHNSWFlat in faiss-cpu 1.15 (the selector is translated to the
+faiss.SearchParameters(sel=IDSelectorBatch) - supported by IndexIDMap2 over
+IndexFlatIP, IndexIVFFlat and IndexHNSWFlat in faiss-cpu 1.15 (the selector is translated to the
 inner index's positions).
 
 HNSW cannot delete: `remove()` rebuilds the graph from the remaining vectors, which
