@@ -199,10 +199,10 @@ def check_answers(server, questions: list[dict], timeout: float = 120) -> dict:
 
 def exact_top10(store_dir: Path, queries: int = 80, seed: int = 1, questions: Sequence[str] = ()) -> dict:
     """Recall queries (stored vectors plus noise, then the `questions` as the service embeds them) and
-    their exact top-10 by inner product over every stored vector: the reference for both the FAISS
-    file on both backends. A question's vector lies farther from every passage than a stored
-    vector plus noise: an index whose graph strands it (thousands of identical template passages)
-    is seen there."""
+    the 10th best inner product of each over every stored vector: the reference the served search
+    (the FAISS file, on both backends) is measured against. A question's vector lies farther from
+    every passage than a stored vector plus noise: an index that strands it (a small report among
+    thousands of near-copies) is seen there."""
     store = SqliteStore(store_dir)
     dim = int(store.meta("dim") or 384)
     reader = StoreReader(store.db_path)
@@ -214,22 +214,12 @@ def exact_top10(store_dir: Path, queries: int = 80, seed: int = 1, questions: Se
     if questions:
         embedder = make_embedder(Settings(), "query")
         q = np.vstack([q, np.stack([embedder.embed_query(t) for t in questions])]).astype(np.float32)
-    queries = len(q)
-    exact = [[] for _ in range(queries)]
-    best = [np.full((0,), 0.0, np.float32) for _ in range(queries)]
-    for s in range(0, len(ids), 100_000):       # exact top-10 in slices: bounded memory
-        part = ids[s:s + 100_000]
-        v = reader.vectors(part.tolist(), dim)
-        sc = q @ v.T
-        for j in range(queries):
-            top = np.argsort(-sc[j])[:10]
-            cand = np.concatenate([np.array(exact[j], dtype=np.int64), part[top]])
-            cs = np.concatenate([best[j], sc[j][top]])
-            keep = np.argsort(-cs)[:10]
-            exact[j], best[j] = cand[keep].tolist(), cs[keep]
+    best = np.full((len(q), 0), -np.inf, np.float32)
+    for s in range(0, len(ids), 100_000):       # the exact top 10 in slices: bounded memory
+        sc = q @ reader.vectors(ids[s:s + 100_000].tolist(), dim).T
+        best = -np.sort(-np.hstack([best, -np.partition(-sc, min(9, sc.shape[1] - 1), axis=1)[:, :10]]), axis=1)[:, :10]
     store.close()
-    return {"q": q, "exact": exact, "tenth": [float(b[-1]) for b in best], "chunks": int(len(ids)),
-            "questions": len(questions)}
+    return {"q": q, "tenth": best[:, -1].astype(float).tolist(), "chunks": int(len(ids)), "questions": len(questions)}
 
 
 def served_recall(ref: dict, search, kind: str) -> dict:

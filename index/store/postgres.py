@@ -130,8 +130,7 @@ OLD_INDEXES = ("chunks_hnsw", "chunks_hnsw_main", "chunks_ivf")
 
 
 def vector_index_sql(dim: int) -> str:
-    return (f"ALTER TABLE chunks ALTER COLUMN embedding TYPE vector({dim});\n"
-            + "".join(f"DROP INDEX IF EXISTS {name};\n" for name in OLD_INDEXES))
+    return f"ALTER TABLE chunks ALTER COLUMN embedding TYPE vector({dim});\n"
 
 
 def schema_sql(dim: int) -> str:
@@ -272,6 +271,7 @@ class PgStore(Store):
             self._add_columns()
             self._add_indexes()
             self._vectors_nullable()
+            self._drop_old_vector_indexes()
         except psycopg.errors.InsufficientPrivilege as err:
             raise connect_error(url, f"{err}; create the schema once with a privileged role: "
                                      f"`qa schema | psql <database>`") from err
@@ -350,8 +350,7 @@ class PgStore(Store):
                               "SET value = excluded.value", (str(SCHEMA_VERSION),))
 
     def _ensure_vector_index(self, dim: int) -> None:
-        """The chunks' vectors typed with their dimension; a vector index of an earlier version dropped
-        (the search runs in FAISS: `Store.search_vectors`)."""
+        """The chunks' vectors typed with their dimension (the search runs in FAISS: `Store.search_vectors`)."""
         c = self.conn
         with c.raw.transaction():
             c.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
@@ -359,9 +358,6 @@ class PgStore(Store):
                                   "attrelid = 'chunks'::regclass AND attname = 'embedding'").fetchone()[0]
             if typed != f"vector({dim})":
                 c.raw.execute(vector_index_sql(dim))
-            for (name,) in c.raw.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND "
-                                         "indexname = ANY(%s)", (list(OLD_INDEXES),)).fetchall():
-                c.raw.execute(f"DROP INDEX IF EXISTS {name}")
 
     def check_dim(self, dim: int) -> None:
         super().check_dim(dim)
@@ -374,14 +370,17 @@ class PgStore(Store):
         with c.raw.transaction():
             c.raw.execute("ALTER TABLE chunks ALTER COLUMN embedding TYPE vector")
 
-    def _fill_vector_keys(self, batch: int = 20_000) -> None:
-        """Schema 6 on a database made before: its HNSW index over every chunk's vector dropped first (each
-        row updated would be inserted into it again)."""
-        with self.conn.raw.transaction():
-            self.conn.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
-            for name in OLD_INDEXES:
-                self.conn.raw.execute(f"DROP INDEX IF EXISTS {name}")
-        super()._fill_vector_keys(batch)
+    def _drop_old_vector_indexes(self) -> None:
+        """A vector index of an earlier version dropped on open, before schema 6's digests are filled in
+        (each row updated would be inserted into it again); nothing is done when there is none."""
+        c = self.conn
+        old = [r[0] for r in c.raw.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                                           "AND indexname = ANY(%s)", (list(OLD_INDEXES),))]
+        if old:
+            with c.raw.transaction():
+                c.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                for name in old:
+                    c.raw.execute(f"DROP INDEX IF EXISTS {name}")
 
     def replace_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         super().replace_vectors(ids, vectors)
